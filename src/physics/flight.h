@@ -90,7 +90,7 @@ struct Impact {
 
 struct IntegratorOptions {
   double boost_step_s = 0.02;  // step while the motor burns
-  double coast_step_s = 0.1;   // step after burnout
+  double coast_step_s = 0.2;   // step after burnout
   double max_flight_s = 3600;  // safety stop
 };
 
@@ -117,12 +117,16 @@ class Flight {
   // Dense output for t within the latest step [previous().t_s, current().t_s].
   State state_at(double t_s) const;
   const State& previous() const { return prev_; }
+  // Highest altitude reached at a step end so far.
+  double max_altitude_m() const { return max_altitude_m_; }
 
  private:
+  enum class Phase { kBoost, kCoast };
   Flight() = default;
-  Vec3 accel(double t_s, const Vec3& p_W, const Vec3& v_W) const;
-  State rk4(const State& s, double h) const;
-  void locate_impact(const State& before, const State& after);
+  bool boosting(double t_s) const;
+  Vec3 accel(Phase phase, double t_s, const Vec3& p_W, const Vec3& v_W) const;
+  State rk4(Phase phase, const State& s, const Vec3& a0, double h) const;
+  State locate_impact(Phase phase, const Vec3& a0, double h);
 
   RocketParams rocket_;
   Environment env_;
@@ -132,6 +136,8 @@ class Flight {
   State prev_, now_;
   Vec3 a_prev_ = Vec3::Zero(), a_now_ = Vec3::Zero();
   std::optional<Impact> impact_;
+  double max_altitude_m_ = 0;
+  Phase a_now_phase_ = Phase::kBoost;
 };
 
 }  // namespace canopy::physics

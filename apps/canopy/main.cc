@@ -1,0 +1,228 @@
+// canopy: the command line (docs/cli.md).
+//
+//   canopy run [SCENARIO] [--out DIR] [--seed N] [--quiet]
+//   canopy validate SCENARIO
+//   canopy range-table TYPE [SCENARIO] [--from-deg A] [--to-deg B] [--step-deg S] [--csv]
+//
+// Exit codes: 0 success; 1 failure while running (e.g. output cannot be
+// written); 2 bad input (flags, scenario); 3 internal error.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <optional>
+#include <string>
+
+#include "canopy/core/units.h"
+#include "canopy/io/run_files.h"
+#include "canopy/physics/ballistics.h"
+#include "canopy/scenario/load.h"
+#include "canopy/sim/world.h"
+
+namespace canopy {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitRunFailed = 1;
+constexpr int kExitBadInput = 2;
+constexpr int kExitInternal = 3;
+
+// Loads the named scenario, or the built-in default; prints every
+// diagnostic on failure.
+std::optional<scenario::Scenario> load(const std::string& path) {
+  auto sc = path.empty() ? scenario::load_default() : scenario::load_file(path);
+  if (sc) return std::move(*sc);
+  for (const auto& d : sc.error()) fmt::print(stderr, "{}\n", d.to_string());
+  fmt::print(stderr, "{} error{} in {}\n", sc.error().size(), sc.error().size() == 1 ? "" : "s",
+             path.empty() ? "<default>" : path);
+  return std::nullopt;
+}
+
+void print_summary(const sim::RunSummary& s, const std::string& out_dir) {
+  fmt::print("canopy run: scenario '{}', seed {}, {:.1f} s simulated\n", s.scenario, s.seed,
+             s.sim_time_s);
+  fmt::print("  rockets launched   {:>6} of {} planned\n", s.rockets_launched, s.rockets_planned);
+  fmt::print("  impacts            {:>6}  ({} in defended areas, {} on open ground)\n", s.impacts,
+             s.impacts_in_areas, s.impacts_open_ground);
+  if (s.in_flight_at_end > 0) fmt::print("  still in flight    {:>6}\n", s.in_flight_at_end);
+  fmt::print("\n  {:<24} {:>8} {:>14} {:>14}\n", "defended area", "impacts", "value", "value hit");
+  for (const auto& a : s.areas) {
+    fmt::print("  {:<24} {:>8} {:>14.0f} {:>14.0f}\n", a.name, a.impacts, a.value, a.value_hit);
+  }
+  fmt::print("  {:<24} {:>8} {:>14} {:>14.0f}\n", "total", s.impacts_in_areas, "", s.value_hit);
+  fmt::print("\n  wrote {0}/events.jsonl, {0}/trajectories.csv, {0}/summary.json\n", out_dir);
+}
+
+int cmd_run(const std::string& path, const std::string& out_dir, std::optional<std::uint64_t> seed,
+            double trajectory_interval_s, bool quiet) {
+  auto sc = load(path);
+  if (!sc) return kExitBadInput;
+  sim::WorldOptions opts;
+  opts.seed = seed;
+  opts.trajectory_interval_s = trajectory_interval_s;
+  auto world = sim::World::create(*sc, opts);
+  if (!world) {
+    fmt::print(stderr, "{}: {}\n", sc->source, world.error().message);
+    return kExitBadInput;
+  }
+  auto files = io::RunFiles::open(out_dir);
+  if (!files) {
+    fmt::print(stderr, "canopy run: {}\n", files.error().message);
+    return kExitRunFailed;
+  }
+  world->set_sink(&*files);
+
+  // Step the world; a progress line on a terminal once the run passes 1 s.
+  const bool tty = !quiet && ::isatty(STDERR_FILENO);
+  const auto start = std::chrono::steady_clock::now();
+  bool progress_shown = false;
+  for (long n = 0; !world->done(); ++n) {
+    world->step();
+    if (!tty || n % 200 != 0) continue;
+    const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - start;
+    if (wall.count() < 1.0) continue;
+    fmt::print(stderr, "\r  t = {:7.1f} / {:.0f} s   launched {:>5} / {}   in flight {:>5}   ",
+               world->time_s(), world->duration_s(), world->summary().rockets_launched,
+               world->summary().rockets_planned, world->in_flight());
+    progress_shown = true;
+  }
+  if (progress_shown) fmt::print(stderr, "\n");
+
+  if (auto ok = files->commit(world->summary()); !ok) {
+    fmt::print(stderr, "canopy run: {}\n", ok.error().message);
+    return kExitRunFailed;
+  }
+  if (!quiet) print_summary(world->summary(), out_dir);
+  return kExitOk;
+}
+
+int cmd_validate(const std::string& path) {
+  auto sc = load(path);
+  if (!sc) return kExitBadInput;
+  fmt::print("{}: ok ({} defended areas, {} alert zones, {} rocket types, {} raids, {} rockets)\n",
+             path, sc->defended_areas.size(), sc->alert_zones.size(), sc->rocket_types.size(),
+             sc->raids.size(), sc->total_rockets());
+  return kExitOk;
+}
+
+int cmd_range_table(const std::string& type_name, const std::string& path, double from_deg,
+                    double to_deg, double step_deg, bool csv) {
+  auto sc = load(path);
+  if (!sc) return kExitBadInput;
+  const scenario::RocketType* type = nullptr;
+  std::string names;
+  for (const auto& t : sc->rocket_types) {
+    if (t.name == type_name) type = &t;
+    names += (names.empty() ? "" : ", ") + t.name;
+  }
+  if (type == nullptr) {
+    fmt::print(stderr, "canopy range-table: no rocket type '{}' in {} (types: {})\n", type_name,
+               sc->source, names);
+    return kExitBadInput;
+  }
+  if (!(step_deg > 0) || !(from_deg >= 0.5) || !(to_deg <= 89.5) || from_deg > to_deg) {
+    fmt::print(stderr,
+               "canopy range-table: need 0.5 <= --from-deg <= --to-deg <= 89.5 and --step-deg > 0\n");
+    return kExitBadInput;
+  }
+  // Calm air, launched from the origin: the type's own performance.
+  physics::Environment env = sc->environment;
+  env.wind = {};
+  const auto rows = physics::range_table(type->params, env, core::deg_to_rad(from_deg),
+                                         core::deg_to_rad(to_deg), core::deg_to_rad(step_deg));
+  const physics::ReachBand band = physics::reach_band(type->params, env);
+  const physics::RangePoint best =
+      physics::fly_range_point(type->params, env, band.max_range_elevation_rad);
+  auto print_row = [&](const physics::RangePoint& r, const char* note) {
+    if (csv) {
+      fmt::print("{:.3f},{:.1f},{:.1f},{:.2f},{:.1f}\n", core::rad_to_deg(r.elevation_rad),
+                 r.range_m, r.apogee_m, r.flight_time_s, r.impact_speed_mps);
+    } else {
+      fmt::print("{:>9.2f} {:>10.2f} {:>10.2f} {:>9.1f} {:>11.0f}  {}\n",
+                 core::rad_to_deg(r.elevation_rad), r.range_m / 1000, r.apogee_m / 1000,
+                 r.flight_time_s, r.impact_speed_mps, note);
+    }
+  };
+  if (csv) {
+    fmt::print("elevation_deg,range_m,apogee_m,flight_time_s,impact_speed_mps\n");
+  } else {
+    fmt::print("range table for '{}' (calm air, standard atmosphere, curved Earth)\n", type->name);
+    fmt::print("reaches {:.1f}-{:.1f} km on the low branch (10 deg to {:.2f} deg)\n\n",
+               band.min_range_m / 1000, band.max_range_m / 1000,
+               core::rad_to_deg(band.max_range_elevation_rad));
+    fmt::print("{:>9} {:>10} {:>10} {:>9} {:>11}\n", "elev_deg", "range_km", "apogee_km",
+               "time_s", "impact_mps");
+  }
+  bool best_printed = false;
+  for (const auto& r : rows) {
+    if (!best_printed && r.elevation_rad > best.elevation_rad) {
+      print_row(best, "<- maximum range");
+      best_printed = true;
+    }
+    print_row(r, "");
+  }
+  if (!best_printed) print_row(best, "<- maximum range");
+  return kExitOk;
+}
+
+int main_impl(int argc, char** argv) {
+  CLI::App app{"canopy: counter-rocket defense battle-management simulation", "canopy"};
+  app.set_version_flag("--version", std::string("canopy ") + CANOPY_VERSION);
+  app.require_subcommand(1);
+
+  std::string run_path, out_dir = "out";
+  std::optional<std::uint64_t> seed;
+  double traj_dt = 1.0;
+  bool quiet = false;
+  auto* run = app.add_subcommand("run", "Run a scenario (the built-in default without one)");
+  run->add_option("scenario", run_path, "Scenario YAML file")->check(CLI::ExistingFile);
+  run->add_option("--out", out_dir, "Output directory (created if missing)")->capture_default_str();
+  run->add_option("--seed", seed, "Seed, overriding run.seed of the scenario");
+  run->add_option("--trajectory-interval", traj_dt,
+                  "Seconds between trajectory samples in trajectories.csv (0: none)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 3600.0));
+  run->add_flag("--quiet", quiet, "Print nothing but errors");
+
+  std::string validate_path;
+  auto* validate = app.add_subcommand("validate", "Check a scenario and report every error");
+  validate->add_option("scenario", validate_path, "Scenario YAML file")->required();
+
+  std::string rt_type, rt_path;
+  double from_deg = 10, to_deg = 80, step_deg = 5;
+  bool csv = false;
+  auto* rt = app.add_subcommand("range-table",
+                                "Range, apogee, flight time and impact speed against elevation");
+  rt->add_option("type", rt_type, "Rocket type name")->required();
+  rt->add_option("scenario", rt_path, "Scenario YAML file (default: the built-in scenario)")
+      ->check(CLI::ExistingFile);
+  rt->add_option("--from-deg", from_deg, "First elevation")->capture_default_str();
+  rt->add_option("--to-deg", to_deg, "Last elevation")->capture_default_str();
+  rt->add_option("--step-deg", step_deg, "Elevation step")->capture_default_str();
+  rt->add_flag("--csv", csv, "CSV output (SI units)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitBadInput;
+  }
+  if (run->parsed()) return cmd_run(run_path, out_dir, seed, traj_dt, quiet);
+  if (validate->parsed()) return cmd_validate(validate_path);
+  return cmd_range_table(rt_type, rt_path, from_deg, to_deg, step_deg, csv);
+}
+
+}  // namespace
+}  // namespace canopy
+
+int main(int argc, char** argv) {
+  try {
+    return canopy::main_impl(argc, argv);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "canopy: internal error: {}\n", e.what());
+    return canopy::kExitInternal;
+  }
+}

@@ -1,0 +1,50 @@
+// The files of one run: events.jsonl (one JSON object per line, in time
+// order), trajectories.csv (decimated truth) and summary.json. Each file is
+// written atomically: a run that fails leaves none of them half-written.
+//
+//   auto files = io::RunFiles::open("out/run1");
+//   world.set_sink(&*files);
+//   world.run();
+//   if (auto ok = files->commit(world.summary()); !ok) ...
+#pragma once
+
+#include <filesystem>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "canopy/core/error.h"
+#include "canopy/io/atomic_file.h"
+#include "canopy/sim/events.h"
+#include "canopy/sim/world.h"
+
+namespace canopy::io {
+
+// The JSON form of an event (field order as in docs/outputs.md).
+nlohmann::ordered_json to_json(const sim::Event& event);
+nlohmann::ordered_json to_json(const sim::RunSummary& summary);
+
+// The CSV header and one row of trajectories.csv.
+inline constexpr const char* kTrajectoryHeader = "t,rocket,e_m,n_m,u_m,ve_mps,vn_mps,vu_mps";
+std::string trajectory_row(const sim::TrajectorySample& s);
+
+class RunFiles : public sim::EventSink {
+ public:
+  // Creates the directory if needed and opens the three files' temporaries.
+  static core::Result<RunFiles> open(const std::filesystem::path& dir);
+
+  void on_event(const sim::Event& event) override;
+  void on_trajectory(const sim::TrajectorySample& sample) override;
+
+  // Writes summary.json and renames all three files into place.
+  core::Result<void> commit(const sim::RunSummary& summary);
+
+ private:
+  RunFiles(AtomicFile events, AtomicFile trajectories, std::filesystem::path dir)
+      : events_(std::move(events)), trajectories_(std::move(trajectories)), dir_(std::move(dir)) {}
+  AtomicFile events_;
+  AtomicFile trajectories_;
+  std::filesystem::path dir_;
+};
+
+}  // namespace canopy::io

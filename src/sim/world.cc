@@ -1,0 +1,227 @@
+#include "canopy/sim/world.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "canopy/core/random.h"
+#include "canopy/core/units.h"
+
+namespace canopy::sim {
+namespace {
+
+// Aim points drawn per rocket before the raid is declared unreachable.
+constexpr int kMaxAimDraws = 1000;
+
+}  // namespace
+
+double event_time(const Event& e) {
+  return std::visit([](const auto& ev) { return ev.t_s; }, e);
+}
+
+core::Result<World> World::create(const scenario::Scenario& sc, WorldOptions options) {
+  World w;
+  w.scenario_ = sc;
+  w.options_ = options;
+  w.geo_ = core::GeoFrame(sc.origin.lat_deg, sc.origin.lon_deg, sc.origin.alt_m);
+  w.step_s_ = sc.run.step_s;
+  w.duration_s_ = sc.run.duration_s;
+  const std::uint64_t seed = options.seed.value_or(sc.run.seed);
+
+  // Reach bands per rocket type, in calm air, as the validator uses them.
+  std::vector<physics::ReachBand> bands;
+  for (const auto& type : sc.rocket_types) bands.push_back(physics::reach_band(type.params, sc.environment));
+
+  // Plan every rocket from its own stream: launch point, Cd factor, aim point.
+  for (size_t r = 0; r < sc.raids.size(); ++r) {
+    const scenario::Raid& raid = sc.raids[r];
+    const scenario::RocketType& type = sc.rocket_types[raid.type_index];
+    const scenario::LaunchSite& site = sc.launch_sites[raid.site_index];
+    for (int k = 0; k < raid.count; ++k) {
+      core::Stream rng(seed, static_cast<std::uint64_t>(options.run_index), core::tag("rocket"), r,
+                       static_cast<std::uint64_t>(k));
+      RocketPlan plan;
+      plan.raid = static_cast<int>(r);
+      plan.index_in_raid = k;
+      plan.type = raid.type_index;
+      plan.t_launch_s = raid.at_s + k * raid.interval_s;
+      plan.launch_en_m = site.center_en_m + rng.uniform_in_disc(site.radius_m);
+      plan.cd_factor = std::max(0.1, 1.0 + type.cd_dispersion * rng.normal());
+      bool solved = false;
+      for (int draw = 1; draw <= kMaxAimDraws && !solved; ++draw) {
+        Vec2 aim = raid.aim.kind == scenario::Aim::Kind::kArea
+                       ? sc.defended_areas[raid.aim.area_index].polygon.sample_uniform(rng)
+                       : raid.aim.point_en_m;
+        aim += raid.aim_sigma_m * Vec2(rng.normal(), rng.normal());
+        // Out of the band: draw again from the same stream.
+        if (!bands[plan.type].contains(core::ground_distance_m(plan.launch_en_m, aim))) continue;
+        auto sol = physics::solve_aim(type.params, sc.environment, plan.launch_en_m, aim,
+                                      bands[plan.type], 0.1, options.integrator);
+        if (!sol) continue;
+        plan.aim_en_m = aim;
+        plan.aim = *sol;
+        plan.aim_draws = draw;
+        solved = true;
+      }
+      if (!solved) {
+        return core::fail(fmt::format(
+            "raids[{}]: rocket {} of {} found no reachable aim point in {} draws (type '{}' "
+            "reaches {:.1f}-{:.1f} km)",
+            r, k + 1, raid.count, kMaxAimDraws, type.name, bands[plan.type].min_range_m / 1000,
+            bands[plan.type].max_range_m / 1000));
+      }
+      w.plans_.push_back(plan);
+    }
+  }
+  // Rocket ids follow launch order (ties: raid, then index in raid).
+  std::stable_sort(w.plans_.begin(), w.plans_.end(), [](const RocketPlan& a, const RocketPlan& b) {
+    return a.t_launch_s < b.t_launch_s;
+  });
+  for (size_t i = 0; i < w.plans_.size(); ++i) w.plans_[i].id = static_cast<int>(i) + 1;
+  w.flights_.resize(w.plans_.size());
+
+  w.summary_.scenario = sc.name;
+  w.summary_.seed = seed;
+  w.summary_.run_index = options.run_index;
+  w.summary_.rockets_planned = static_cast<int>(w.plans_.size());
+  for (const auto& area : sc.defended_areas) w.summary_.areas.push_back({area.name, area.value, 0, 0});
+  return w;
+}
+
+bool World::done() const {
+  if (static_cast<double>(tick_) * step_s_ >= duration_s_ - 1e-9) return true;
+  return options_.stop_when_quiet && next_launch_ == plans_.size() && flying_.empty();
+}
+
+void World::run() {
+  while (!done()) step();
+}
+
+std::optional<physics::State> World::rocket_state(int id) const {
+  if (id < 1 || id > static_cast<int>(flights_.size()) || !flights_[id - 1]) return std::nullopt;
+  if (std::find(flying_.begin(), flying_.end(), id - 1) == flying_.end()) return std::nullopt;
+  return flights_[id - 1]->state_at(time_s());
+}
+
+void World::launch(const RocketPlan& plan, std::vector<Event>& out) {
+  const scenario::Scenario& sc = scenario_;
+  physics::RocketParams params = sc.rocket_types[plan.type].params;
+  params.cd_factor = plan.cd_factor;
+  const Vec3 p_W = core::ground_point(plan.launch_en_m);
+  flights_[plan.id - 1] = physics::Flight::launch(params, sc.environment, p_W, plan.aim.dir_W,
+                                                  plan.t_launch_s, options_.integrator);
+  flying_.push_back(plan.id - 1);
+  ++summary_.rockets_launched;
+
+  LaunchEvent e;
+  e.t_s = plan.t_launch_s;
+  e.rocket = plan.id;
+  e.rocket_type = sc.rocket_types[plan.type].name;
+  e.site = sc.launch_sites[sc.raids[plan.raid].site_index].name;
+  e.elevation_deg = core::rad_to_deg(plan.aim.elevation_rad);
+  e.azimuth_deg = core::rad_to_deg(plan.aim.azimuth_rad);
+  e.dir_W = plan.aim.dir_W;
+  e.p_W = p_W;
+  const core::LatLon ll = geo_.latlon_from_enu(p_W);
+  e.lat_deg = ll.lat_deg;
+  e.lon_deg = ll.lon_deg;
+  e.aim_en_m = plan.aim_en_m;
+  e.cd_factor = plan.cd_factor;
+  e.raid = plan.raid;
+  out.push_back(std::move(e));
+}
+
+ImpactEvent World::impact(const RocketPlan& plan, const physics::Impact& hit) {
+  ImpactEvent e;
+  e.t_s = hit.t_s;
+  e.rocket = plan.id;
+  e.p_W = hit.p_W;
+  const core::LatLon ll = geo_.latlon_from_enu(hit.p_W);
+  e.lat_deg = ll.lat_deg;
+  e.lon_deg = ll.lon_deg;
+  e.speed_mps = hit.v_W.norm();
+  e.miss_m = core::ground_distance_m(hit.p_W.head<2>(), plan.aim_en_m);
+
+  // Damage: the impact counts against the first defended area containing it.
+  ++summary_.impacts;
+  const auto& areas = scenario_.defended_areas;
+  for (size_t i = 0; i < areas.size(); ++i) {
+    if (!areas[i].polygon.contains(hit.p_W.head<2>())) continue;
+    e.area = areas[i].name;
+    AreaDamage& d = summary_.areas[i];
+    ++d.impacts;
+    d.value_hit += d.value;
+    summary_.value_hit += d.value;
+    ++summary_.impacts_in_areas;
+    break;
+  }
+  if (!e.area) ++summary_.impacts_open_ground;
+  return e;
+}
+
+void World::step() {
+  if (done()) return;
+  const double t_end = static_cast<double>(tick_ + 1) * step_s_;
+  std::vector<Event> events;
+  std::vector<TrajectorySample> samples;
+  const bool sampling = sink_ != nullptr && options_.trajectory_interval_s > 0;
+  auto sample = [&](int idx, const physics::State& s) {
+    if (sampling) samples.push_back({s.t_s, idx + 1, s.p_W, s.v_W});
+  };
+
+  // Launch the rockets due in this tick, at their exact launch times.
+  while (next_launch_ < plans_.size() && plans_[next_launch_].t_launch_s <= t_end + 1e-12) {
+    const RocketPlan& plan = plans_[next_launch_++];
+    launch(plan, events);
+    sample(plan.id - 1, flights_[plan.id - 1]->current());
+  }
+
+  // Trajectory samples on the grid k * interval inside this tick: each flight
+  // is advanced just far enough to cover the sample time.
+  if (sampling) {
+    const double dt = options_.trajectory_interval_s;
+    for (;; ++next_sample_k_) {
+      const double ts = static_cast<double>(next_sample_k_) * dt;
+      if (ts > t_end + 1e-12) break;
+      for (int idx : flying_) {
+        physics::Flight& f = *flights_[idx];
+        if (ts <= f.t_launch_s()) continue;
+        f.advance_to(ts);
+        if (f.landed() && f.impact()->t_s <= ts) continue;
+        sample(idx, f.state_at(ts));
+      }
+    }
+  }
+
+  // Fly every rocket to the end of the tick; report those that land in it.
+  for (size_t i = 0; i < flying_.size();) {
+    const int idx = flying_[i];
+    physics::Flight& f = *flights_[idx];
+    f.advance_to(t_end);
+    if (f.landed() && f.impact()->t_s <= t_end + 1e-12) {
+      const physics::Impact& hit = *f.impact();
+      events.push_back(impact(plans_[idx], hit));
+      sample(idx, physics::State{hit.t_s, hit.p_W, hit.v_W});
+      flying_.erase(flying_.begin() + static_cast<long>(i));
+    } else {
+      ++i;
+    }
+  }
+
+  ++tick_;
+  summary_.sim_time_s = time_s();
+  summary_.in_flight_at_end = static_cast<int>(flying_.size());
+
+  // Hand everything to the sink in time order.
+  if (sink_ == nullptr) return;
+  std::stable_sort(events.begin(), events.end(),
+                   [](const Event& a, const Event& b) { return event_time(a) < event_time(b); });
+  std::stable_sort(samples.begin(), samples.end(), [](const auto& a, const auto& b) {
+    return a.t_s != b.t_s ? a.t_s < b.t_s : a.rocket < b.rocket;
+  });
+  for (const Event& e : events) sink_->on_event(e);
+  for (const TrajectorySample& s : samples) sink_->on_trajectory(s);
+}
+
+}  // namespace canopy::sim

@@ -1,0 +1,129 @@
+// The simulated world: truth for every rocket, launches and impacts as
+// events, and the damage model. One run is single-threaded and
+// deterministic: all randomness comes from streams keyed by (seed, run,
+// entity).
+//
+//   auto world = sim::World::create(scenario, {.run_index = 0});
+//   if (!world) ...;                         // e.g. an unreachable aim
+//   world->set_sink(&sink);
+//   while (!world->done()) world->step();    // one run.step_s tick each
+//   const sim::RunSummary& s = world->summary();
+//
+// Later issues plug sensors, the battle manager and interceptors into the
+// same tick loop (World::step).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "canopy/core/error.h"
+#include "canopy/core/geodetic.h"
+#include "canopy/physics/ballistics.h"
+#include "canopy/physics/flight.h"
+#include "canopy/scenario/scenario.h"
+#include "canopy/sim/events.h"
+
+namespace canopy::sim {
+
+struct WorldOptions {
+  int run_index = 0;
+  std::optional<std::uint64_t> seed;  // overrides scenario.run.seed
+  // Trajectory samples go to the sink every this many simulated seconds
+  // (on the grid k * interval), plus one at launch and one at impact.
+  // 0 disables them.
+  double trajectory_interval_s = 1.0;
+  // Stop before run.duration_s once every rocket has launched and landed.
+  bool stop_when_quiet = true;
+  physics::IntegratorOptions integrator;
+};
+
+// One rocket's plan, drawn before the run from its own stream.
+struct RocketPlan {
+  int id = 0;  // 1-based, in launch order
+  int raid = 0;
+  int index_in_raid = 0;
+  int type = 0;
+  double t_launch_s = 0;
+  Vec2 launch_en_m = Vec2::Zero();
+  Vec2 aim_en_m = Vec2::Zero();
+  double cd_factor = 1;
+  physics::AimSolution aim;
+  int aim_draws = 1;  // how many aim points were drawn to find a reachable one
+};
+
+struct AreaDamage {
+  std::string name;
+  double value = 0;  // the area's value (e.g. population)
+  int impacts = 0;
+  double value_hit = 0;  // impacts x value
+};
+
+struct RunSummary {
+  std::string scenario;
+  std::uint64_t seed = 0;
+  int run_index = 0;
+  double sim_time_s = 0;
+  int rockets_planned = 0;
+  int rockets_launched = 0;
+  int impacts = 0;
+  int impacts_in_areas = 0;
+  int impacts_open_ground = 0;
+  int in_flight_at_end = 0;
+  double value_hit = 0;
+  std::vector<AreaDamage> areas;
+};
+
+class World {
+ public:
+  // Plans every rocket (launch point, aim point, Cd factor, launch angles).
+  // Fails only when a raid has no reachable aim point after many draws.
+  static core::Result<World> create(const scenario::Scenario& scenario, WorldOptions options = {});
+
+  World(World&&) = default;
+  World& operator=(World&&) = default;
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  // Events and trajectory samples go here (may be null).
+  void set_sink(EventSink* sink) { sink_ = sink; }
+
+  // Advances one run.step_s tick: launches due rockets, flies every rocket
+  // in flight, and reports impacts, all in time order.
+  void step();
+  // Steps until done().
+  void run();
+  bool done() const;
+
+  double time_s() const { return tick_ * step_s_; }
+  double duration_s() const { return duration_s_; }
+  int in_flight() const { return static_cast<int>(flying_.size()); }
+  const std::vector<RocketPlan>& plans() const { return plans_; }
+  const RunSummary& summary() const { return summary_; }
+  // Truth state of a rocket in flight at the current time (nullopt if not).
+  std::optional<physics::State> rocket_state(int id) const;
+  const core::GeoFrame& geo() const { return geo_; }
+
+ private:
+  World() = default;
+  void launch(const RocketPlan& plan, std::vector<Event>& out);
+  ImpactEvent impact(const RocketPlan& plan, const physics::Impact& hit);
+
+  scenario::Scenario scenario_;
+  WorldOptions options_;
+  core::GeoFrame geo_;
+  double step_s_ = 0.01;
+  double duration_s_ = 0;
+  std::int64_t tick_ = 0;
+  std::vector<RocketPlan> plans_;  // sorted by launch time
+  size_t next_launch_ = 0;
+  // Flights, indexed by rocket id - 1; in flight: indices into flights_.
+  std::vector<std::optional<physics::Flight>> flights_;
+  std::vector<int> flying_;
+  std::int64_t next_sample_k_ = 0;
+  EventSink* sink_ = nullptr;
+  RunSummary summary_;
+};
+
+}  // namespace canopy::sim
