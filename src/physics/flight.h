@@ -90,7 +90,7 @@ struct Impact {
 
 struct IntegratorOptions {
   double boost_step_s = 0.02;  // step while the motor burns
-  double coast_step_s = 0.2;   // step after burnout
+  double coast_step_s = 0.5;   // step after burnout
   double max_flight_s = 3600;  // safety stop
 };
 

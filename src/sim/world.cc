@@ -91,7 +91,7 @@ core::Result<World> World::create(const scenario::Scenario& sc, WorldOptions opt
 
 bool World::done() const {
   if (static_cast<double>(tick_) * step_s_ >= duration_s_ - 1e-9) return true;
-  return options_.stop_when_quiet && next_launch_ == plans_.size() && flying_.empty();
+  return options_.stop_when_quiet && next_launch_ == plans_.size() && airborne_.empty();
 }
 
 void World::run() {
@@ -100,7 +100,7 @@ void World::run() {
 
 std::optional<physics::State> World::rocket_state(int id) const {
   if (id < 1 || id > static_cast<int>(flights_.size()) || !flights_[id - 1]) return std::nullopt;
-  if (std::find(flying_.begin(), flying_.end(), id - 1) == flying_.end()) return std::nullopt;
+  if (std::find(airborne_.begin(), airborne_.end(), id - 1) == airborne_.end()) return std::nullopt;
   return flights_[id - 1]->state_at(time_s());
 }
 
@@ -111,7 +111,8 @@ void World::launch(const RocketPlan& plan, std::vector<Event>& out) {
   const Vec3 p_W = core::ground_point(plan.launch_en_m);
   flights_[plan.id - 1] = physics::Flight::launch(params, sc.environment, p_W, plan.aim.dir_W,
                                                   plan.t_launch_s, options_.integrator);
-  flying_.push_back(plan.id - 1);
+  airborne_.push_back(plan.id - 1);
+  stepping_.push({plan.t_launch_s, plan.id - 1});
   ++summary_.rockets_launched;
 
   LaunchEvent e;
@@ -160,6 +161,20 @@ ImpactEvent World::impact(const RocketPlan& plan, const physics::Impact& hit) {
   return e;
 }
 
+void World::advance_flights_to(double t_s) {
+  while (!stepping_.empty() && stepping_.top().first < t_s) {
+    const int idx = stepping_.top().second;
+    stepping_.pop();
+    physics::Flight& f = *flights_[idx];
+    f.advance_to(t_s);
+    if (f.landed()) {
+      landing_.push_back(idx);
+    } else {
+      stepping_.push({f.current().t_s, idx});
+    }
+  }
+}
+
 void World::step() {
   if (done()) return;
   const double t_end = static_cast<double>(tick_ + 1) * step_s_;
@@ -177,41 +192,35 @@ void World::step() {
     sample(plan.id - 1, flights_[plan.id - 1]->current());
   }
 
-  // Trajectory samples on the grid k * interval inside this tick: each flight
-  // is advanced just far enough to cover the sample time.
+  // Trajectory samples on the grid k * interval inside this tick.
   if (sampling) {
     const double dt = options_.trajectory_interval_s;
     for (;; ++next_sample_k_) {
       const double ts = static_cast<double>(next_sample_k_) * dt;
       if (ts > t_end + 1e-12) break;
-      for (int idx : flying_) {
-        physics::Flight& f = *flights_[idx];
-        if (ts <= f.t_launch_s()) continue;
-        f.advance_to(ts);
-        if (f.landed() && f.impact()->t_s <= ts) continue;
+      advance_flights_to(ts);
+      for (int idx : airborne_) {
+        const physics::Flight& f = *flights_[idx];
+        if (ts <= f.t_launch_s() || (f.landed() && f.impact()->t_s <= ts)) continue;
         sample(idx, f.state_at(ts));
       }
     }
   }
 
   // Fly every rocket to the end of the tick; report those that land in it.
-  for (size_t i = 0; i < flying_.size();) {
-    const int idx = flying_[i];
-    physics::Flight& f = *flights_[idx];
-    f.advance_to(t_end);
-    if (f.landed() && f.impact()->t_s <= t_end + 1e-12) {
-      const physics::Impact& hit = *f.impact();
-      events.push_back(impact(plans_[idx], hit));
-      sample(idx, physics::State{hit.t_s, hit.p_W, hit.v_W});
-      flying_.erase(flying_.begin() + static_cast<long>(i));
-    } else {
-      ++i;
-    }
-  }
+  advance_flights_to(t_end);
+  std::erase_if(landing_, [&](int idx) {
+    const physics::Impact& hit = *flights_[idx]->impact();
+    if (hit.t_s > t_end + 1e-12) return false;
+    events.push_back(impact(plans_[idx], hit));
+    sample(idx, physics::State{hit.t_s, hit.p_W, hit.v_W});
+    std::erase(airborne_, idx);
+    return true;
+  });
 
   ++tick_;
   summary_.sim_time_s = time_s();
-  summary_.in_flight_at_end = static_cast<int>(flying_.size());
+  summary_.in_flight_at_end = static_cast<int>(airborne_.size());
 
   // Hand everything to the sink in time order.
   if (sink_ == nullptr) return;

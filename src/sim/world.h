@@ -14,8 +14,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <queue>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "canopy/core/error.h"
@@ -98,7 +101,7 @@ class World {
 
   double time_s() const { return tick_ * step_s_; }
   double duration_s() const { return duration_s_; }
-  int in_flight() const { return static_cast<int>(flying_.size()); }
+  int in_flight() const { return static_cast<int>(airborne_.size()); }
   const std::vector<RocketPlan>& plans() const { return plans_; }
   const RunSummary& summary() const { return summary_; }
   // Truth state of a rocket in flight at the current time (nullopt if not).
@@ -109,6 +112,10 @@ class World {
   World() = default;
   void launch(const RocketPlan& plan, std::vector<Event>& out);
   ImpactEvent impact(const RocketPlan& plan, const physics::Impact& hit);
+  // Steps every flight whose trajectory ends before t until it covers t.
+  // Targets must not decrease, so that afterwards each airborne flight's
+  // latest step brackets t (prev < t <= now) and state_at(t) is valid.
+  void advance_flights_to(double t_s);
 
   scenario::Scenario scenario_;
   WorldOptions options_;
@@ -118,9 +125,16 @@ class World {
   std::int64_t tick_ = 0;
   std::vector<RocketPlan> plans_;  // sorted by launch time
   size_t next_launch_ = 0;
-  // Flights, indexed by rocket id - 1; in flight: indices into flights_.
+  // Flights, indexed by rocket id - 1.
   std::vector<std::optional<physics::Flight>> flights_;
-  std::vector<int> flying_;
+  // Launched and not yet reported as landed, in launch order.
+  std::vector<int> airborne_;
+  // Flights still stepping, keyed by the end time of their latest step: only
+  // the flights that need a step are touched, not every flight every tick.
+  using Key = std::pair<double, int>;
+  std::priority_queue<Key, std::vector<Key>, std::greater<Key>> stepping_;
+  // Flights that have found their impact but not yet reached it in time.
+  std::vector<int> landing_;
   std::int64_t next_sample_k_ = 0;
   EventSink* sink_ = nullptr;
   RunSummary summary_;

@@ -1,0 +1,192 @@
+// End-to-end tests of the `canopy` binary: exit codes, outputs, determinism,
+// and bad input of every kind.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Output {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+fs::path temp_dir(const std::string& name) {
+  const fs::path d = fs::temp_directory_path() / ("canopy_cli_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+// Runs the binary with arguments (shell syntax), capturing both streams.
+Output canopy(const std::string& args) {
+  const fs::path err = temp_dir("stderr") / "err.txt";
+  const std::string cmd = std::string(CANOPY_BINARY) + " " + args + " 2>" + err.string();
+  Output o;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  std::array<char, 4096> buf{};
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) o.out.append(buf.data(), n);
+  const int status = ::pclose(p);
+  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  o.err = slurp(err);
+  return o;
+}
+
+fs::path write(const fs::path& dir, const std::string& name, const std::string& text) {
+  std::ofstream(dir / name) << text;
+  return dir / name;
+}
+
+const char* kSmall = R"(canopy: 1
+name: small
+origin: {lat_deg: 30.0, lon_deg: -40.0, alt_m: 0}
+run: {duration_s: 200, step_s: 0.01, seed: 3}
+defended_areas:
+  - {name: Town, value: 500, polygon_km: [[-1, -1], [1, -1], [1, 1], [-1, 1]]}
+rocket_types:
+  - {name: medium, launch_mass_kg: 66, propellant_mass_kg: 20, burn_time_s: 1.9, thrust_n: 21000,
+     diameter_m: 0.122, cd_mach: [[0.0, 0.30], [0.8, 0.32], [1.0, 0.45], [1.2, 0.42], [2.0, 0.35], [3.0, 0.30]]}
+launch_sites:
+  - {name: west, center_km: [-16, 0], radius_km: 1}
+raids:
+  - {at_s: 5, site: west, type: medium, count: 6, interval_s: 0.5, aim: {area: Town}, aim_sigma_m: 200}
+)";
+
+TEST(Cli, RunWritesEventsSummaryAndTrajectories) {
+  const fs::path dir = temp_dir("run");
+  const fs::path sc = write(dir, "s.yaml", kSmall);
+  const Output o = canopy("run " + sc.string() + " --out " + (dir / "out").string());
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("rockets launched"), std::string::npos);
+  EXPECT_NE(o.out.find("Town"), std::string::npos);
+  const auto summary = nlohmann::json::parse(slurp(dir / "out" / "summary.json"));
+  EXPECT_EQ(summary["rockets_launched"], 6);
+  EXPECT_EQ(summary["impacts"], 6);
+  // Every event line is JSON, and the log is sorted by time.
+  std::istringstream events(slurp(dir / "out" / "events.jsonl"));
+  std::string line;
+  double last = -1;
+  int n = 0;
+  while (std::getline(events, line)) {
+    const auto j = nlohmann::json::parse(line);
+    EXPECT_GE(j["t"].get<double>(), last);
+    last = j["t"].get<double>();
+    ++n;
+  }
+  EXPECT_EQ(n, 12);
+  const std::string traj = slurp(dir / "out" / "trajectories.csv");
+  EXPECT_EQ(traj.rfind("t,rocket,e_m,n_m,u_m,ve_mps,vn_mps,vu_mps\n", 0), 0u);
+  fs::remove_all(dir);
+}
+
+TEST(Cli, SameScenarioAndSeedGiveByteIdenticalOutputs) {
+  const fs::path dir = temp_dir("determinism");
+  const fs::path sc = write(dir, "s.yaml", kSmall);
+  ASSERT_EQ(canopy("run " + sc.string() + " --quiet --out " + (dir / "a").string()).code, 0);
+  ASSERT_EQ(canopy("run " + sc.string() + " --quiet --out " + (dir / "b").string()).code, 0);
+  ASSERT_EQ(canopy("run " + sc.string() + " --quiet --seed 4 --out " + (dir / "c").string()).code, 0);
+  for (const char* f : {"events.jsonl", "trajectories.csv", "summary.json"}) {
+    EXPECT_EQ(slurp(dir / "a" / f), slurp(dir / "b" / f)) << f;
+  }
+  EXPECT_NE(slurp(dir / "a" / "events.jsonl"), slurp(dir / "c" / "events.jsonl"));
+  fs::remove_all(dir);
+}
+
+TEST(Cli, DefaultScenarioRunsWithoutAFile) {
+  const fs::path dir = temp_dir("default");
+  const Output o = canopy("run --out " + dir.string());
+  ASSERT_EQ(o.code, 0) << o.err;
+  const auto summary = nlohmann::json::parse(slurp(dir / "summary.json"));
+  EXPECT_EQ(summary["scenario"], "default");
+  EXPECT_GE(summary["rockets_launched"].get<int>(), 150);
+  EXPECT_EQ(summary["rockets_launched"], summary["impacts"]);
+  fs::remove_all(dir);
+}
+
+TEST(Cli, BadScenarioExitsTwoWithLocationAndWritesNothing) {
+  const fs::path dir = temp_dir("bad");
+  std::string text = kSmall;
+  text.replace(text.find("area: Town"), 10, "area: Twon");
+  const fs::path sc = write(dir, "bad.yaml", text);
+  const Output o = canopy("run " + sc.string() + " --out " + (dir / "out").string());
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("bad.yaml:13:"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("raids[0].aim.area"), std::string::npos) << o.err;
+  EXPECT_FALSE(fs::exists(dir / "out" / "events.jsonl"));
+  EXPECT_FALSE(fs::exists(dir / "out" / "summary.json"));
+  EXPECT_EQ(canopy("validate " + sc.string()).code, 2);
+  fs::remove_all(dir);
+}
+
+TEST(Cli, ValidateAcceptsAGoodScenario) {
+  const fs::path dir = temp_dir("validate");
+  const Output o = canopy("validate " + write(dir, "s.yaml", kSmall).string());
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("ok"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST(Cli, BadFlagsAndMissingFilesExitTwo) {
+  EXPECT_EQ(canopy("run --seed notanumber").code, 2);
+  EXPECT_EQ(canopy("run --no-such-flag").code, 2);
+  EXPECT_EQ(canopy("frobnicate").code, 2);
+  EXPECT_EQ(canopy("").code, 2);
+  EXPECT_EQ(canopy("validate /no/such/file.yaml").code, 2);
+  EXPECT_EQ(canopy("range-table nosuchtype").code, 2);
+  EXPECT_EQ(canopy("range-table medium --step-deg 0").code, 2);
+}
+
+TEST(Cli, UnwritableOutputDirectoryExitsOne) {
+  const fs::path dir = temp_dir("unwritable");
+  write(dir, "file", "x");
+  const Output o = canopy("run --quiet --out " + (dir / "file").string());
+  EXPECT_EQ(o.code, 1);
+  EXPECT_NE(o.err.find("not a directory"), std::string::npos) << o.err;
+  fs::remove_all(dir);
+}
+
+TEST(Cli, HelpAndVersionExitZero) {
+  for (const char* args : {"--help", "run --help", "validate --help", "range-table --help"}) {
+    const Output o = canopy(args);
+    EXPECT_EQ(o.code, 0) << args;
+    EXPECT_NE(o.out.find("Usage"), std::string::npos) << args;
+  }
+  const Output v = canopy("--version");
+  EXPECT_EQ(v.code, 0);
+  EXPECT_EQ(v.out.rfind("canopy ", 0), 0u);
+}
+
+TEST(Cli, RangeTableShowsTheMediumTypesBestRange) {
+  const fs::path dir = temp_dir("rt");
+  const Output o = canopy("range-table medium " + write(dir, "s.yaml", kSmall).string() + " --csv");
+  ASSERT_EQ(o.code, 0) << o.err;
+  std::istringstream in(o.out);
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "elevation_deg,range_m,apogee_m,flight_time_s,impact_speed_mps");
+  double best = 0;
+  while (std::getline(in, line)) best = std::max(best, std::stod(line.substr(line.find(',') + 1)));
+  EXPECT_GT(best, 21000);
+  EXPECT_LT(best, 24000);
+  fs::remove_all(dir);
+}
+
+}  // namespace
