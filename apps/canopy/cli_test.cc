@@ -29,7 +29,8 @@ std::string slurp(const fs::path& p) {
 }
 
 fs::path temp_dir(const std::string& name) {
-  const fs::path d = fs::temp_directory_path() / ("canopy_cli_" + name + "_" + std::to_string(::getpid()));
+  const fs::path d =
+      fs::temp_directory_path() / ("canopy_cli_" + name + "_" + std::to_string(::getpid()));
   fs::remove_all(d);
   fs::create_directories(d);
   return d;
@@ -102,7 +103,8 @@ TEST(Cli, SameScenarioAndSeedGiveByteIdenticalOutputs) {
   const fs::path sc = write(dir, "s.yaml", kSmall);
   ASSERT_EQ(canopy("run " + sc.string() + " --quiet --out " + (dir / "a").string()).code, 0);
   ASSERT_EQ(canopy("run " + sc.string() + " --quiet --out " + (dir / "b").string()).code, 0);
-  ASSERT_EQ(canopy("run " + sc.string() + " --quiet --seed 4 --out " + (dir / "c").string()).code, 0);
+  ASSERT_EQ(canopy("run " + sc.string() + " --quiet --seed 4 --out " + (dir / "c").string()).code,
+            0);
   for (const char* f : {"events.jsonl", "trajectories.csv", "summary.json"}) {
     EXPECT_EQ(slurp(dir / "a" / f), slurp(dir / "b" / f)) << f;
   }

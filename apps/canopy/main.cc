@@ -124,8 +124,9 @@ int cmd_range_table(const std::string& type_name, const std::string& path, doubl
     return kExitBadInput;
   }
   if (!(step_deg > 0) || !(from_deg >= 0.5) || !(to_deg <= 89.5) || from_deg > to_deg) {
-    fmt::print(stderr,
-               "canopy range-table: need 0.5 <= --from-deg <= --to-deg <= 89.5 and --step-deg > 0\n");
+    fmt::print(
+        stderr,
+        "canopy range-table: need 0.5 <= --from-deg <= --to-deg <= 89.5 and --step-deg > 0\n");
     return kExitBadInput;
   }
   // Calm air, launched from the origin: the type's own performance.
@@ -153,8 +154,8 @@ int cmd_range_table(const std::string& type_name, const std::string& path, doubl
     fmt::print("reaches {:.1f}-{:.1f} km on the low branch (10 deg to {:.2f} deg)\n\n",
                band.min_range_m / 1000, band.max_range_m / 1000,
                core::rad_to_deg(band.max_range_elevation_rad));
-    fmt::print("{:>9} {:>10} {:>10} {:>9} {:>11}\n", "elev_deg", "range_km", "apogee_km",
-               "time_s", "impact_mps");
+    fmt::print("{:>9} {:>10} {:>10} {:>9} {:>11}\n", "elev_deg", "range_km", "apogee_km", "time_s",
+               "impact_mps");
   }
   bool best_printed = false;
   for (const auto& r : rows) {

@@ -31,7 +31,9 @@ class GeoFrame {
   // WGS84 position of a world-frame point.
   LatLon latlon_from_enu(const Vec3& p_W) const;
 
-  LatLon origin() const { return {lc_.LatitudeOrigin(), lc_.LongitudeOrigin(), lc_.HeightOrigin()}; }
+  LatLon origin() const {
+    return {lc_.LatitudeOrigin(), lc_.LongitudeOrigin(), lc_.HeightOrigin()};
+  }
 
  private:
   GeographicLib::LocalCartesian lc_;

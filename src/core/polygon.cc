@@ -171,7 +171,8 @@ void Polygon::triangulate() {
     if (!clipped) ring.erase(ring.begin());
   }
   const std::array<int, 3> t{ring[0], ring[1], ring[2]};
-  total += 0.5 * std::abs(cross(vertices_[t[1]] - vertices_[t[0]], vertices_[t[2]] - vertices_[t[0]]));
+  total +=
+      0.5 * std::abs(cross(vertices_[t[1]] - vertices_[t[0]], vertices_[t[2]] - vertices_[t[0]]));
   triangles_.push_back(t);
   cumulative_area_.push_back(total);
 }
@@ -180,9 +181,9 @@ Vec2 Polygon::sample_uniform(Stream& rng) const {
   if (triangles_.empty()) return vertices_.empty() ? Vec2::Zero() : vertices_.front();
   // Choose a triangle with probability proportional to its area.
   const double pick = rng.uniform() * cumulative_area_.back();
-  const size_t k = static_cast<size_t>(
-      std::upper_bound(cumulative_area_.begin(), cumulative_area_.end(), pick) -
-      cumulative_area_.begin());
+  const size_t k =
+      static_cast<size_t>(std::upper_bound(cumulative_area_.begin(), cumulative_area_.end(), pick) -
+                          cumulative_area_.begin());
   const auto& t = triangles_[std::min(k, triangles_.size() - 1)];
   // Uniform point in the triangle by folding the unit square.
   double u = rng.uniform(), v = rng.uniform();

@@ -59,9 +59,11 @@ core::Result<void> AtomicFile::commit() {
 core::Result<void> ensure_directory(const fs::path& dir) {
   std::error_code ec;
   if (fs::is_directory(dir, ec)) return {};
-  if (fs::exists(dir, ec)) return core::fail(fmt::format("{} exists and is not a directory", dir.string()));
+  if (fs::exists(dir, ec))
+    return core::fail(fmt::format("{} exists and is not a directory", dir.string()));
   fs::create_directories(dir, ec);
-  if (ec) return core::fail(fmt::format("cannot create directory {}: {}", dir.string(), ec.message()));
+  if (ec)
+    return core::fail(fmt::format("cannot create directory {}: {}", dir.string(), ec.message()));
   return {};
 }
 

@@ -12,7 +12,8 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path fresh_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("canopy_io_" + name + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("canopy_io_" + name + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;

@@ -51,8 +51,8 @@ ordered_json to_json(const sim::Event& event) {
 ordered_json to_json(const sim::RunSummary& s) {
   ordered_json areas = ordered_json::array();
   for (const auto& a : s.areas) {
-    areas.push_back({{"name", a.name}, {"value", a.value}, {"impacts", a.impacts},
-                     {"value_hit", a.value_hit}});
+    areas.push_back(
+        {{"name", a.name}, {"value", a.value}, {"impacts", a.impacts}, {"value_hit", a.value_hit}});
   }
   return {{"scenario", s.scenario},
           {"seed", s.seed},
@@ -83,7 +83,9 @@ core::Result<RunFiles> RunFiles::open(const std::filesystem::path& dir) {
   return RunFiles(std::move(*events), std::move(*traj), dir);
 }
 
-void RunFiles::on_event(const sim::Event& event) { events_.stream() << to_json(event).dump() << '\n'; }
+void RunFiles::on_event(const sim::Event& event) {
+  events_.stream() << to_json(event).dump() << '\n';
+}
 
 void RunFiles::on_trajectory(const sim::TrajectorySample& sample) {
   trajectories_.stream() << trajectory_row(sample);

@@ -9,9 +9,8 @@
 #pragma once
 
 #include <filesystem>
-#include <optional>
-
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "canopy/core/error.h"
 #include "canopy/io/atomic_file.h"

@@ -26,9 +26,9 @@ TEST(RunFiles, LaunchEventKeepsThePublicFieldsInOrder) {
   const auto j = to_json(sim::Event(e));
   std::vector<std::string> keys;
   for (const auto& [k, v] : j.items()) keys.push_back(k);
-  const std::vector<std::string> want = {"t", "type", "rocket", "rocket_type", "site", "raid",
-                                         "elevation_deg", "azimuth_deg", "dir_enu", "p_enu_m",
-                                         "lat_deg", "lon_deg", "aim_enu_m", "cd_factor"};
+  const std::vector<std::string> want = {
+      "t",           "type",    "rocket",  "rocket_type", "site",    "raid",      "elevation_deg",
+      "azimuth_deg", "dir_enu", "p_enu_m", "lat_deg",     "lon_deg", "aim_enu_m", "cd_factor"};
   EXPECT_EQ(keys, want);
   EXPECT_EQ(j["type"], "launch");
   EXPECT_EQ(j["p_enu_m"].size(), 3u);
@@ -57,7 +57,8 @@ TEST(RunFiles, TrajectoryRowMatchesTheHeader) {
 }
 
 TEST(RunFiles, NothingAppearsUntilCommit) {
-  const fs::path dir = fs::temp_directory_path() / ("canopy_runfiles_" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("canopy_runfiles_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   {
     auto files = RunFiles::open(dir);

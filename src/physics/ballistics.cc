@@ -1,7 +1,8 @@
 #include "canopy/physics/ballistics.h"
 
-#include <cmath>
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "canopy/core/units.h"
 
@@ -32,9 +33,8 @@ double wrap_pi(double a) { return std::remainder(a, 2.0 * core::kPi); }
 
 }  // namespace
 
-RangePoint fly_range_point(const RocketParams& rocket, const Environment& env,
-                           double elevation_rad, double azimuth_rad, const Vec2& launch_en_m,
-                           IntegratorOptions opts) {
+RangePoint fly_range_point(const RocketParams& rocket, const Environment& env, double elevation_rad,
+                           double azimuth_rad, const Vec2& launch_en_m, IntegratorOptions opts) {
   const Vec3 p0_W = launch_point_W(env, launch_en_m);
   const Vec3 dir_W = launch_horizon(env, p0_W).direction(elevation_rad, azimuth_rad);
   Flight f = Flight::launch(rocket, env, p0_W, dir_W, 0.0, opts);
@@ -118,12 +118,15 @@ core::Result<AimSolution> solve_aim(const RocketParams& rocket, const Environmen
     if (miss <= tolerance_m) return sol;
 
     // Turn the azimuth through the bearing error of this impact.
-    az = std::fmod(az + wrap_pi(target_bearing - bearing_rad(env, launch_en_m, impact_en)) +
-                       2.0 * core::kPi,
-                   2.0 * core::kPi);
+    az = std::fmod(
+        az + wrap_pi(target_bearing - bearing_rad(env, launch_en_m, impact_en)) + 2.0 * core::kPi,
+        2.0 * core::kPi);
     // Range error: shrink the bracket, then step by secant (bisect if it leaves).
     const double err = ground_range_m(env, launch_en_m, impact_en) - target_range;
-    if (err < 0) lo = el; else hi = el;
+    if (err < 0)
+      lo = el;
+    else
+      hi = el;
     double next = std::isnan(prev_err) || err == prev_err
                       ? el - err / (band.max_range_m - band.min_range_m) * (el_hi - el_lo)
                       : el - err * (el - prev_el) / (err - prev_err);
@@ -133,10 +136,10 @@ core::Result<AimSolution> solve_aim(const RocketParams& rocket, const Environmen
     el = next;
     if (hi - lo < 1e-13) break;
   }
-  return core::fail(fmt::format("no launch elevation within {:.1f}-{:.1f} deg lands within {} m of "
-                                "the aim point ({:.0f} m away; best miss {:.1f} m)",
-                                core::rad_to_deg(el_lo), core::rad_to_deg(el_hi), tolerance_m,
-                                target_range, sol.miss_m));
+  return core::fail(fmt::format(
+      "no launch elevation within {:.1f}-{:.1f} deg lands within {} m of "
+      "the aim point ({:.0f} m away; best miss {:.1f} m)",
+      core::rad_to_deg(el_lo), core::rad_to_deg(el_hi), tolerance_m, target_range, sol.miss_m));
 }
 
 }  // namespace canopy::physics

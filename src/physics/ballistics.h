@@ -25,9 +25,9 @@ struct RangePoint {
 
 // Flies one trajectory from the ground point at launch_en_m with the given
 // elevation and azimuth in the launch point's horizon.
-RangePoint fly_range_point(const RocketParams& rocket, const Environment& env,
-                           double elevation_rad, double azimuth_rad = 0.0,
-                           const Vec2& launch_en_m = Vec2::Zero(), IntegratorOptions opts = {});
+RangePoint fly_range_point(const RocketParams& rocket, const Environment& env, double elevation_rad,
+                           double azimuth_rad = 0.0, const Vec2& launch_en_m = Vec2::Zero(),
+                           IntegratorOptions opts = {});
 
 // Range table over elevations [from, to] in steps.
 std::vector<RangePoint> range_table(const RocketParams& rocket, const Environment& env,

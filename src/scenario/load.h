@@ -17,10 +17,10 @@
 namespace canopy::scenario {
 
 struct Diagnostic {
-  std::string file;   // the YAML or GeoJSON file the problem is in
-  int line = 0;       // 1-based; 0 when unknown
-  int column = 0;     // 1-based; 0 when unknown
-  std::string path;   // key path, e.g. "raids[1].aim.area"; empty for the whole file
+  std::string file;  // the YAML or GeoJSON file the problem is in
+  int line = 0;      // 1-based; 0 when unknown
+  int column = 0;    // 1-based; 0 when unknown
+  std::string path;  // key path, e.g. "raids[1].aim.area"; empty for the whole file
   std::string message;
 
   // "file:line:column: path: message"

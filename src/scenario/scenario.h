@@ -59,7 +59,7 @@ struct LaunchSite {
 struct Aim {
   enum class Kind { kArea, kPoint };
   Kind kind = Kind::kPoint;
-  int area_index = -1;  // into Scenario::defended_areas, for kArea
+  int area_index = -1;             // into Scenario::defended_areas, for kArea
   Vec2 point_en_m = Vec2::Zero();  // for kPoint
 };
 

@@ -25,8 +25,8 @@ struct LaunchEvent {
   int rocket = 0;
   std::string rocket_type;
   std::string site;
-  double elevation_deg = 0;  // in the launch point's own horizon
-  double azimuth_deg = 0;    // clockwise from north, in that horizon
+  double elevation_deg = 0;    // in the launch point's own horizon
+  double azimuth_deg = 0;      // clockwise from north, in that horizon
   Vec3 dir_W = Vec3::UnitZ();  // unit launch direction in the frame's axes
   Vec3 p_W = Vec3::Zero();     // launch point, on the ground
   double lat_deg = 0;

@@ -31,7 +31,8 @@ core::Result<World> World::create(const scenario::Scenario& sc, WorldOptions opt
 
   // Reach bands per rocket type, in calm air, as the validator uses them.
   std::vector<physics::ReachBand> bands;
-  for (const auto& type : sc.rocket_types) bands.push_back(physics::reach_band(type.params, sc.environment));
+  for (const auto& type : sc.rocket_types)
+    bands.push_back(physics::reach_band(type.params, sc.environment));
 
   // Plan every rocket from its own stream: launch point, Cd factor, aim point.
   for (size_t r = 0; r < sc.raids.size(); ++r) {
@@ -85,7 +86,8 @@ core::Result<World> World::create(const scenario::Scenario& sc, WorldOptions opt
   w.summary_.seed = seed;
   w.summary_.run_index = options.run_index;
   w.summary_.rockets_planned = static_cast<int>(w.plans_.size());
-  for (const auto& area : sc.defended_areas) w.summary_.areas.push_back({area.name, area.value, 0, 0});
+  for (const auto& area : sc.defended_areas)
+    w.summary_.areas.push_back({area.name, area.value, 0, 0});
   return w;
 }
 

@@ -1,0 +1,83 @@
+#include "canopy/physics/ballistics.h"
+
+#include <gtest/gtest.h>
+
+#include "canopy/core/random.h"
+#include "canopy/core/units.h"
+
+namespace canopy::physics {
+namespace {
+
+RocketParams medium() {
+  RocketParams r;
+  r.launch_mass_kg = 66;
+  r.propellant_mass_kg = 20;
+  r.burn_time_s = 1.9;
+  r.thrust_N = 21000;
+  r.diameter_m = 0.122;
+  r.cd = {{0.0, 0.8, 1.0, 1.2, 2.0, 3.0}, {0.30, 0.32, 0.45, 0.42, 0.35, 0.30}};
+  return r;
+}
+
+TEST(Ballistics, MediumReaches21To24KmIn70To85Seconds) {
+  // Public sources give 20-ish km for 122 mm-class rockets.
+  const ReachBand band = reach_band(medium(), Environment{});
+  const RangePoint best = fly_range_point(medium(), Environment{}, band.max_range_elevation_rad);
+  EXPECT_GE(best.range_m, 21000);
+  EXPECT_LE(best.range_m, 24000);
+  EXPECT_GE(best.flight_time_s, 70);
+  EXPECT_LE(best.flight_time_s, 85);
+  EXPECT_NEAR(core::rad_to_deg(band.max_range_elevation_rad), 45, 10);
+}
+
+TEST(Ballistics, RangeGrowsAlongTheLowBranch) {
+  const ReachBand band = reach_band(medium(), Environment{});
+  const auto rows = range_table(medium(), Environment{}, band.min_elevation_rad,
+                                band.max_range_elevation_rad, core::deg_to_rad(2.5));
+  ASSERT_GT(rows.size(), 10u);
+  for (size_t i = 1; i < rows.size(); ++i) {
+    EXPECT_GT(rows[i].range_m, rows[i - 1].range_m);
+    EXPECT_GT(rows[i].apogee_m, rows[i - 1].apogee_m);
+    EXPECT_GT(rows[i].flight_time_s, rows[i - 1].flight_time_s);
+  }
+  EXPECT_NEAR(rows.front().range_m, band.min_range_m, 1e-6);
+  EXPECT_LE(rows.back().range_m, band.max_range_m + 1e-6);
+}
+
+TEST(Ballistics, SolvedAimLandsWithinOneMetre) {
+  // Seeded property test: random launch points, aim points inside the band,
+  // random wind profiles.
+  const RocketParams r = medium();
+  const ReachBand band = reach_band(r, Environment{});
+  core::Stream rng(2024, 0, core::tag("aim-test"));
+  for (int i = 0; i < 40; ++i) {
+    Environment env;
+    if (i % 2) {
+      env.wind = {{0.0, 8000.0},
+                  {Vec2(rng.uniform(-10, 10), rng.uniform(-10, 10)),
+                   Vec2(rng.uniform(-25, 25), rng.uniform(-25, 25))}};
+    }
+    const Vec2 launch(rng.uniform(-30e3, 30e3), rng.uniform(-30e3, 30e3));
+    const double range = rng.uniform(band.min_range_m + 500, band.max_range_m - 500);
+    const double bearing = rng.uniform(0, 2 * core::kPi);
+    const Vec2 aim = launch + range * Vec2(std::sin(bearing), std::cos(bearing));
+    const auto sol = solve_aim(r, env, launch, aim, band);
+    ASSERT_TRUE(sol.has_value()) << sol.error().message;
+    EXPECT_LT(sol->miss_m, 1.0);
+    EXPECT_GE(sol->elevation_rad, band.min_elevation_rad - 1e-12);
+    EXPECT_LE(sol->elevation_rad, band.max_range_elevation_rad + 1e-12);
+    // Fly it again from scratch: the stated direction does land there.
+    const Vec3 p0 = core::ground_point(launch);
+    const Vec2 hit = Flight::launch(r, env, p0, sol->dir_W, 0).fly_to_ground().p_W.head<2>();
+    EXPECT_LT(core::ground_distance_m(hit, aim), 1.0);
+  }
+}
+
+TEST(Ballistics, AimBeyondTheBandFails) {
+  const ReachBand band = reach_band(medium(), Environment{});
+  EXPECT_FALSE(solve_aim(medium(), Environment{}, {0, 0}, {0, band.max_range_m + 2000}, band));
+  EXPECT_FALSE(solve_aim(medium(), Environment{}, {0, 0}, {0, band.min_range_m - 500}, band));
+}
+
+}  // namespace
+}  // namespace canopy::physics

@@ -1,0 +1,1708 @@
+// The scenario loader and validator (docs/scenario.md).
+//
+// The YAML document is read section by section. Every mapping is checked
+// against its key table (keys.h) before its values are read, each value is
+// checked for type and range where it is read, and every problem becomes a
+// Diagnostic; reading goes on after an error wherever later checks do not
+// depend on the failed part. Cross-references, run timing and the raids'
+// reach come last.
+#include "canopy/scenario/load.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <limits>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+#include <variant>
+
+#include "canopy/core/geodetic.h"
+#include "canopy/core/polygon.h"
+#include "canopy/core/units.h"
+#include "canopy/physics/ballistics.h"
+#include "canopy/scenario/keys.h"
+
+namespace canopy::scenario {
+
+const std::vector<KeyTable>& key_tables() {
+  static const std::vector<KeyTable> kTables = {
+      {"",
+       {"canopy", "name", "origin", "run", "environment", "defended_areas", "alert_zones",
+        "rocket_types", "launch_sites", "raids"}},
+      {"origin", {"lat_deg", "lon_deg", "alt_m"}},
+      {"run", {"duration_s", "step_s", "seed"}},
+      {"environment", {"wind"}},
+      {"environment.wind", {"east_mps", "north_mps", "profile"}},
+      {"defended_areas[]", {"name", "value", "polygon_km", "polygon_deg", "geojson"}},
+      {"alert_zones[]", {"id", "name", "population", "polygon_km", "polygon_deg", "geojson"}},
+      {"rocket_types[]",
+       {"name", "launch_mass_kg", "propellant_mass_kg", "burn_time_s", "thrust_n", "diameter_m",
+        "cd_mach", "cd_dispersion"}},
+      {"launch_sites[]", {"name", "center_km", "center_deg", "radius_km"}},
+      {"raids[]", {"at_s", "site", "type", "count", "interval_s", "aim", "aim_sigma_m"}},
+      {"raids[].aim", {"area", "point_km", "point_deg"}},
+  };
+  return kTables;
+}
+
+std::string Diagnostic::to_string() const {
+  std::string out;
+  if (!file.empty()) {
+    out += file;
+    if (line > 0) {
+      out += fmt::format(":{}", line);
+      if (column > 0) out += fmt::format(":{}", column);
+    }
+    out += ": ";
+  }
+  if (!path.empty()) out += path + ": ";
+  out += message;
+  return out;
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+using core::Polygon;
+using core::Vec3;
+using nlohmann::json;
+
+// Limits of the format; docs/scenario.md lists them.
+constexpr long long kFormatVersion = 1;
+constexpr double kMaxFromOrigin_m = 1.0e6;
+constexpr double kMaxDuration_s = 86400;
+constexpr double kMaxSteps = 1e8;
+constexpr double kMaxWind_mps = 150;
+constexpr double kMaxWindAltitude_m = 100000;
+constexpr long long kMaxRocketsPerRaid = 10000;
+constexpr long long kMaxRocketsTotal = 100000;
+constexpr double kMaxSpeedGain_mps = 3000;
+constexpr double kMinPolygonArea_m2 = 1.0;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// ---------------------------------------------------------------------------
+// Text helpers
+
+std::string member(std::string_view parent, std::string_view key) {
+  return parent.empty() ? std::string(key) : fmt::format("{}.{}", parent, key);
+}
+
+std::string item(std::string_view parent, size_t i) { return fmt::format("{}[{}]", parent, i); }
+
+std::string num(double v) { return fmt::format("{:g}", v); }
+
+std::string km(double m) { return fmt::format("{:.1f}", m / 1000.0); }
+
+// Edit distance with swaps of neighbours (optimal string alignment),
+// ignoring case.
+int edit_distance(std::string_view a, std::string_view b) {
+  const size_t n = a.size(), m = b.size();
+  std::vector<std::vector<int>> d(n + 1, std::vector<int>(m + 1, 0));
+  for (size_t i = 0; i <= n; ++i) d[i][0] = static_cast<int>(i);
+  for (size_t j = 0; j <= m; ++j) d[0][j] = static_cast<int>(j);
+  auto lower = [](char c) { return std::tolower(static_cast<unsigned char>(c)); };
+  for (size_t i = 1; i <= n; ++i) {
+    for (size_t j = 1; j <= m; ++j) {
+      const int cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
+          lower(a[i - 2]) == lower(b[j - 1])) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[n][m];
+}
+
+// Names a misspelt word probably meant: those that add a unit suffix to it
+// ("radius" -> "radius_km"), else the nearest by edit distance when it is
+// close enough.
+std::vector<std::string> suggestions(std::string_view word, const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  for (const std::string& n : names) {
+    if (!word.empty() && n.size() > word.size() + 1 && n.starts_with(word) &&
+        n[word.size()] == '_') {
+      out.push_back(n);
+    }
+  }
+  if (!out.empty()) return out;
+  const int limit = std::max(word.size() >= 5 ? 2 : 1, static_cast<int>(word.size()) / 3);
+  int best = limit + 1;
+  for (const std::string& n : names) {
+    const int d = edit_distance(word, n);
+    if (d < best) {
+      best = d;
+      out = {n};
+    }
+  }
+  return out;
+}
+
+// "; did you mean 'a'?" or "; did you mean 'a' or 'b'?", or "".
+std::string did_you_mean(const std::vector<std::string>& s) {
+  if (s.empty()) return "";
+  std::string out = "; did you mean ";
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (i > 0) out += i + 1 == s.size() ? " or " : ", ";
+    out += "'" + s[i] + "'";
+  }
+  return out + "?";
+}
+
+std::string join_quoted(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "'" : ", '") + n + "'";
+  return out;
+}
+
+std::string shorten(std::string_view s) {
+  return s.size() <= 40 ? std::string(s) : std::string(s.substr(0, 37)) + "...";
+}
+
+// What a YAML node holds, for "expected X, got Y" messages.
+std::string describe(const YAML::Node& n) {
+  if (!n.IsDefined() || n.IsNull()) return "nothing";
+  if (n.IsSequence()) return "a list";
+  if (n.IsMap()) return "a mapping";
+  return fmt::format("'{}'", shorten(n.Scalar()));
+}
+
+std::string describe(const json& j) {
+  switch (j.type()) {
+    case json::value_t::object:
+      return "an object";
+    case json::value_t::array:
+      return "an array";
+    case json::value_t::string:
+      return fmt::format("the string \"{}\"", shorten(j.get<std::string>()));
+    case json::value_t::boolean:
+      return j.get<bool>() ? "true" : "false";
+    case json::value_t::null:
+      return "null";
+    default:
+      return fmt::format("the number {}", j.dump());
+  }
+}
+
+std::optional<double> parse_double(std::string_view s) {
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  double v = 0;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+template <class Int>
+std::optional<Int> parse_int(std::string_view s) {
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  Int v = 0;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+// True for a scalar the document marks as a string (quoted, or !!str).
+bool is_string_tagged(const YAML::Node& n) {
+  return n.Tag() == "!" || n.Tag() == "tag:yaml.org,2002:str";
+}
+
+// 1-based line and column of a byte offset into a text.
+std::pair<int, int> line_col(std::string_view text, size_t offset) {
+  offset = std::min(offset, text.size());
+  int line = 1;
+  size_t line_start = 0;
+  for (size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  }
+  return {line, static_cast<int>(offset - line_start) + 1};
+}
+
+// ---------------------------------------------------------------------------
+// Value ranges
+
+struct Range {
+  double lo = -kInf, hi = kInf;
+  bool lo_open = false, hi_open = false;
+
+  bool contains(double v) const {
+    return (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
+  }
+  std::string text() const {
+    if (!lo_open && !hi_open && std::isfinite(lo) && std::isfinite(hi)) {
+      return fmt::format("between {} and {}", num(lo), num(hi));
+    }
+    std::string out;
+    if (std::isfinite(lo)) out = fmt::format("{} {}", lo_open ? ">" : ">=", num(lo));
+    if (std::isfinite(hi)) {
+      if (!out.empty()) out += " and ";
+      out += fmt::format("{} {}", hi_open ? "<" : "<=", num(hi));
+    }
+    return out;
+  }
+};
+
+Range any_number() { return {}; }
+Range at_least(double lo) { return {lo, kInf, false, false}; }
+Range between(double lo, double hi) { return {lo, hi, false, false}; }
+Range above_upto(double lo, double hi) { return {lo, hi, true, false}; }
+
+// ---------------------------------------------------------------------------
+// Polygon checks shared by YAML and GeoJSON input
+
+struct PolygonProblem {
+  int vertex = -1;  // vertex to point at; -1 for the whole polygon
+  std::string message;
+};
+
+double cross(const Vec2& a, const Vec2& b) { return a.x() * b.y() - a.y() * b.x(); }
+
+// Builds a polygon from ring vertices (a repeated closing vertex and
+// repeated neighbours are dropped) or says what is wrong with it.
+std::expected<Polygon, PolygonProblem> make_polygon(const std::vector<Vec2>& ring) {
+  // Drop repeated neighbours and the closing vertex, remembering indices.
+  std::vector<Vec2> v;
+  std::vector<int> original;
+  for (size_t i = 0; i < ring.size(); ++i) {
+    if (!v.empty() && ring[i] == v.back()) continue;
+    v.push_back(ring[i]);
+    original.push_back(static_cast<int>(i));
+  }
+  while (v.size() > 1 && v.front() == v.back()) {
+    v.pop_back();
+    original.pop_back();
+  }
+  std::set<std::pair<double, double>> distinct;
+  for (const Vec2& p : v) distinct.emplace(p.x(), p.y());
+  if (distinct.size() < 3) {
+    return std::unexpected(PolygonProblem{
+        -1, fmt::format("a polygon needs at least 3 distinct vertices (got {})", distinct.size())});
+  }
+  // All vertices on one line: measure from the line through vertex 0 and
+  // the vertex farthest from it.
+  size_t far = 0;
+  for (size_t i = 1; i < v.size(); ++i) {
+    if ((v[i] - v[0]).norm() > (v[far] - v[0]).norm()) far = i;
+  }
+  const Vec2 axis = (v[far] - v[0]).normalized();
+  double width = 0;
+  for (const Vec2& p : v) width = std::max(width, std::abs(cross(axis, p - v[0])));
+  if (width < 1e-3) {
+    return std::unexpected(
+        PolygonProblem{-1, "the polygon has zero area: all its vertices lie on one line"});
+  }
+  Polygon poly(v);
+  if (auto hit = poly.first_self_intersection()) {
+    const int n = static_cast<int>(v.size());
+    const auto [i, j] = *hit;
+    return std::unexpected(PolygonProblem{
+        original[i],
+        fmt::format("the polygon crosses itself: the edge from vertex {} to {} meets the edge "
+                    "from vertex {} to {} (vertices count from 0)",
+                    original[i], original[(i + 1) % n], original[j], original[(j + 1) % n])});
+  }
+  if (poly.area_m2() < kMinPolygonArea_m2) {
+    return std::unexpected(PolygonProblem{
+        -1, fmt::format("the polygon has (almost) zero area: {} m^2", num(poly.area_m2()))});
+  }
+  return poly;
+}
+
+// ---------------------------------------------------------------------------
+// JSON positions: nlohmann keeps none, so a small scanner finds where the
+// value at a path starts in text that has already parsed cleanly.
+
+using JsonStep = std::variant<std::string, size_t>;
+using JsonPath = std::vector<JsonStep>;
+
+std::string to_string(const JsonPath& path) {
+  std::string out;
+  for (const JsonStep& s : path) {
+    if (const auto* key = std::get_if<std::string>(&s)) {
+      out += out.empty() ? *key : "." + *key;
+    } else {
+      out += fmt::format("[{}]", std::get<size_t>(s));
+    }
+  }
+  return out;
+}
+
+JsonPath operator+(JsonPath path, JsonStep step) {
+  path.push_back(std::move(step));
+  return path;
+}
+
+class JsonLocator {
+ public:
+  explicit JsonLocator(std::string_view text) : s_(text) {}
+
+  // Byte offset of the value at `path`, or of the deepest part that exists.
+  size_t find(const JsonPath& path) {
+    i_ = s_.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+    ws();
+    for (const JsonStep& step : path) {
+      const bool ok = std::holds_alternative<std::string>(step)
+                          ? enter_member(std::get<std::string>(step))
+                          : enter_element(std::get<size_t>(step));
+      if (!ok) break;
+    }
+    return i_;
+  }
+
+ private:
+  bool more() const { return i_ < s_.size(); }
+  char peek() const { return more() ? s_[i_] : '\0'; }
+  void ws() {
+    while (more() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) ++i_;
+  }
+  void next_item() {
+    ws();
+    if (peek() == ',') ++i_;
+    ws();
+  }
+
+  bool enter_member(const std::string& key) {
+    if (peek() != '{') return false;
+    const size_t start = i_;
+    ++i_;
+    ws();
+    while (more() && peek() == '"') {
+      const std::string k = read_string();
+      ws();
+      if (peek() == ':') ++i_;
+      ws();
+      if (k == key) return true;
+      skip_value();
+      next_item();
+    }
+    i_ = start;
+    return false;
+  }
+
+  bool enter_element(size_t index) {
+    if (peek() != '[') return false;
+    const size_t start = i_;
+    ++i_;
+    ws();
+    for (size_t k = 0; more() && peek() != ']'; ++k) {
+      if (k == index) return true;
+      skip_value();
+      next_item();
+    }
+    i_ = start;
+    return false;
+  }
+
+  // Reads a string at '"'; escapes other than \uXXXX keep the escaped char.
+  std::string read_string() {
+    std::string out;
+    ++i_;
+    while (more() && s_[i_] != '"') {
+      if (s_[i_] == '\\' && i_ + 1 < s_.size()) ++i_;
+      out += s_[i_++];
+    }
+    if (more()) ++i_;
+    return out;
+  }
+
+  void skip_value() {
+    const char c = peek();
+    if (c == '"') {
+      read_string();
+    } else if (c == '{' || c == '[') {
+      int depth = 0;
+      while (more()) {
+        const char d = s_[i_];
+        if (d == '"') {
+          read_string();
+          continue;
+        }
+        ++i_;
+        if (d == '{' || d == '[') ++depth;
+        if ((d == '}' || d == ']') && --depth == 0) return;
+      }
+    } else {
+      while (more() && std::string_view(",]} \t\r\n").find(s_[i_]) == std::string_view::npos) ++i_;
+    }
+  }
+
+  std::string_view s_;
+  size_t i_ = 0;
+};
+
+// ---------------------------------------------------------------------------
+// The loader
+
+// A value in the YAML document and where it sits: its key path, and the
+// mark to report (the key's when the value is empty and has no place).
+struct Field {
+  YAML::Node node;
+  std::string path;
+  YAML::Mark mark;
+};
+
+// A named entry as the document gave it, valid or not, for references.
+struct NameEntry {
+  int index = -1;
+  bool valid = false;
+  std::string where;  // "file:line:column" of its definition
+};
+
+class Loader;
+
+// A YAML mapping checked against its key table: unknown keys (with a
+// suggestion) and duplicate keys are reported when it is made. An empty
+// value (`run:`) is an empty mapping where `empty_ok`, as for optional sections.
+class Map {
+ public:
+  Map(Loader& loader, const Field& field, std::string_view table_path, bool empty_ok = true);
+
+  bool ok() const { return ok_; }
+  const Field& field() const { return field_; }
+  bool has(std::string_view key) const { return find(key) != nullptr; }
+  // The value of a key that is present (contract: has(key)).
+  const Field& at(std::string_view key) const;
+  // The value's field if present, else the mapping's own.
+  const Field& at_or_self(std::string_view key) const { return has(key) ? at(key) : field_; }
+  // Reports a missing key (unless an unknown key was already suggested as
+  // it) and returns false when absent.
+  bool require(std::string_view key, std::string_view hint = "");
+  // Keys present, in document order.
+  std::vector<std::string> keys() const;
+
+ private:
+  const Field* find(std::string_view key) const;
+  void check_known(std::string_view key) const;
+
+  Loader& loader_;
+  Field field_;
+  const KeyTable* table_ = nullptr;
+  std::vector<std::pair<std::string, Field>> entries_;
+  std::set<std::string> suggested_;
+  bool ok_ = false;
+};
+
+class Loader {
+ public:
+  Loader(std::string file, fs::path base_dir, bool allow_geojson)
+      : file_(std::move(file)), base_dir_(std::move(base_dir)), allow_geojson_(allow_geojson) {}
+
+  std::expected<Scenario, Diagnostics> load(std::string_view text);
+
+  // Reporting
+  void error(const Field& f, std::string message) { error_at(f.mark, f.path, std::move(message)); }
+  void error_at(const YAML::Mark& m, std::string path, std::string message) {
+    diags_.push_back({file_, m.line >= 0 ? m.line + 1 : 0, m.column >= 0 ? m.column + 1 : 0,
+                      std::move(path), std::move(message)});
+  }
+  std::string where(const YAML::Mark& m) const {
+    return fmt::format("{}:{}:{}", file_, m.line + 1, m.column + 1);
+  }
+
+ private:
+  // A GeoJSON file being read: diagnostics carry its name, the JSON path,
+  // and the line and column found by the locator.
+  struct JsonFile {
+    std::string name;
+    std::string text;
+    std::optional<JsonLocator> locator;
+  };
+  enum class GeoJsonKind { kDefendedAreas, kAlertZones };
+
+  void json_error(JsonFile& f, const JsonPath& path, std::string message) {
+    if (!f.locator) f.locator.emplace(f.text);
+    const auto [line, col] = line_col(f.text, f.locator->find(path));
+    diags_.push_back({f.name, line, col, to_string(path), std::move(message)});
+  }
+
+  // Typed values; each reports its own problem and returns nullopt.
+  std::optional<double> number(const Field& f, const Range& r);
+  std::optional<long long> integer(const Field& f, long long lo, long long hi);
+  std::optional<std::uint64_t> unsigned_integer(const Field& f);
+  std::optional<std::string> text(const Field& f);
+  std::optional<std::vector<Field>> list(const Field& f, std::string_view what);
+  std::optional<std::vector<double>> tuple(const Field& f, const std::vector<Range>& ranges,
+                                           std::string_view shape);
+  std::optional<Vec2> point_km(const Field& f);
+  std::optional<Vec2> point_deg(const Field& f);
+  std::optional<Polygon> polygon(const Field& f, bool degrees);
+  std::expected<Vec2, std::string> en_from_deg(double lat, double lon, std::string_view order);
+
+  std::optional<double> req_number(Map& m, std::string_view key, const Range& r) {
+    if (!m.require(key)) return std::nullopt;
+    return number(m.at(key), r);
+  }
+  std::optional<double> opt_number(const Map& m, std::string_view key, double fallback,
+                                   const Range& r) {
+    if (!m.has(key)) return fallback;
+    return number(m.at(key), r);
+  }
+  std::optional<std::string> req_text(Map& m, std::string_view key) {
+    if (!m.require(key)) return std::nullopt;
+    return text(m.at(key));
+  }
+  // Exactly one of the keys; returns it, or "" after reporting.
+  std::string one_of(Map& m, const std::vector<std::string>& keys, std::string_view what);
+  // A polygon under polygon_km or polygon_deg (exactly one of them).
+  std::optional<Polygon> polygon_choice(Map& m, std::vector<std::string> keys);
+  // Registers a name; reports a duplicate.
+  void add_name(std::map<std::string, NameEntry>& names, std::string_view what,
+                const std::string& name, int index, bool valid, const Field& f);
+  void add_name_json(std::map<std::string, NameEntry>& names, std::string_view what,
+                     const std::string& name, int index, bool valid, JsonFile& jf,
+                     const JsonPath& path);
+  // Resolves a reference to a named entry; reports a dangling one.
+  const NameEntry* resolve(const std::map<std::string, NameEntry>& names, std::string_view what,
+                           const Field& f, const std::string& name);
+
+  // Sections, in reading order.
+  bool read_version(Map& top);
+  void read_name(Map& top);
+  void read_origin(Map& top);
+  void read_run(Map& top);
+  void read_environment(Map& top);
+  void read_defended_areas(Map& top);
+  void read_alert_zones(Map& top);
+  void read_rocket_types(Map& top);
+  void read_launch_sites(Map& top);
+  void read_raids(Map& top);
+  void check_reach();
+
+  // GeoJSON side files.
+  void read_geojson(const Field& f, GeoJsonKind kind);
+  void read_features(JsonFile& jf, const json& doc, GeoJsonKind kind);
+  std::optional<Polygon> json_polygon(JsonFile& jf, const json& geometry, const JsonPath& path);
+  std::optional<double> json_number(JsonFile& jf, const json& props, const JsonPath& path,
+                                    std::string_view key, const Range& r);
+
+  std::string file_;
+  fs::path base_dir_;
+  bool allow_geojson_ = true;
+  Diagnostics diags_;
+  Scenario sc_;
+
+  std::optional<core::GeoFrame> frame_;  // set when the origin is valid
+  bool run_ok_ = false;
+  std::vector<bool> raid_ok_;  // per raid: it and everything it refers to are valid
+  std::map<std::string, NameEntry> area_names_, zone_ids_, type_names_, site_names_;
+  std::vector<Field> raid_fields_;
+  std::vector<std::string> raid_area_names_;
+};
+
+Map::Map(Loader& loader, const Field& field, std::string_view table_path, bool empty_ok)
+    : loader_(loader), field_(field) {
+  for (const KeyTable& t : key_tables()) {
+    if (t.path == table_path) table_ = &t;
+  }
+  if (table_ == nullptr) {
+    std::fprintf(stderr, "canopy: internal error: no key table '%.*s'\n",
+                 static_cast<int>(table_path.size()), table_path.data());
+    std::abort();
+  }
+  std::vector<std::string> known(table_->keys.begin(), table_->keys.end());
+  const YAML::Node& node = field.node;
+  if (empty_ok && (!node.IsDefined() || node.IsNull())) {
+    ok_ = true;
+    return;
+  }
+  if (!node.IsMap()) {
+    loader_.error(field, fmt::format("expected a mapping (key: value) with keys {}, got {}",
+                                     join_quoted(known), describe(node)));
+    return;
+  }
+  ok_ = true;
+  // One key and its value; a merged key ('<<: *anchor') yields to one given
+  // here.
+  auto add = [&](const YAML::Node& k, const YAML::Node& v, bool merged) {
+    if (!k.IsScalar()) {
+      loader_.error_at(k.Mark(), field.path, "keys must be plain names, not lists or mappings");
+      return;
+    }
+    const std::string key = k.Scalar();
+    const std::string path = member(field.path, key);
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      const auto s = suggestions(key, known);
+      for (const std::string& name : s) suggested_.insert(name);
+      const std::string hint =
+          s.empty() ? fmt::format(" (keys here: {})", join_quoted(known)) : did_you_mean(s);
+      loader_.error_at(k.Mark(), path, fmt::format("unknown key '{}'{}", key, hint));
+      return;
+    }
+    if (const Field* first = find(key)) {
+      if (!merged) {
+        loader_.error_at(
+            k.Mark(), path,
+            fmt::format("duplicate key '{}' (first given at line {})", key, first->mark.line + 1));
+      }
+      return;
+    }
+    const YAML::Mark mark = (v.IsNull() || v.Mark().line < 0) ? k.Mark() : v.Mark();
+    entries_.emplace_back(key, Field{v, path, mark});
+  };
+  // Keys given here, then those of merged mappings, in order.
+  std::vector<YAML::Node> merges;
+  for (const auto& kv : node) {
+    const YAML::Node k = kv.first;
+    const YAML::Node v = kv.second;
+    if (k.IsScalar() && k.Scalar() == "<<" && !is_string_tagged(k)) {
+      std::vector<YAML::Node> sources;
+      if (v.IsMap()) sources.push_back(v);
+      if (v.IsSequence()) {
+        for (const YAML::Node& e : v) sources.push_back(e);
+      }
+      const bool all_maps =
+          !sources.empty() &&
+          std::all_of(sources.begin(), sources.end(), [](const auto& n) { return n.IsMap(); });
+      if (!all_maps) {
+        loader_.error_at(k.Mark(), member(field.path, "<<"),
+                         "a merge key takes a mapping (such as *anchor) or a list of them");
+        continue;
+      }
+      merges.insert(merges.end(), sources.begin(), sources.end());
+      continue;
+    }
+    add(k, v, false);
+  }
+  for (const YAML::Node& m : merges) {
+    for (const auto& kv : m) add(kv.first, kv.second, true);
+  }
+}
+
+void Map::check_known(std::string_view key) const {
+  // A key read that is not in the table is a programming error.
+  if (std::find(table_->keys.begin(), table_->keys.end(), key) == table_->keys.end()) {
+    std::fprintf(stderr, "canopy: internal error: key '%.*s' is not in table '%.*s'\n",
+                 static_cast<int>(key.size()), key.data(), static_cast<int>(table_->path.size()),
+                 table_->path.data());
+    std::abort();
+  }
+}
+
+const Field* Map::find(std::string_view key) const {
+  check_known(key);
+  for (const auto& [k, f] : entries_) {
+    if (k == key) return &f;
+  }
+  return nullptr;
+}
+
+const Field& Map::at(std::string_view key) const {
+  const Field* f = find(key);
+  if (f == nullptr) {
+    std::fprintf(stderr, "canopy: internal error: key '%.*s' read but absent\n",
+                 static_cast<int>(key.size()), key.data());
+    std::abort();
+  }
+  return *f;
+}
+
+bool Map::require(std::string_view key, std::string_view hint) {
+  if (has(key)) return true;
+  if (ok_ && !suggested_.contains(std::string(key))) {
+    loader_.error(field_, fmt::format("missing required key '{}'{}", key, hint));
+  }
+  return false;
+}
+
+std::vector<std::string> Map::keys() const {
+  std::vector<std::string> out;
+  for (const auto& [k, f] : entries_) out.push_back(k);
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Typed values
+
+std::optional<double> Loader::number(const Field& f, const Range& r) {
+  const YAML::Node& n = f.node;
+  if (!n.IsScalar()) {
+    error(f, fmt::format("expected a number, got {}", describe(n)));
+    return std::nullopt;
+  }
+  if (is_string_tagged(n)) {
+    error(f, fmt::format("expected a number, got the string \"{}\" (remove the quotes)",
+                         shorten(n.Scalar())));
+    return std::nullopt;
+  }
+  const auto v = parse_double(n.Scalar());
+  if (!v) {
+    error(f, fmt::format("expected a number, got {}", describe(n)));
+    return std::nullopt;
+  }
+  if (!std::isfinite(*v)) {
+    error(f, fmt::format("expected a finite number, got {}", describe(n)));
+    return std::nullopt;
+  }
+  if (!r.contains(*v)) {
+    error(f, fmt::format("must be {} (got {})", r.text(), num(*v)));
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<long long> Loader::integer(const Field& f, long long lo, long long hi) {
+  const YAML::Node& n = f.node;
+  if (!n.IsScalar() || is_string_tagged(n)) {
+    error(f, fmt::format("expected a whole number, got {}", describe(n)));
+    return std::nullopt;
+  }
+  const auto v = parse_int<long long>(n.Scalar());
+  if (!v) {
+    error(f, fmt::format("expected a whole number, got {}", describe(n)));
+    return std::nullopt;
+  }
+  if (*v < lo || *v > hi) {
+    error(f, fmt::format("must be between {} and {} (got {})", lo, hi, *v));
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<std::uint64_t> Loader::unsigned_integer(const Field& f) {
+  const YAML::Node& n = f.node;
+  const auto v =
+      n.IsScalar() && !is_string_tagged(n) ? parse_int<std::uint64_t>(n.Scalar()) : std::nullopt;
+  if (!v) {
+    error(f, fmt::format("expected a whole number between 0 and {}, got {}",
+                         std::numeric_limits<std::uint64_t>::max(), describe(n)));
+  }
+  return v;
+}
+
+std::optional<std::string> Loader::text(const Field& f) {
+  const YAML::Node& n = f.node;
+  if (!n.IsScalar()) {
+    error(f, fmt::format("expected a name, got {}", describe(n)));
+    return std::nullopt;
+  }
+  if (n.Scalar().empty()) {
+    error(f, "must not be empty");
+    return std::nullopt;
+  }
+  return n.Scalar();
+}
+
+std::optional<std::vector<Field>> Loader::list(const Field& f, std::string_view what) {
+  const YAML::Node& n = f.node;
+  std::vector<Field> out;
+  if (!n.IsDefined() || n.IsNull()) return out;
+  if (!n.IsSequence()) {
+    error(f, fmt::format("expected a list of {}, got {}", what, describe(n)));
+    return std::nullopt;
+  }
+  for (size_t i = 0; i < n.size(); ++i) {
+    const YAML::Node e = n[i];
+    out.push_back({e, item(f.path, i), (e.IsNull() || e.Mark().line < 0) ? f.mark : e.Mark()});
+  }
+  return out;
+}
+
+std::optional<std::vector<double>> Loader::tuple(const Field& f, const std::vector<Range>& ranges,
+                                                 std::string_view shape) {
+  const YAML::Node& n = f.node;
+  if (!n.IsSequence() || n.size() != ranges.size()) {
+    error(f, fmt::format("expected {}, got {}", shape,
+                         n.IsSequence() ? fmt::format("a list of {}", n.size()) : describe(n)));
+    return std::nullopt;
+  }
+  std::vector<double> out;
+  bool ok = true;
+  for (size_t i = 0; i < ranges.size(); ++i) {
+    const YAML::Node e = n[i];
+    const auto v = number({e, item(f.path, i), e.Mark().line >= 0 ? e.Mark() : f.mark}, ranges[i]);
+    ok = ok && v.has_value();
+    out.push_back(v.value_or(0.0));
+  }
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+std::optional<Vec2> Loader::point_km(const Field& f) {
+  const auto v = tuple(f, {any_number(), any_number()}, "a point [east_km, north_km]");
+  if (!v) return std::nullopt;
+  const Vec2 p = core::km_to_m(1.0) * Vec2((*v)[0], (*v)[1]);
+  if (p.norm() > kMaxFromOrigin_m) {
+    error(f, fmt::format("lies {} km from the origin; points must lie within {} km of it",
+                         km(p.norm()), num(kMaxFromOrigin_m / 1000)));
+    return std::nullopt;
+  }
+  return p;
+}
+
+std::expected<Vec2, std::string> Loader::en_from_deg(double lat, double lon,
+                                                     std::string_view order) {
+  // Lat/lon name points on the ground: convert at the origin's height.
+  const Vec3 enu = frame_->enu_from_latlon(lat, lon, sc_.origin.alt_m);
+  if (enu.norm() <= kMaxFromOrigin_m) return enu.head<2>();
+  std::string msg = fmt::format("lies {} km from the origin; points must lie within {} km of it",
+                                km(enu.norm()), num(kMaxFromOrigin_m / 1000));
+  // A swapped pair often explains a far point.
+  if (std::abs(lon) <= 90 &&
+      frame_->enu_from_latlon(lon, lat, sc_.origin.alt_m).norm() <= kMaxFromOrigin_m) {
+    msg += fmt::format(" (are latitude and longitude swapped? points here are {})", order);
+  }
+  return std::unexpected(msg);
+}
+
+std::optional<Vec2> Loader::point_deg(const Field& f) {
+  const auto v = tuple(f, {between(-90, 90), between(-180, 180)}, "a point [lat_deg, lon_deg]");
+  // Without a valid origin there is no frame; the origin's error stands.
+  if (!v || !frame_) return std::nullopt;
+  auto p = en_from_deg((*v)[0], (*v)[1], "[lat, lon]");
+  if (!p) {
+    error(f, p.error());
+    return std::nullopt;
+  }
+  return *p;
+}
+
+std::optional<Polygon> Loader::polygon(const Field& f, bool degrees) {
+  const auto items = list(f, degrees ? "[lat, lon] points" : "[east, north] points");
+  if (!items) return std::nullopt;
+  std::vector<Vec2> ring;
+  bool ok = true;
+  for (const Field& p : *items) {
+    const auto v = degrees ? point_deg(p) : point_km(p);
+    ok = ok && v.has_value();
+    if (v) ring.push_back(*v);
+  }
+  if (!ok) return std::nullopt;
+  auto poly = make_polygon(ring);
+  if (!poly) {
+    const PolygonProblem& e = poly.error();
+    error(e.vertex >= 0 ? (*items)[e.vertex] : f, e.message);
+    return std::nullopt;
+  }
+  return *poly;
+}
+
+std::string Loader::one_of(Map& m, const std::vector<std::string>& keys, std::string_view what) {
+  std::vector<std::string> present;
+  for (const std::string& k : keys) {
+    if (m.has(k)) present.push_back(k);
+  }
+  if (present.size() == 1) return present[0];
+  if (present.empty()) {
+    m.require(keys[0], fmt::format(" ({} needs one of {})", what, join_quoted(keys)));
+  } else {
+    error(m.at(present[1]), fmt::format("give only one of {} ({} are both given)",
+                                        join_quoted(keys), join_quoted({present[0], present[1]})));
+  }
+  return "";
+}
+
+std::optional<Polygon> Loader::polygon_choice(Map& m, std::vector<std::string> keys) {
+  const std::string key = one_of(m, keys, "an inline polygon");
+  if (key.empty()) return std::nullopt;
+  return polygon(m.at(key), key == "polygon_deg");
+}
+
+void Loader::add_name(std::map<std::string, NameEntry>& names, std::string_view what,
+                      const std::string& name, int index, bool valid, const Field& f) {
+  if (const auto it = names.find(name); it != names.end()) {
+    error(f, fmt::format("duplicate {} '{}' (the first is at {})", what, name, it->second.where));
+    return;
+  }
+  names[name] = {index, valid, where(f.mark)};
+}
+
+void Loader::add_name_json(std::map<std::string, NameEntry>& names, std::string_view what,
+                           const std::string& name, int index, bool valid, JsonFile& jf,
+                           const JsonPath& path) {
+  if (!jf.locator) jf.locator.emplace(jf.text);
+  const auto [line, col] = line_col(jf.text, jf.locator->find(path));
+  if (const auto it = names.find(name); it != names.end()) {
+    diags_.push_back(
+        {jf.name, line, col, to_string(path),
+         fmt::format("duplicate {} '{}' (the first is at {})", what, name, it->second.where)});
+    return;
+  }
+  names[name] = {index, valid, fmt::format("{}:{}:{}", jf.name, line, col)};
+}
+
+const NameEntry* Loader::resolve(const std::map<std::string, NameEntry>& names,
+                                 std::string_view what, const Field& f, const std::string& name) {
+  if (const auto it = names.find(name); it != names.end()) return &it->second;
+  std::vector<std::string> all;
+  for (const auto& [n, e] : names) all.push_back(n);
+  const auto s = suggestions(name, all);
+  std::string hint = did_you_mean(s);
+  if (hint.empty()) {
+    hint = all.empty() ? fmt::format(" (there are none)")
+                       : fmt::format(" (known: {})", join_quoted(all));
+  }
+  error(f, fmt::format("no {} named '{}'{}", what, name, hint));
+  return nullptr;
+}
+
+// ---------------------------------------------------------------------------
+// Sections
+
+bool Loader::read_version(Map& top) {
+  if (!top.require("canopy", " (the format version: start the file with 'canopy: 1')")) {
+    return true;
+  }
+  const Field& f = top.at("canopy");
+  const auto v =
+      integer(f, std::numeric_limits<long long>::min(), std::numeric_limits<long long>::max());
+  if (v && *v != kFormatVersion) {
+    error(f, fmt::format("format version {} is not supported; this canopy reads version {}", *v,
+                         kFormatVersion));
+    return false;
+  }
+  return true;
+}
+
+void Loader::read_name(Map& top) {
+  if (auto name = req_text(top, "name")) sc_.name = *name;
+}
+
+void Loader::read_origin(Map& top) {
+  if (!top.require("origin")) return;
+  Map m(*this, top.at("origin"), "origin");
+  if (!m.ok()) return;
+  const auto lat = req_number(m, "lat_deg", between(-90, 90));
+  const auto lon = req_number(m, "lon_deg", between(-180, 180));
+  const auto alt = opt_number(m, "alt_m", 0.0, between(-1000, 10000));
+  if (!lat || !lon || !alt) return;
+  sc_.origin = {*lat, *lon, *alt};
+  frame_.emplace(*lat, *lon, *alt);
+}
+
+void Loader::read_run(Map& top) {
+  const Field none{YAML::Node(), "run", top.field().mark};
+  Map m(*this, top.has("run") ? top.at("run") : none, "run");
+  if (!m.ok()) return;
+  const auto duration = opt_number(m, "duration_s", 600.0, above_upto(0, kMaxDuration_s));
+  const auto step = opt_number(m, "step_s", 0.01, above_upto(0, 1));
+  const auto seed = m.has("seed") ? unsigned_integer(m.at("seed")) : std::optional<uint64_t>(1);
+  if (seed) sc_.run.seed = *seed;
+  if (!duration || !step) return;
+  if (*step > *duration) {
+    error(m.at_or_self("step_s"), fmt::format("step_s ({} s) must not exceed duration_s ({} s)",
+                                              num(*step), num(*duration)));
+    return;
+  }
+  if (*duration / *step > kMaxSteps) {
+    error(m.at_or_self("step_s"),
+          fmt::format("duration_s / step_s gives {:.3g} steps; at most {:.0e} are allowed",
+                      *duration / *step, kMaxSteps));
+    return;
+  }
+  sc_.run.duration_s = *duration;
+  sc_.run.step_s = *step;
+  run_ok_ = true;
+}
+
+void Loader::read_environment(Map& top) {
+  if (!top.has("environment")) return;
+  Map env(*this, top.at("environment"), "environment");
+  if (!env.ok() || !env.has("wind")) return;
+  Map wind(*this, env.at("wind"), "environment.wind");
+  if (!wind.ok()) return;
+  physics::WindProfile& out = sc_.environment.wind;
+  const Range component = between(-kMaxWind_mps, kMaxWind_mps);
+  const bool constant = wind.has("east_mps") || wind.has("north_mps");
+  if (constant && wind.has("profile")) {
+    error(wind.at("profile"),
+          "give either a constant wind (east_mps, north_mps) or a profile, not both");
+    return;
+  }
+  // A constant wind is a profile of one layer.
+  if (constant) {
+    const auto e = opt_number(wind, "east_mps", 0.0, component);
+    const auto n = opt_number(wind, "north_mps", 0.0, component);
+    if (e && n) {
+      out.alt_m = {0.0};
+      out.wind_en_mps = {Vec2(*e, *n)};
+    }
+    return;
+  }
+  if (!wind.has("profile")) return;
+  const auto rows = list(wind.at("profile"), "[alt_m, east_mps, north_mps] rows");
+  if (!rows) return;
+  if (rows->empty()) {
+    error(wind.at("profile"), "the profile needs at least one [alt_m, east_mps, north_mps] row");
+    return;
+  }
+  physics::WindProfile profile;
+  bool ok = true;
+  for (const Field& row : *rows) {
+    const auto v = tuple(row, {between(0, kMaxWindAltitude_m), component, component},
+                         "a row [alt_m, east_mps, north_mps]");
+    if (!v) {
+      ok = false;
+      continue;
+    }
+    if (!profile.alt_m.empty() && (*v)[0] <= profile.alt_m.back()) {
+      error(row,
+            fmt::format("altitudes must increase strictly down the profile ({} m follows {} m)",
+                        num((*v)[0]), num(profile.alt_m.back())));
+      ok = false;
+    }
+    profile.alt_m.push_back((*v)[0]);
+    profile.wind_en_mps.emplace_back((*v)[1], (*v)[2]);
+  }
+  if (ok) out = profile;
+}
+
+void Loader::read_defended_areas(Map& top) {
+  if (!top.has("defended_areas")) return;
+  const auto items = list(top.at("defended_areas"), "defended areas");
+  if (!items) return;
+  for (const Field& f : *items) {
+    Map m(*this, f, "defended_areas[]", false);
+    if (!m.ok()) continue;
+    // A GeoJSON entry brings its own names and values.
+    if (m.has("geojson")) {
+      for (const std::string& k : m.keys()) {
+        if (k != "geojson") {
+          error(m.at(k), fmt::format("an entry with 'geojson' takes its areas from the file; "
+                                     "'{}' cannot be given with it",
+                                     k));
+        }
+      }
+      read_geojson(m.at("geojson"), GeoJsonKind::kDefendedAreas);
+      continue;
+    }
+    const auto name = req_text(m, "name");
+    const auto value = req_number(m, "value", at_least(0));
+    const auto poly = polygon_choice(m, {"polygon_km", "polygon_deg", "geojson"});
+    const bool ok = name && value && poly;
+    const int index = static_cast<int>(sc_.defended_areas.size());
+    sc_.defended_areas.push_back({name.value_or(""), value.value_or(0), poly.value_or(Polygon())});
+    if (name) add_name(area_names_, "defended area name", *name, index, ok, m.at("name"));
+  }
+}
+
+void Loader::read_alert_zones(Map& top) {
+  if (!top.has("alert_zones")) return;
+  const auto items = list(top.at("alert_zones"), "alert zones");
+  if (!items) return;
+  for (const Field& f : *items) {
+    Map m(*this, f, "alert_zones[]", false);
+    if (!m.ok()) continue;
+    if (m.has("geojson")) {
+      for (const std::string& k : m.keys()) {
+        if (k != "geojson") {
+          error(m.at(k), fmt::format("an entry with 'geojson' takes its zones from the file; "
+                                     "'{}' cannot be given with it",
+                                     k));
+        }
+      }
+      read_geojson(m.at("geojson"), GeoJsonKind::kAlertZones);
+      continue;
+    }
+    const auto id = req_text(m, "id");
+    const auto name = m.has("name") ? text(m.at("name")) : id;
+    const auto population = req_number(m, "population", at_least(0));
+    const auto poly = polygon_choice(m, {"polygon_km", "polygon_deg", "geojson"});
+    const bool ok = id && name && population && poly;
+    const int index = static_cast<int>(sc_.alert_zones.size());
+    sc_.alert_zones.push_back(
+        {id.value_or(""), name.value_or(""), population.value_or(0), poly.value_or(Polygon())});
+    if (id) add_name(zone_ids_, "alert zone id", *id, index, ok, m.at("id"));
+  }
+}
+
+void Loader::read_rocket_types(Map& top) {
+  if (!top.has("rocket_types")) return;
+  const auto items = list(top.at("rocket_types"), "rocket types");
+  if (!items) return;
+  for (const Field& f : *items) {
+    Map m(*this, f, "rocket_types[]", false);
+    if (!m.ok()) continue;
+    const auto name = req_text(m, "name");
+    const auto m0 = req_number(m, "launch_mass_kg", above_upto(0, 10000));
+    const auto mp = req_number(m, "propellant_mass_kg", above_upto(0, 10000));
+    const auto tb = req_number(m, "burn_time_s", above_upto(0, 300));
+    const auto thrust = req_number(m, "thrust_n", above_upto(0, 1e7));
+    const auto d = req_number(m, "diameter_m", above_upto(0, 2));
+    const auto dispersion = opt_number(m, "cd_dispersion", 0.03, between(0, 0.5));
+    bool ok = name && m0 && mp && tb && thrust && d && dispersion;
+
+    // Cd(Mach): [mach, cd] rows, Mach strictly increasing.
+    physics::CdTable cd;
+    if (m.require("cd_mach")) {
+      const auto rows = list(m.at("cd_mach"), "[mach, cd] pairs");
+      if (rows && rows->empty()) {
+        error(m.at("cd_mach"), "the table needs at least one [mach, cd] pair");
+      }
+      ok = ok && rows && !rows->empty();
+      for (const Field& row : rows.value_or(std::vector<Field>{})) {
+        const auto v = tuple(row, {between(0, 50), above_upto(0, 10)}, "a pair [mach, cd]");
+        if (!v) {
+          ok = false;
+          continue;
+        }
+        if (!cd.mach.empty() && (*v)[0] <= cd.mach.back()) {
+          error(row,
+                fmt::format("Mach numbers must increase strictly down the table ({} follows {})",
+                            num((*v)[0]), num(cd.mach.back())));
+          ok = false;
+        }
+        cd.mach.push_back((*v)[0]);
+        cd.cd.push_back((*v)[1]);
+      }
+    } else {
+      ok = false;
+    }
+
+    // The motor must be physical: propellant lighter than the rocket,
+    // thrust above the launch weight, and a short-range speed gain.
+    if (m0 && mp && *mp >= *m0) {
+      error(m.at("propellant_mass_kg"),
+            fmt::format("must be less than launch_mass_kg ({} kg)", num(*m0)));
+      ok = false;
+    }
+    if (m0 && thrust && *thrust <= *m0 * core::kStandardGravity_mps2) {
+      error(m.at("thrust_n"), fmt::format("{} N does not lift the launch weight of {} N "
+                                          "(launch_mass_kg x 9.80665 m/s^2)",
+                                          num(*thrust), num(*m0 * core::kStandardGravity_mps2)));
+      ok = false;
+    }
+    if (ok) {
+      const double gain = *thrust * *tb / *mp * std::log(*m0 / (*m0 - *mp));
+      if (gain > kMaxSpeedGain_mps) {
+        error(f, fmt::format("the motor's ideal speed gain is {} m/s (thrust_n x burn_time_s / "
+                             "propellant_mass_kg x ln(launch mass / burnout mass)); canopy "
+                             "models short-range rockets, up to {} m/s",
+                             num(std::round(gain)), num(kMaxSpeedGain_mps)));
+        ok = false;
+      }
+    }
+
+    RocketType type;
+    type.name = name.value_or("");
+    type.params.launch_mass_kg = m0.value_or(0);
+    type.params.propellant_mass_kg = mp.value_or(0);
+    type.params.burn_time_s = tb.value_or(0);
+    type.params.thrust_N = thrust.value_or(0);
+    type.params.diameter_m = d.value_or(0);
+    type.params.cd = cd;
+    type.params.cd_factor = 1.0;
+    type.cd_dispersion = dispersion.value_or(0.03);
+    const int index = static_cast<int>(sc_.rocket_types.size());
+    sc_.rocket_types.push_back(type);
+    if (name) add_name(type_names_, "rocket type name", *name, index, ok, m.at("name"));
+  }
+}
+
+void Loader::read_launch_sites(Map& top) {
+  if (!top.has("launch_sites")) return;
+  const auto items = list(top.at("launch_sites"), "launch sites");
+  if (!items) return;
+  for (const Field& f : *items) {
+    Map m(*this, f, "launch_sites[]", false);
+    if (!m.ok()) continue;
+    const auto name = req_text(m, "name");
+    const std::string which = one_of(m, {"center_km", "center_deg"}, "a launch site");
+    std::optional<Vec2> center;
+    if (which == "center_km") center = point_km(m.at(which));
+    if (which == "center_deg") center = point_deg(m.at(which));
+    const auto radius_km = opt_number(m, "radius_km", 0.0, between(0, 100));
+    const bool ok = name && center && radius_km;
+    const int index = static_cast<int>(sc_.launch_sites.size());
+    sc_.launch_sites.push_back(
+        {name.value_or(""), center.value_or(Vec2::Zero()), core::km_to_m(radius_km.value_or(0))});
+    if (name) add_name(site_names_, "launch site name", *name, index, ok, m.at("name"));
+  }
+}
+
+void Loader::read_raids(Map& top) {
+  if (!top.has("raids")) return;
+  const auto items = list(top.at("raids"), "raids");
+  if (!items) return;
+  long long total = 0;
+  for (const Field& f : *items) {
+    Map m(*this, f, "raids[]", false);
+    Raid raid;
+    raid_fields_.push_back(f);
+    raid_area_names_.emplace_back();
+    if (!m.ok()) {
+      sc_.raids.push_back(raid);
+      raid_ok_.push_back(false);
+      continue;
+    }
+    const auto at = req_number(m, "at_s", at_least(0));
+    const auto site = req_text(m, "site");
+    const auto type = req_text(m, "type");
+    const auto count =
+        m.has("count") ? integer(m.at("count"), 1, kMaxRocketsPerRaid) : std::optional(1LL);
+    const auto interval = opt_number(m, "interval_s", 0.0, between(0, 3600));
+    const auto sigma = opt_number(m, "aim_sigma_m", 0.0, between(0, 100000));
+    bool ok = at && site && type && count && interval && sigma;
+
+    // Aim: a defended area, or a point in km or degrees.
+    bool aim_ok = false;
+    std::optional<std::string> area;
+    std::optional<Field> area_field;
+    if (m.require("aim")) {
+      Map aim(*this, m.at("aim"), "raids[].aim");
+      const std::string which =
+          aim.ok() ? one_of(aim, {"area", "point_km", "point_deg"}, "an aim") : "";
+      if (which == "area") {
+        area_field = aim.at("area");
+        area = text(*area_field);
+        raid.aim.kind = Aim::Kind::kArea;
+        aim_ok = area.has_value();
+      } else if (!which.empty()) {
+        const auto p = which == "point_km" ? point_km(aim.at(which)) : point_deg(aim.at(which));
+        raid.aim.kind = Aim::Kind::kPoint;
+        raid.aim.point_en_m = p.value_or(Vec2::Zero());
+        aim_ok = p.has_value();
+      }
+    }
+    ok = ok && aim_ok;
+
+    // References to launch sites, rocket types and defended areas.
+    if (site) {
+      const NameEntry* e = resolve(site_names_, "launch site", m.at("site"), *site);
+      ok = ok && e && e->valid;
+      if (e) raid.site_index = e->index;
+    }
+    if (type) {
+      const NameEntry* e = resolve(type_names_, "rocket type", m.at("type"), *type);
+      ok = ok && e && e->valid;
+      if (e) raid.type_index = e->index;
+    }
+    if (area) {
+      const NameEntry* e = resolve(area_names_, "defended area", *area_field, *area);
+      ok = ok && e && e->valid;
+      if (e) raid.aim.area_index = e->index;
+      raid_area_names_.back() = *area;
+    }
+
+    // Timing: every launch falls within the run.
+    if (at && run_ok_ && *at >= sc_.run.duration_s) {
+      error(m.at("at_s"), fmt::format("the raid starts at {} s, but the run ends at {} s "
+                                      "(run.duration_s)",
+                                      num(*at), num(sc_.run.duration_s)));
+      ok = false;
+    } else if (at && count && interval && run_ok_) {
+      const double last = *at + static_cast<double>(*count - 1) * *interval;
+      if (last >= sc_.run.duration_s) {
+        error(f, fmt::format("the raid's last launch, at {} s (at_s + (count - 1) x interval_s), "
+                             "falls after the run ends at {} s (run.duration_s)",
+                             num(last), num(sc_.run.duration_s)));
+        ok = false;
+      }
+    }
+    if (count) {
+      total += *count;
+      if (total > kMaxRocketsTotal && total - *count <= kMaxRocketsTotal) {
+        error(m.at_or_self("count"),
+              fmt::format("the raids add up to more than {} rockets, the most a "
+                          "scenario may have",
+                          kMaxRocketsTotal));
+      }
+    }
+
+    raid.at_s = at.value_or(0);
+    raid.count = static_cast<int>(count.value_or(1));
+    raid.interval_s = interval.value_or(0);
+    raid.aim_sigma_m = sigma.value_or(0);
+    sc_.raids.push_back(raid);
+    raid_ok_.push_back(ok);
+  }
+}
+
+void Loader::check_reach() {
+  // One band per rocket type, in calm air, computed when first needed.
+  physics::Environment calm = sc_.environment;
+  calm.wind = {};
+  std::vector<std::optional<physics::ReachBand>> bands(sc_.rocket_types.size());
+  for (size_t i = 0; i < sc_.raids.size(); ++i) {
+    if (!raid_ok_[i]) continue;
+    const Raid& raid = sc_.raids[i];
+    const RocketType& type = sc_.rocket_types[raid.type_index];
+    const LaunchSite& site = sc_.launch_sites[raid.site_index];
+    auto& band = bands[raid.type_index];
+    if (!band) band = physics::reach_band(type.params, calm);
+
+    // Nearest and farthest (launch point, aim point) pairs, widened by the
+    // launch site's radius and 3 aim_sigma_m.
+    const double widen = site.radius_m + 3.0 * raid.aim_sigma_m;
+    double nearest = 0, farthest = 0;
+    std::string target;
+    if (raid.aim.kind == Aim::Kind::kArea) {
+      const Polygon& poly = sc_.defended_areas[raid.aim.area_index].polygon;
+      nearest = poly.distance_m(site.center_en_m) - widen;
+      farthest = poly.max_distance_m(site.center_en_m) + widen;
+      target = fmt::format("area '{}'", raid_area_names_[i]);
+    } else {
+      const double d = (raid.aim.point_en_m - site.center_en_m).norm();
+      nearest = d - widen;
+      farthest = d + widen;
+      target = "the aim point";
+    }
+    nearest = std::max(0.0, nearest);
+    if (nearest >= band->min_range_m && farthest <= band->max_range_m) continue;
+    error(raid_fields_[i],
+          fmt::format("{} reaches {}\u2013{} km but this raid needs {}\u2013{} km (launch site "
+                      "'{}' of radius {} km to {}, widened by 3 x aim_sigma_m = {} km)",
+                      type.name, km(band->min_range_m), km(band->max_range_m), km(nearest),
+                      km(farthest), site.name, num(site.radius_m / 1000), target,
+                      num(3.0 * raid.aim_sigma_m / 1000)));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// GeoJSON
+
+void Loader::read_geojson(const Field& f, GeoJsonKind kind) {
+  if (!allow_geojson_) {
+    error(f, "the built-in default scenario must be self-contained: GeoJSON files are not allowed");
+    return;
+  }
+  const auto name = text(f);
+  if (!name) return;
+  fs::path p(*name);
+  if (p.is_relative()) p = base_dir_ / p;
+  p = p.lexically_normal();
+  JsonFile jf{p.string(), "", std::nullopt};
+
+  // Read the file.
+  std::error_code ec;
+  if (!fs::exists(p, ec)) {
+    error(f, fmt::format("cannot read GeoJSON file '{}': no such file", jf.name));
+    return;
+  }
+  if (fs::is_directory(p, ec)) {
+    error(f, fmt::format("cannot read GeoJSON file '{}': it is a directory", jf.name));
+    return;
+  }
+  std::ifstream in(p, std::ios::binary);
+  if (!in) {
+    error(f, fmt::format("cannot read GeoJSON file '{}': {}", jf.name, std::strerror(errno)));
+    return;
+  }
+  jf.text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  if (in.bad()) {
+    error(f, fmt::format("cannot read GeoJSON file '{}': read error", jf.name));
+    return;
+  }
+
+  // Parse; a syntax error is located from nlohmann's byte offset.
+  json doc;
+  try {
+    doc = json::parse(jf.text);
+  } catch (const json::parse_error& e) {
+    const auto [line, col] = line_col(jf.text, e.byte > 0 ? e.byte - 1 : 0);
+    std::string what = e.what();
+    const size_t colon = what.find(": ", what.find("parse error"));
+    if (colon != std::string::npos) what = what.substr(colon + 2);
+    diags_.push_back({jf.name, line, col, "", "JSON syntax error: " + what});
+    return;
+  } catch (const json::exception& e) {
+    diags_.push_back({jf.name, 0, 0, "", fmt::format("cannot parse JSON: {}", e.what())});
+    return;
+  }
+  read_features(jf, doc, kind);
+}
+
+std::optional<double> Loader::json_number(JsonFile& jf, const json& props, const JsonPath& path,
+                                          std::string_view key, const Range& r) {
+  const auto it = props.find(key);
+  if (it == props.end()) {
+    json_error(jf, path, fmt::format("missing property '{}'", key));
+    return std::nullopt;
+  }
+  if (!it->is_number()) {
+    json_error(jf, path + std::string(key),
+               fmt::format("expected a number, got {}", describe(*it)));
+    return std::nullopt;
+  }
+  const double v = it->get<double>();
+  if (!r.contains(v)) {
+    json_error(jf, path + std::string(key), fmt::format("must be {} (got {})", r.text(), num(v)));
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<Polygon> Loader::json_polygon(JsonFile& jf, const json& geometry,
+                                            const JsonPath& path) {
+  const auto coords = geometry.find("coordinates");
+  if (coords == geometry.end() || !coords->is_array()) {
+    json_error(jf, path, "a Polygon needs 'coordinates': an array of linear rings");
+    return std::nullopt;
+  }
+  const JsonPath cpath = path + std::string("coordinates");
+  if (coords->empty()) {
+    json_error(jf, cpath, "the Polygon has no rings");
+    return std::nullopt;
+  }
+  if (coords->size() > 1) {
+    json_error(
+        jf, cpath + size_t{1},
+        fmt::format("polygons with holes are not supported (found {} rings)", coords->size()));
+    return std::nullopt;
+  }
+  const json& ring = (*coords)[0];
+  const JsonPath rpath = cpath + size_t{0};
+  if (!ring.is_array()) {
+    json_error(jf, rpath,
+               fmt::format("expected a ring (an array of positions), got {}", describe(ring)));
+    return std::nullopt;
+  }
+  // Positions are [lon, lat] or [lon, lat, alt].
+  std::vector<Vec2> pts;
+  bool ok = true;
+  for (size_t k = 0; k < ring.size(); ++k) {
+    const json& pos = ring[k];
+    const JsonPath ppath = rpath + k;
+    if (!pos.is_array() || pos.size() < 2 || pos.size() > 3 || !pos[0].is_number() ||
+        !pos[1].is_number()) {
+      json_error(jf, ppath, fmt::format("expected a position [lon, lat], got {}", describe(pos)));
+      ok = false;
+      continue;
+    }
+    const double lon = pos[0].get<double>(), lat = pos[1].get<double>();
+    if (!between(-180, 180).contains(lon) || !between(-90, 90).contains(lat)) {
+      json_error(jf, ppath,
+                 fmt::format("longitude must be between -180 and 180 and latitude between -90 "
+                             "and 90 (got [{}, {}]; GeoJSON positions are [lon, lat])",
+                             num(lon), num(lat)));
+      ok = false;
+      continue;
+    }
+    if (!frame_) {
+      ok = false;
+      continue;
+    }
+    auto p = en_from_deg(lat, lon, "[lon, lat]");
+    if (!p) {
+      json_error(jf, ppath, p.error());
+      ok = false;
+      continue;
+    }
+    pts.push_back(*p);
+  }
+  if (!ok) return std::nullopt;
+  auto poly = make_polygon(pts);
+  if (!poly) {
+    const PolygonProblem& e = poly.error();
+    json_error(jf, e.vertex >= 0 ? rpath + static_cast<size_t>(e.vertex) : rpath, e.message);
+    return std::nullopt;
+  }
+  return *poly;
+}
+
+void Loader::read_features(JsonFile& jf, const json& doc, GeoJsonKind kind) {
+  // A FeatureCollection of Polygon features.
+  if (!doc.is_object()) {
+    json_error(jf, {}, fmt::format("expected a GeoJSON FeatureCollection, got {}", describe(doc)));
+    return;
+  }
+  const auto type = doc.find("type");
+  if (type == doc.end() || *type != "FeatureCollection") {
+    json_error(
+        jf, type == doc.end() ? JsonPath{} : JsonPath{std::string("type")},
+        fmt::format("expected a GeoJSON FeatureCollection, got {}",
+                    type == doc.end() ? "an object without 'type'" : "type " + type->dump()));
+    return;
+  }
+  const auto features = doc.find("features");
+  if (features == doc.end() || !features->is_array()) {
+    json_error(jf, {}, "a FeatureCollection needs 'features': an array of Feature objects");
+    return;
+  }
+  if (features->empty()) json_error(jf, {"features"}, "the FeatureCollection has no features");
+
+  for (size_t k = 0; k < features->size(); ++k) {
+    const json& feat = (*features)[k];
+    const JsonPath fpath{std::string("features"), k};
+    if (!feat.is_object() || feat.value("type", json()) != "Feature") {
+      json_error(
+          jf, fpath,
+          fmt::format("expected a Feature object, got {}",
+                      feat.is_object() ? "an object without type \"Feature\"" : describe(feat)));
+      continue;
+    }
+    // Geometry: one Polygon without holes.
+    std::optional<Polygon> poly;
+    const auto geom = feat.find("geometry");
+    const JsonPath gpath = fpath + std::string("geometry");
+    if (geom == feat.end() || !geom->is_object()) {
+      json_error(jf, geom == feat.end() ? fpath : gpath, "the feature has no geometry");
+    } else if (geom->value("type", json()) != "Polygon") {
+      const json t = geom->value("type", json());
+      json_error(jf, gpath + std::string("type"),
+                 fmt::format("geometry type {} is not supported; use Polygon features (split a "
+                             "MultiPolygon into several)",
+                             t.is_string() ? "'" + t.get<std::string>() + "'" : describe(t)));
+    } else {
+      poly = json_polygon(jf, *geom, gpath);
+    }
+
+    // Properties.
+    const auto props_it = feat.find("properties");
+    const JsonPath ppath = fpath + std::string("properties");
+    const json props = props_it != feat.end() && props_it->is_object() ? *props_it : json::object();
+    const JsonPath at = props_it != feat.end() ? ppath : fpath;
+    auto string_prop = [&](std::string_view key, bool required,
+                           bool allow_integer) -> std::optional<std::string> {
+      const auto it = props.find(key);
+      if (it == props.end()) {
+        if (required) json_error(jf, at, fmt::format("missing property '{}'", key));
+        return std::nullopt;
+      }
+      if (it->is_string() && !it->get<std::string>().empty()) return it->get<std::string>();
+      if (allow_integer && it->is_number_integer()) return it->dump();
+      json_error(jf, ppath + std::string(key),
+                 fmt::format("expected a non-empty string{}, got {}",
+                             allow_integer ? " or a whole number" : "", describe(*it)));
+      return std::nullopt;
+    };
+
+    if (kind == GeoJsonKind::kDefendedAreas) {
+      const auto name = string_prop("name", true, false);
+      const auto value = json_number(jf, props, at, "value", at_least(0));
+      const bool ok = name && value && poly;
+      const int index = static_cast<int>(sc_.defended_areas.size());
+      sc_.defended_areas.push_back(
+          {name.value_or(""), value.value_or(0), poly.value_or(Polygon())});
+      if (name) {
+        add_name_json(area_names_, "defended area name", *name, index, ok, jf,
+                      ppath + std::string("name"));
+      }
+    } else {
+      const auto id = string_prop("id", true, true);
+      const bool has_name = props.contains("name");
+      const auto name = has_name ? string_prop("name", false, false) : id;
+      const auto population = json_number(jf, props, at, "population", at_least(0));
+      const bool ok = id && name && population && poly;
+      const int index = static_cast<int>(sc_.alert_zones.size());
+      sc_.alert_zones.push_back(
+          {id.value_or(""), name.value_or(""), population.value_or(0), poly.value_or(Polygon())});
+      if (id)
+        add_name_json(zone_ids_, "alert zone id", *id, index, ok, jf, ppath + std::string("id"));
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+
+std::expected<Scenario, Diagnostics> Loader::load(std::string_view text) {
+  sc_.source = file_;
+  auto fail = [&]() -> std::expected<Scenario, Diagnostics> {
+    // Files in order of first appearance; within a file, by position.
+    std::vector<std::string> files;
+    for (const Diagnostic& d : diags_) {
+      if (std::find(files.begin(), files.end(), d.file) == files.end()) files.push_back(d.file);
+    }
+    auto rank = [&](const Diagnostic& d) {
+      return std::tuple(std::find(files.begin(), files.end(), d.file) - files.begin(), d.line,
+                        d.column);
+    };
+    std::stable_sort(diags_.begin(), diags_.end(),
+                     [&](const Diagnostic& a, const Diagnostic& b) { return rank(a) < rank(b); });
+    return std::unexpected(diags_);
+  };
+
+  // Parse the YAML text; a syntax error ends the load.
+  YAML::Node root;
+  try {
+    const std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
+    if (!docs.empty()) root = docs[0];
+    if (docs.size() > 1) {
+      error_at(docs[1].Mark(), "", "a scenario is one YAML document; remove the second ('---')");
+    }
+  } catch (const YAML::Exception& e) {
+    error_at(e.mark, "", "YAML syntax error: " + e.msg);
+    return fail();
+  }
+  if (!root.IsDefined() || root.IsNull()) {
+    diags_.push_back({file_, 0, 0, "",
+                      "the scenario is empty; it needs at least 'canopy: 1', 'name' and 'origin'"});
+    return fail();
+  }
+  YAML::Mark root_mark = root.Mark();
+  if (root_mark.line < 0) root_mark = YAML::Mark();
+  Map top(*this, Field{root, "", root_mark}, "");
+  if (!top.ok()) return fail();
+
+  // The version first: under another version the other keys mean nothing.
+  if (!read_version(top)) return fail();
+  read_name(top);
+  read_origin(top);
+  read_run(top);
+  read_environment(top);
+  read_defended_areas(top);
+  read_alert_zones(top);
+  read_rocket_types(top);
+  read_launch_sites(top);
+  read_raids(top);
+  // The reach of each raid whose parts are all valid.
+  check_reach();
+  if (!diags_.empty()) return fail();
+  return sc_;
+}
+
+std::expected<Scenario, Diagnostics> load_text(std::string_view yaml, std::string source_name,
+                                               fs::path base_dir, bool allow_geojson) {
+  // Nothing may escape: an exception here is a bug, reported as a diagnostic.
+  try {
+    Loader loader(std::move(source_name), std::move(base_dir), allow_geojson);
+    return loader.load(yaml);
+  } catch (const std::exception& e) {
+    return std::unexpected(Diagnostics{
+        {"", 0, 0, "", fmt::format("internal error while loading the scenario: {}", e.what())}});
+  }
+}
+
+}  // namespace
+
+std::expected<Scenario, Diagnostics> load_file(const std::string& path) {
+  std::error_code ec;
+  const fs::path p(path);
+  if (!fs::exists(p, ec)) {
+    return std::unexpected(Diagnostics{{path, 0, 0, "", "cannot read scenario: no such file"}});
+  }
+  if (fs::is_directory(p, ec)) {
+    return std::unexpected(
+        Diagnostics{{path, 0, 0, "", "cannot read scenario: it is a directory"}});
+  }
+  std::ifstream in(p, std::ios::binary);
+  if (!in) {
+    return std::unexpected(Diagnostics{
+        {path, 0, 0, "", fmt::format("cannot read scenario: {}", std::strerror(errno))}});
+  }
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) {
+    return std::unexpected(Diagnostics{{path, 0, 0, "", "cannot read scenario: read error"}});
+  }
+  const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+  return load_text(text, path, dir, true);
+}
+
+std::expected<Scenario, Diagnostics> load_string(std::string_view yaml, std::string source_name,
+                                                 std::string base_dir) {
+  return load_text(yaml, std::move(source_name), base_dir, true);
+}
+
+std::expected<Scenario, Diagnostics> load_default() {
+  return load_text(default_scenario_yaml(), "<default>", ".", false);
+}
+
+}  // namespace canopy::scenario

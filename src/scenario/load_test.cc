@@ -1,0 +1,905 @@
+// The scenario loader accepts the documented format and rejects bad input of
+// every kind with file:line:column and the key path, reporting every error.
+#include "canopy/scenario/load.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "canopy/core/geodetic.h"
+#include "canopy/physics/ballistics.h"
+#include "canopy/scenario/keys.h"
+
+namespace canopy::scenario {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A valid scenario; tests edit it. The raid needs 13.4-18.6 km, inside the
+// medium type's reach.
+constexpr const char* kBase = R"(canopy: 1
+name: test
+origin: {lat_deg: 30.0, lon_deg: -40.0}
+run: {duration_s: 300, step_s: 0.01, seed: 3}
+defended_areas:
+  - {name: Town, value: 500, polygon_km: [[-1, -1], [1, -1], [1, 1], [-1, 1]]}
+rocket_types:
+  - {name: medium, launch_mass_kg: 66, propellant_mass_kg: 20, burn_time_s: 1.9, thrust_n: 21000,
+     diameter_m: 0.122, cd_mach: [[0.0, 0.30], [0.8, 0.32], [1.0, 0.45], [1.2, 0.42], [2.0, 0.35], [3.0, 0.30]]}
+launch_sites:
+  - {name: west, center_km: [-16, 0], radius_km: 1}
+raids:
+  - {at_s: 5, site: west, type: medium, count: 6, interval_s: 0.5, aim: {area: Town}, aim_sigma_m: 200}
+)";
+
+// The text with the first occurrence of `from` replaced (which must exist).
+std::string edit(std::string text, std::string_view from, std::string_view to) {
+  const size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+// 1-based line and column of the first occurrence of `needle`.
+std::pair<int, int> position_of(std::string_view text, std::string_view needle) {
+  const size_t at = text.find(needle);
+  EXPECT_NE(at, std::string::npos) << needle;
+  const size_t line_start = text.rfind('\n', at == 0 ? 0 : at - 1);
+  const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + at, '\n'));
+  const int col = static_cast<int>(at - (line_start == std::string::npos ? 0 : line_start + 1)) + 1;
+  return {line, col};
+}
+
+std::string listing(const Diagnostics& ds) {
+  std::string out;
+  for (const Diagnostic& d : ds) out += d.to_string() + "\n";
+  return out;
+}
+
+// The diagnostics of text that must fail to load.
+Diagnostics errors_of(std::string_view yaml) {
+  const auto sc = load_string(yaml, "t.yaml");
+  EXPECT_FALSE(sc.has_value()) << "loaded although it should not";
+  return sc ? Diagnostics{} : sc.error();
+}
+
+// The first diagnostic at `path`, or nullptr.
+const Diagnostic* at_path(const Diagnostics& ds, std::string_view path) {
+  for (const Diagnostic& d : ds) {
+    if (d.path == path) return &d;
+  }
+  return nullptr;
+}
+
+Scenario loads(std::string_view yaml) {
+  auto sc = load_string(yaml, "t.yaml");
+  EXPECT_TRUE(sc.has_value()) << (sc ? "" : listing(sc.error()));
+  return sc ? *sc : Scenario{};
+}
+
+// A directory of its own under the system temp directory, removed after.
+class TempDir {
+ public:
+  TempDir()
+      : path_(fs::temp_directory_path() /
+              fmt::format("canopy_scenario_{}_{}",
+                          ::testing::UnitTest::GetInstance()->current_test_info()->name(),
+                          ::getpid())) {
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(path_ / name, std::ios::binary) << text;
+    return (path_ / name).string();
+  }
+
+ private:
+  fs::path path_;
+};
+
+// ---------------------------------------------------------------------------
+// Good input
+
+TEST(Load, DefaultScenarioLoadsCleanly) {
+  const auto sc = load_default();
+  ASSERT_TRUE(sc.has_value()) << listing(sc.error());
+  EXPECT_EQ(sc->source, "<default>");
+  EXPECT_FALSE(sc->name.empty());
+  EXPECT_FALSE(sc->defended_areas.empty());
+  EXPECT_FALSE(sc->alert_zones.empty());
+  EXPECT_FALSE(sc->rocket_types.empty());
+  EXPECT_FALSE(sc->raids.empty());
+  EXPECT_GT(sc->total_rockets(), 0);
+}
+
+TEST(Load, EveryFieldIsFilledInSiUnits) {
+  const Scenario sc = loads(kBase);
+  EXPECT_EQ(sc.format, 1);
+  EXPECT_EQ(sc.name, "test");
+  EXPECT_EQ(sc.source, "t.yaml");
+  EXPECT_DOUBLE_EQ(sc.origin.lat_deg, 30.0);
+  EXPECT_DOUBLE_EQ(sc.origin.lon_deg, -40.0);
+  EXPECT_DOUBLE_EQ(sc.run.duration_s, 300);
+  EXPECT_DOUBLE_EQ(sc.run.step_s, 0.01);
+  EXPECT_EQ(sc.run.seed, 3u);
+
+  ASSERT_EQ(sc.defended_areas.size(), 1u);
+  EXPECT_EQ(sc.defended_areas[0].name, "Town");
+  EXPECT_DOUBLE_EQ(sc.defended_areas[0].value, 500);
+  EXPECT_NEAR(sc.defended_areas[0].polygon.area_m2(), 4e6, 1e-6);
+  EXPECT_EQ(sc.defended_areas[0].polygon.vertices()[0], Vec2(-1000, -1000));
+
+  ASSERT_EQ(sc.rocket_types.size(), 1u);
+  const physics::RocketParams& p = sc.rocket_types[0].params;
+  EXPECT_DOUBLE_EQ(p.launch_mass_kg, 66);
+  EXPECT_DOUBLE_EQ(p.propellant_mass_kg, 20);
+  EXPECT_DOUBLE_EQ(p.burn_time_s, 1.9);
+  EXPECT_DOUBLE_EQ(p.thrust_N, 21000);
+  EXPECT_DOUBLE_EQ(p.diameter_m, 0.122);
+  EXPECT_DOUBLE_EQ(p.cd_factor, 1.0);
+  EXPECT_EQ(p.cd.mach, (std::vector<double>{0.0, 0.8, 1.0, 1.2, 2.0, 3.0}));
+  EXPECT_EQ(p.cd.cd, (std::vector<double>{0.30, 0.32, 0.45, 0.42, 0.35, 0.30}));
+  EXPECT_DOUBLE_EQ(sc.rocket_types[0].cd_dispersion, 0.03);
+
+  ASSERT_EQ(sc.launch_sites.size(), 1u);
+  EXPECT_EQ(sc.launch_sites[0].center_en_m, Vec2(-16000, 0));
+  EXPECT_DOUBLE_EQ(sc.launch_sites[0].radius_m, 1000);
+
+  ASSERT_EQ(sc.raids.size(), 1u);
+  const Raid& r = sc.raids[0];
+  EXPECT_DOUBLE_EQ(r.at_s, 5);
+  EXPECT_EQ(r.site_index, 0);
+  EXPECT_EQ(r.type_index, 0);
+  EXPECT_EQ(r.count, 6);
+  EXPECT_DOUBLE_EQ(r.interval_s, 0.5);
+  EXPECT_EQ(r.aim.kind, Aim::Kind::kArea);
+  EXPECT_EQ(r.aim.area_index, 0);
+  EXPECT_DOUBLE_EQ(r.aim_sigma_m, 200);
+  EXPECT_TRUE(sc.environment.wind.alt_m.empty());
+  EXPECT_EQ(sc.total_rockets(), 6);
+}
+
+TEST(Load, OptionalKeysTakeTheirDocumentedDefaults) {
+  const Scenario sc = loads(R"(canopy: 1
+name: minimal
+origin: {lat_deg: 1, lon_deg: 2}
+rocket_types:
+  - {name: medium, launch_mass_kg: 66, propellant_mass_kg: 20, burn_time_s: 1.9, thrust_n: 21000,
+     diameter_m: 0.122, cd_mach: [[0, 0.3]]}
+launch_sites:
+  - {name: w, center_km: [0, 0]}
+raids:
+  - {at_s: 0, site: w, type: medium, aim: {point_km: [15, 0]}}
+)");
+  EXPECT_DOUBLE_EQ(sc.origin.alt_m, 0);
+  EXPECT_DOUBLE_EQ(sc.run.duration_s, 600);
+  EXPECT_DOUBLE_EQ(sc.run.step_s, 0.01);
+  EXPECT_EQ(sc.run.seed, 1u);
+  EXPECT_TRUE(sc.environment.wind.alt_m.empty());
+  EXPECT_TRUE(sc.defended_areas.empty());
+  EXPECT_TRUE(sc.alert_zones.empty());
+  EXPECT_DOUBLE_EQ(sc.rocket_types[0].cd_dispersion, 0.03);
+  EXPECT_DOUBLE_EQ(sc.launch_sites[0].radius_m, 0);
+  ASSERT_EQ(sc.raids.size(), 1u);
+  EXPECT_EQ(sc.raids[0].count, 1);
+  EXPECT_DOUBLE_EQ(sc.raids[0].interval_s, 0);
+  EXPECT_DOUBLE_EQ(sc.raids[0].aim_sigma_m, 0);
+  EXPECT_EQ(sc.raids[0].aim.kind, Aim::Kind::kPoint);
+  EXPECT_EQ(sc.raids[0].aim.point_en_m, Vec2(15000, 0));
+}
+
+TEST(Load, ConstantWindIsOneProfileLayer) {
+  const Scenario sc = loads(edit(kBase, "defended_areas:",
+                                 "environment:\n  wind: {east_mps: 4, north_mps: -2}\n"
+                                 "defended_areas:"));
+  ASSERT_EQ(sc.environment.wind.alt_m.size(), 1u);
+  EXPECT_EQ(sc.environment.wind.wind_en_mps[0], Vec2(4, -2));
+  EXPECT_EQ(sc.environment.wind.at(5000), Vec2(4, -2));
+}
+
+TEST(Load, WindProfileKeepsItsLayers) {
+  const Scenario sc = loads(edit(kBase, "defended_areas:",
+                                 "environment:\n  wind:\n    profile: [[0, 3, 1], [3000, 8, 2]]\n"
+                                 "defended_areas:"));
+  EXPECT_EQ(sc.environment.wind.alt_m, (std::vector<double>{0, 3000}));
+  EXPECT_EQ(sc.environment.wind.wind_en_mps[1], Vec2(8, 2));
+}
+
+TEST(Load, WindProfileAltitudesMustIncrease) {
+  const std::string text =
+      edit(kBase, "defended_areas:",
+           "environment:\n  wind:\n    profile: [[0, 3, 1], [3000, 8, 2], [3000, 9, 2]]\n"
+           "defended_areas:");
+  const auto ds = errors_of(text);
+  const Diagnostic* d = at_path(ds, "environment.wind.profile[2]");
+  ASSERT_NE(d, nullptr) << listing(ds);
+  EXPECT_NE(d->message.find("increase strictly"), std::string::npos) << d->message;
+  EXPECT_EQ(std::pair(d->line, d->column), position_of(text, "[3000, 9, 2]"));
+}
+
+TEST(Load, ConstantWindAndProfileAreExclusive) {
+  const auto ds = errors_of(edit(kBase, "defended_areas:",
+                                 "environment:\n  wind: {east_mps: 1, profile: [[0, 1, 1]]}\n"
+                                 "defended_areas:"));
+  ASSERT_NE(at_path(ds, "environment.wind.profile"), nullptr) << listing(ds);
+}
+
+TEST(Load, MergeKeysFillInKeysNotGiven) {
+  std::string text = edit(kBase, "  - {name: medium,", "  - &medium {name: medium,");
+  text = edit(text, "launch_sites:",
+              "  - <<: *medium\n    name: heavier\n    launch_mass_kg: 70\nlaunch_sites:");
+  const Scenario sc = loads(text);
+  ASSERT_EQ(sc.rocket_types.size(), 2u);
+  EXPECT_EQ(sc.rocket_types[1].name, "heavier");
+  EXPECT_DOUBLE_EQ(sc.rocket_types[1].params.launch_mass_kg, 70);
+  EXPECT_DOUBLE_EQ(sc.rocket_types[1].params.thrust_N, 21000);
+  EXPECT_EQ(sc.rocket_types[1].params.cd.mach.size(), 6u);
+}
+
+// ---------------------------------------------------------------------------
+// Bad YAML and bad keys
+
+TEST(Load, YamlSyntaxErrorGivesLineAndColumn) {
+  const auto ds = errors_of("canopy: 1\nname: x\norigin:\n\tlat_deg: 1\n");
+  ASSERT_EQ(ds.size(), 1u) << listing(ds);
+  EXPECT_EQ(ds[0].to_string().rfind("t.yaml:4:", 0), 0u) << ds[0].to_string();
+  EXPECT_NE(ds[0].message.find("YAML syntax error"), std::string::npos);
+
+  const auto unclosed = errors_of("canopy: 1\nname: [a, b\norigin: {lat_deg: 1, lon_deg: 2}\n");
+  ASSERT_EQ(unclosed.size(), 1u) << listing(unclosed);
+  EXPECT_GT(unclosed[0].line, 0);
+  EXPECT_GT(unclosed[0].column, 0);
+  EXPECT_NE(unclosed[0].message.find("YAML syntax error"), std::string::npos);
+}
+
+TEST(Load, UnknownKeySuggestsNearestKey) {
+  const std::string text = edit(kBase, "aim: {area: Town}", "aim: {aera: Town}");
+  const auto ds = errors_of(text);
+  // The misspelt key only: no follow-on "missing 'area'".
+  ASSERT_EQ(ds.size(), 1u) << listing(ds);
+  const auto [line, col] = position_of(text, "aera");
+  EXPECT_EQ(ds[0].to_string(),
+            fmt::format("t.yaml:{}:{}: raids[0].aim.aera: unknown key 'aera'; did you mean 'area'?",
+                        line, col));
+}
+
+TEST(Load, KeyWithoutItsUnitSuggestsTheUnitKeys) {
+  auto ds = errors_of(edit(kBase, "radius_km: 1", "radius: 1"));
+  ASSERT_EQ(ds.size(), 1u) << listing(ds);
+  EXPECT_NE(ds[0].message.find("did you mean 'radius_km'?"), std::string::npos) << ds[0].message;
+
+  ds = errors_of(edit(kBase, "polygon_km:", "polygon:"));
+  ASSERT_EQ(ds.size(), 1u) << listing(ds);
+  EXPECT_EQ(ds[0].path, "defended_areas[0].polygon");
+  EXPECT_NE(ds[0].message.find("did you mean 'polygon_km' or 'polygon_deg'?"), std::string::npos)
+      << ds[0].message;
+}
+
+TEST(Load, UnknownKeyFarFromAnyListsTheKeysAccepted) {
+  const auto ds = errors_of(std::string(kBase) + "frobnicate: 3\n");
+  ASSERT_EQ(ds.size(), 1u) << listing(ds);
+  EXPECT_EQ(ds[0].path, "frobnicate");
+  EXPECT_NE(ds[0].message.find("'raids'"), std::string::npos) << ds[0].message;
+}
+
+TEST(Load, DuplicateKeysAreRejected) {
+  const std::string text = edit(kBase, "value: 500", "value: 500, value: 600");
+  const auto ds = errors_of(text);
+  ASSERT_EQ(ds.size(), 1u) << listing(ds);
+  EXPECT_EQ(ds[0].path, "defended_areas[0].value");
+  EXPECT_NE(ds[0].message.find("duplicate key 'value'"), std::string::npos);
+  EXPECT_EQ(std::pair(ds[0].line, ds[0].column), position_of(text, "value: 600"));
+}
+
+TEST(Load, MissingRequiredKeyIsNamedAtItsMapping) {
+  auto ds = errors_of(edit(kBase, "name: test\n", ""));
+  ASSERT_EQ(ds.size(), 1u) << listing(ds);
+  EXPECT_EQ(ds[0].to_string(), "t.yaml:1:1: missing required key 'name'");
+
+  const std::string text = edit(kBase, "launch_mass_kg: 66, ", "");
+  ds = errors_of(text);
+  ASSERT_EQ(ds.size(), 1u) << listing(ds);
+  EXPECT_EQ(ds[0].path, "rocket_types[0]");
+  EXPECT_EQ(ds[0].message, "missing required key 'launch_mass_kg'");
+  EXPECT_EQ(std::pair(ds[0].line, ds[0].column), position_of(text, "{name: medium"));
+}
+
+TEST(Load, WrongTypesAreReported) {
+  struct Case {
+    std::string_view from, to, path, says;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"launch_mass_kg: 66", "launch_mass_kg: heavy", "rocket_types[0].launch_mass_kg",
+            "expected a number, got 'heavy'"},
+           {"launch_mass_kg: 66", "launch_mass_kg: \"66\"", "rocket_types[0].launch_mass_kg",
+            "remove the quotes"},
+           {"cd_mach: [[0.0, 0.30], [0.8, 0.32], [1.0, 0.45], [1.2, 0.42], [2.0, 0.35], [3.0, "
+            "0.30]]",
+            "cd_mach: 0.3", "rocket_types[0].cd_mach", "expected a list of [mach, cd] pairs"},
+           {"center_km: [-16, 0]", "center_km: [-16, 0, 1]", "launch_sites[0].center_km",
+            "expected a point [east_km, north_km], got a list of 3"},
+           {"origin: {lat_deg: 30.0, lon_deg: -40.0}", "origin: [30, -40]", "origin",
+            "expected a mapping"},
+           {"count: 6", "count: 2.5", "raids[0].count", "expected a whole number"},
+           {"name: test", "name: [a, b]", "name", "expected a name, got a list"},
+       }) {
+    const std::string text = edit(kBase, c.from, c.to);
+    const auto ds = errors_of(text);
+    const Diagnostic* d = at_path(ds, c.path);
+    ASSERT_NE(d, nullptr) << c.to << "\n" << listing(ds);
+    EXPECT_NE(d->message.find(c.says), std::string::npos) << d->message;
+    EXPECT_EQ(d->file, "t.yaml");
+    EXPECT_GT(d->line, 0);
+    EXPECT_GT(d->column, 0);
+  }
+  // An empty list item.
+  const auto empty = errors_of(std::string(kBase) + "  -\n");
+  ASSERT_EQ(empty.size(), 1u) << listing(empty);
+  EXPECT_EQ(empty[0].path, "raids[1]");
+  EXPECT_NE(empty[0].message.find("got nothing"), std::string::npos) << empty[0].message;
+  // A whole section of the wrong shape.
+  const auto ds = errors_of(edit(kBase, "raids:\n  - {", "raids: {\n  "));
+  ASSERT_NE(at_path(ds, "raids"), nullptr) << listing(ds);
+  EXPECT_NE(at_path(ds, "raids")->message.find("expected a list of raids, got a mapping"),
+            std::string::npos);
+}
+
+TEST(Load, OutOfRangeValuesAreRejected) {
+  struct Case {
+    std::string_view from, to, path, says;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"canopy: 1", "canopy: 2", "canopy", "format version 2 is not supported"},
+           {"lat_deg: 30.0", "lat_deg: 91", "origin.lat_deg", "must be between -90 and 90"},
+           {"step_s: 0.01", "step_s: 0", "run.step_s", "must be > 0"},
+           {"step_s: 0.01", "step_s: -1", "run.step_s", "must be > 0"},
+           {"duration_s: 300", "duration_s: 0", "run.duration_s", "must be > 0"},
+           {"seed: 3", "seed: -3", "run.seed", "expected a whole number between 0 and"},
+           {"value: 500", "value: -5", "defended_areas[0].value", "must be >= 0"},
+           {"launch_mass_kg: 66", "launch_mass_kg: -66", "rocket_types[0].launch_mass_kg",
+            "must be > 0"},
+           {"propellant_mass_kg: 20", "propellant_mass_kg: 66",
+            "rocket_types[0].propellant_mass_kg", "must be less than launch_mass_kg (66 kg)"},
+           {"thrust_n: 21000", "thrust_n: 300", "rocket_types[0].thrust_n",
+            "does not lift the launch weight"},
+           {"thrust_n: 21000", "thrust_n: 2000000", "rocket_types[0]", "ideal speed gain"},
+           {"burn_time_s: 1.9", "burn_time_s: .inf", "rocket_types[0].burn_time_s",
+            "expected a number"},
+           {"[0.8, 0.32]", "[0.8, -0.32]", "rocket_types[0].cd_mach[1][1]", "must be > 0"},
+           {"[1.0, 0.45]", "[0.5, 0.45]", "rocket_types[0].cd_mach[2]", "increase strictly"},
+           {"center_km: [-16, 0]", "center_km: [-1600, 0]", "launch_sites[0].center_km",
+            "lies 1600.0 km from the origin"},
+           {"radius_km: 1", "radius_km: -1", "launch_sites[0].radius_km", "must be between 0"},
+           {"count: 6", "count: 0", "raids[0].count", "must be between 1 and 10000"},
+           {"count: 6", "count: 1000000", "raids[0].count", "must be between 1 and 10000"},
+           {"interval_s: 0.5", "interval_s: -0.5", "raids[0].interval_s", "must be between 0"},
+           {"aim_sigma_m: 200", "aim_sigma_m: -1", "raids[0].aim_sigma_m", "must be between 0"},
+           {"at_s: 5", "at_s: -5", "raids[0].at_s", "must be >= 0"},
+       }) {
+    const std::string text = edit(kBase, c.from, c.to);
+    const auto ds = errors_of(text);
+    const Diagnostic* d = at_path(ds, c.path);
+    ASSERT_NE(d, nullptr) << c.to << "\n" << listing(ds);
+    EXPECT_NE(d->message.find(c.says), std::string::npos) << c.to << ": " << d->message;
+    EXPECT_GT(d->line, 0) << c.to;
+    EXPECT_GT(d->column, 0) << c.to;
+  }
+}
+
+TEST(Load, RaidsMustFitTheRun) {
+  std::string text = edit(kBase, "at_s: 5", "at_s: 300");
+  auto ds = errors_of(text);
+  ASSERT_NE(at_path(ds, "raids[0].at_s"), nullptr) << listing(ds);
+  EXPECT_NE(at_path(ds, "raids[0].at_s")->message.find("the run ends at 300 s"), std::string::npos);
+
+  // 290 + (30 - 1) x 0.5 = 304.5 s > 300 s.
+  text = edit(edit(kBase, "at_s: 5", "at_s: 290"), "count: 6", "count: 30");
+  ds = errors_of(text);
+  ASSERT_EQ(ds.size(), 1u) << listing(ds);
+  EXPECT_EQ(ds[0].path, "raids[0]");
+  EXPECT_NE(ds[0].message.find("last launch, at 304.5 s"), std::string::npos) << ds[0].message;
+}
+
+TEST(Load, AimNeedsExactlyOneTarget) {
+  auto ds = errors_of(edit(kBase, "aim: {area: Town}", "aim: {area: Town, point_km: [1, 2]}"));
+  ASSERT_EQ(ds.size(), 1u) << listing(ds);
+  EXPECT_EQ(ds[0].path, "raids[0].aim.point_km");
+  EXPECT_NE(ds[0].message.find("give only one of"), std::string::npos);
+
+  ds = errors_of(edit(kBase, "aim: {area: Town}", "aim: {}"));
+  ASSERT_EQ(ds.size(), 1u) << listing(ds);
+  EXPECT_EQ(ds[0].path, "raids[0].aim");
+  EXPECT_NE(ds[0].message.find("'area', 'point_km', 'point_deg'"), std::string::npos);
+}
+
+// ---------------------------------------------------------------------------
+// References and names
+
+TEST(Load, DanglingAreaReferenceNamesThePath) {
+  const std::string text =
+      std::string(kBase) +
+      "  - {at_s: 9, site: west, type: medium, count: 2, aim: {area: Twon}, aim_sigma_m: 100}\n";
+  const auto ds = errors_of(text);
+  ASSERT_EQ(ds.size(), 1u) << listing(ds);
+  const auto [line, col] = position_of(text, "Twon");
+  EXPECT_EQ(ds[0].to_string(),
+            fmt::format("t.yaml:{}:{}: raids[1].aim.area: no defended area named 'Twon'; did you "
+                        "mean 'Town'?",
+                        line, col));
+}
+
+TEST(Load, DanglingSiteAndTypeReferencesAreBothReported) {
+  const auto ds = errors_of(edit(kBase, "site: west, type: medium", "site: east, type: heavy"));
+  ASSERT_EQ(ds.size(), 2u) << listing(ds);
+  EXPECT_NE(at_path(ds, "raids[0].site"), nullptr);
+  EXPECT_NE(at_path(ds, "raids[0].type"), nullptr);
+  EXPECT_NE(ds[0].message.find("known: 'west'"), std::string::npos) << ds[0].message;
+}
+
+TEST(Load, DuplicateNamesAreRejected) {
+  const std::string text =
+      edit(kBase, "launch_sites:\n", "launch_sites:\n  - {name: west, center_km: [-15, 0]}\n");
+  const auto ds = errors_of(text);
+  ASSERT_EQ(ds.size(), 1u) << listing(ds);
+  EXPECT_EQ(ds[0].path, "launch_sites[1].name");
+  const auto [line, col] = position_of(text, "west, center_km: [-16");
+  EXPECT_NE(ds[0].message.find(fmt::format("duplicate launch site name 'west' (the first is at "
+                                           "t.yaml:{}:{})",
+                                           line - 1, col)),
+            std::string::npos)
+      << ds[0].message;
+}
+
+// ---------------------------------------------------------------------------
+// Polygons and coordinates
+
+TEST(Load, SelfIntersectingPolygonIsRejected) {
+  const std::string text =
+      edit(kBase, "[[-1, -1], [1, -1], [1, 1], [-1, 1]]", "[[-1, -1], [1, 1], [1, -1], [-1, 1]]");
+  const auto ds = errors_of(text);
+  ASSERT_EQ(ds.size(), 1u) << listing(ds);
+  EXPECT_EQ(ds[0].path.rfind("defended_areas[0].polygon_km[", 0), 0u) << ds[0].path;
+  EXPECT_NE(ds[0].message.find("crosses itself"), std::string::npos) << ds[0].message;
+  EXPECT_EQ(ds[0].line, 6);
+}
+
+TEST(Load, DegeneratePolygonsAreRejected) {
+  for (const char* ring : {"[[-1, -1], [1, -1]]", "[[-1, -1], [1, -1], [-1, -1], [1, -1]]",
+                           "[[0, 0], [1, 1], [2, 2], [3, 3]]", "[]"}) {
+    const auto ds = errors_of(edit(kBase, "[[-1, -1], [1, -1], [1, 1], [-1, 1]]", ring));
+    const Diagnostic* d = at_path(ds, "defended_areas[0].polygon_km");
+    ASSERT_NE(d, nullptr) << ring << "\n" << listing(ds);
+    const bool says = d->message.find("at least 3 distinct vertices") != std::string::npos ||
+                      d->message.find("zero area") != std::string::npos;
+    EXPECT_TRUE(says) << d->message;
+  }
+}
+
+TEST(Load, ClosedRingsAndRepeatedVerticesAreAccepted) {
+  const Scenario sc = loads(edit(kBase, "[[-1, -1], [1, -1], [1, 1], [-1, 1]]",
+                                 "[[-1, -1], [1, -1], [1, -1], [1, 1], [-1, 1], [-1, -1]]"));
+  EXPECT_EQ(sc.defended_areas[0].polygon.vertices().size(), 4u);
+}
+
+TEST(Load, LatLonPolygonMatchesKmPolygon) {
+  // The km polygon's vertices, converted to lat/lon at the origin.
+  const core::GeoFrame frame(30.0, -40.0, 0.0);
+  const std::vector<Vec2> km = {{-1, -1}, {1, -1}, {1.5, 0.5}, {-1, 1}};
+  std::string deg = "[";
+  for (const Vec2& v : km) {
+    const core::LatLon ll = frame.latlon_from_enu(core::ground_point(1000 * v));
+    deg += fmt::format("{}[{:.10f}, {:.10f}]", deg.size() > 1 ? ", " : "", ll.lat_deg, ll.lon_deg);
+  }
+  deg += "]";
+  const Scenario a = loads(edit(kBase, "[[-1, -1], [1, -1], [1, 1], [-1, 1]]",
+                                "[[-1, -1], [1, -1], [1.5, 0.5], [-1, 1]]"));
+  const Scenario b =
+      loads(edit(kBase, "polygon_km: [[-1, -1], [1, -1], [1, 1], [-1, 1]]", "polygon_deg: " + deg));
+  const auto& va = a.defended_areas[0].polygon.vertices();
+  const auto& vb = b.defended_areas[0].polygon.vertices();
+  ASSERT_EQ(va.size(), vb.size());
+  for (size_t i = 0; i < va.size(); ++i) EXPECT_LT((va[i] - vb[i]).norm(), 0.05) << i;
+
+  // The same holds for a launch site's centre and a point aim.
+  const core::LatLon c = frame.latlon_from_enu(core::ground_point(Vec2(-16000, 0)));
+  const Scenario s =
+      loads(edit(kBase, "center_km: [-16, 0]",
+                 fmt::format("center_deg: [{:.10f}, {:.10f}]", c.lat_deg, c.lon_deg)));
+  EXPECT_LT((s.launch_sites[0].center_en_m - Vec2(-16000, 0)).norm(), 0.05);
+}
+
+TEST(Load, SwappedLatLonIsPointedOut) {
+  const auto ds = errors_of(edit(kBase, "center_km: [-16, 0]", "center_deg: [-40.0, 30.0]"));
+  const Diagnostic* d = at_path(ds, "launch_sites[0].center_deg");
+  ASSERT_NE(d, nullptr) << listing(ds);
+  EXPECT_NE(d->message.find("swapped"), std::string::npos) << d->message;
+}
+
+// ---------------------------------------------------------------------------
+// GeoJSON
+
+constexpr const char* kTownsGeoJson = R"({
+  "type": "FeatureCollection",
+  "features": [
+    {"type": "Feature", "properties": {"name": "Town", "value": 500},
+     "geometry": {"type": "Polygon", "coordinates": [[[-40.0104, 29.9910], [-39.9896, 29.9910],
+       [-39.9896, 30.0090], [-40.0104, 30.0090], [-40.0104, 29.9910]]]}},
+    {"type": "Feature", "properties": {"name": "Hamlet", "value": 20, "note": "extra is fine"},
+     "geometry": {"type": "Polygon", "coordinates": [[[-40.0, 30.05], [-39.99, 30.05],
+       [-39.99, 30.06]]]}}
+  ]
+})";
+
+TEST(Load, GeoJsonAreasAreReadAsLonLat) {
+  TempDir dir;
+  dir.write("towns.geojson", kTownsGeoJson);
+  const std::string path = dir.write(
+      "s.yaml", edit(kBase,
+                     "  - {name: Town, value: 500, polygon_km: [[-1, -1], [1, -1], [1, 1], "
+                     "[-1, 1]]}",
+                     "  - {geojson: towns.geojson}"));
+  const auto sc = load_file(path);
+  ASSERT_TRUE(sc.has_value()) << listing(sc.error());
+  ASSERT_EQ(sc->defended_areas.size(), 2u);
+  EXPECT_EQ(sc->defended_areas[0].name, "Town");
+  EXPECT_DOUBLE_EQ(sc->defended_areas[0].value, 500);
+  EXPECT_EQ(sc->defended_areas[1].name, "Hamlet");
+  // About 2 km x 2 km around the origin.
+  const core::Polygon& town = sc->defended_areas[0].polygon;
+  EXPECT_EQ(town.vertices().size(), 4u);
+  EXPECT_NEAR(town.area_m2(), 4e6, 0.05e6);
+  EXPECT_TRUE(town.contains(Vec2::Zero()));
+  EXPECT_EQ(sc->raids[0].aim.area_index, 0);
+}
+
+TEST(Load, GeoJsonSyntaxErrorGivesLineAndColumn) {
+  TempDir dir;
+  const std::string json = "{\n  \"type\": \"FeatureCollection\",\n  \"features\": [,]\n}\n";
+  const std::string geo = dir.write("bad.geojson", json);
+  const std::string path = dir.write(
+      "s.yaml", edit(kBase, "defended_areas:\n", "defended_areas:\n  - {geojson: bad.geojson}\n"));
+  const auto sc = load_file(path);
+  ASSERT_FALSE(sc.has_value());
+  ASSERT_EQ(sc.error().size(), 1u) << listing(sc.error());
+  const auto [line, col] = position_of(json, ",]");
+  EXPECT_EQ(sc.error()[0].to_string().rfind(
+                fmt::format("{}:{}:{}: JSON syntax error: ", geo, line, col), 0),
+            0u)
+      << sc.error()[0].to_string();
+}
+
+TEST(Load, MissingGeoJsonFileIsReported) {
+  TempDir dir;
+  const std::string text =
+      edit(kBase, "defended_areas:\n", "defended_areas:\n  - {geojson: nowhere.geojson}\n");
+  const auto sc = load_file(dir.write("s.yaml", text));
+  ASSERT_FALSE(sc.has_value());
+  ASSERT_EQ(sc.error().size(), 1u) << listing(sc.error());
+  const Diagnostic& d = sc.error()[0];
+  EXPECT_EQ(d.path, "defended_areas[0].geojson");
+  EXPECT_EQ(std::pair(d.line, d.column), position_of(text, "nowhere.geojson"));
+  EXPECT_NE(d.message.find("cannot read GeoJSON file"), std::string::npos) << d.message;
+  EXPECT_NE(d.message.find("nowhere.geojson"), std::string::npos) << d.message;
+}
+
+TEST(Load, GeoJsonContentErrorsNameTheJsonPath) {
+  TempDir dir;
+  const std::string json = R"({"type": "FeatureCollection", "features": [
+  {"type": "Feature", "properties": {"name": "A", "value": 1},
+   "geometry": {"type": "Polygon", "coordinates": [[[-40.0, 30.0], [-39.99, 30.0], [-39.99, 30.01]]]}},
+  {"type": "Feature", "properties": {"name": "B", "value": 1},
+   "geometry": {"type": "MultiPolygon", "coordinates": []}},
+  {"type": "Feature", "properties": {"name": "C"},
+   "geometry": {"type": "Polygon", "coordinates": [[[-40.0, 30.0], [-39.99, 30.0], [-39.99, 30.01]]]}},
+  {"type": "Feature", "properties": {"name": "D", "value": "lots"},
+   "geometry": {"type": "Polygon", "coordinates": [[[-40.0, 30.0], [-39.99, 30.01], [-39.99, 30.0], [-40.0, 30.01]]]}},
+  {"type": "Feature", "properties": {"name": "A", "value": 2},
+   "geometry": {"type": "Polygon", "coordinates": [[[30.0, -40.0], [30.01, -40.0], [30.01, -39.99]]]}}
+]}
+)";
+  const std::string geo = dir.write("areas.geojson", json);
+  const auto sc =
+      load_file(dir.write("s.yaml", edit(kBase, "defended_areas:\n",
+                                         "defended_areas:\n  - {geojson: areas.geojson}\n")));
+  ASSERT_FALSE(sc.has_value());
+  const Diagnostics& ds = sc.error();
+  struct Want {
+    std::string path, says, near;
+  };
+  for (const Want& w : std::vector<Want>{
+           {"features[1].geometry.type", "geometry type 'MultiPolygon' is not supported",
+            "\"MultiPolygon\""},
+           {"features[2].properties", "missing property 'value'", "{\"name\": \"C\"}"},
+           {"features[3].properties.value", "expected a number, got the string \"lots\"",
+            "\"lots\""},
+           {"features[3].geometry.coordinates[0][0]", "crosses itself",
+            "[-40.0, 30.0], [-39.99, 30.01]"},
+           {"features[4].geometry.coordinates[0][0]", "swapped", "[30.0, -40.0]"},
+           {"features[4].properties.name", "duplicate defended area name 'A'",
+            "\"A\", \"value\": 2"},
+       }) {
+    const Diagnostic* d = at_path(ds, w.path);
+    ASSERT_NE(d, nullptr) << w.path << "\n" << listing(ds);
+    EXPECT_EQ(d->file, geo);
+    EXPECT_NE(d->message.find(w.says), std::string::npos) << d->message;
+    EXPECT_EQ(std::pair(d->line, d->column), position_of(json, w.near)) << w.path;
+  }
+}
+
+TEST(Load, GeoJsonMustBeAFeatureCollection) {
+  TempDir dir;
+  dir.write("one.geojson", R"({"type": "Feature", "properties": {}, "geometry": null})");
+  const auto sc = load_file(dir.write(
+      "s.yaml", edit(kBase, "defended_areas:\n", "defended_areas:\n  - {geojson: one.geojson}\n")));
+  ASSERT_FALSE(sc.has_value());
+  ASSERT_EQ(sc.error().size(), 1u) << listing(sc.error());
+  EXPECT_EQ(sc.error()[0].path, "type");
+  EXPECT_NE(sc.error()[0].message.find("expected a GeoJSON FeatureCollection"), std::string::npos);
+}
+
+TEST(Load, AlertZonesComeInlineOrFromGeoJson) {
+  TempDir dir;
+  dir.write("zones.geojson", R"({"type": "FeatureCollection", "features": [
+  {"type": "Feature", "properties": {"id": 7, "population": 1200},
+   "geometry": {"type": "Polygon", "coordinates": [[[-40.0, 30.0], [-39.99, 30.0], [-39.99, 30.01]]]}},
+  {"type": "Feature", "properties": {"id": "Z1", "name": "Again", "population": 10},
+   "geometry": {"type": "Polygon", "coordinates": [[[-40.0, 30.0], [-39.99, 30.0], [-39.99, 30.01]]]}}
+]})");
+  const std::string zones =
+      "alert_zones:\n"
+      "  - {id: Z1, name: Harbour, population: 3000, polygon_km: [[0, 0], [2, 0], [2, 2]]}\n"
+      "  - {geojson: zones.geojson}\n"
+      "rocket_types:";
+  auto sc = load_file(dir.write("s.yaml", edit(kBase, "rocket_types:", zones)));
+  ASSERT_FALSE(sc.has_value());
+  ASSERT_EQ(sc.error().size(), 1u) << listing(sc.error());
+  EXPECT_EQ(sc.error()[0].path, "features[1].properties.id");
+  EXPECT_NE(sc.error()[0].message.find("duplicate alert zone id 'Z1'"), std::string::npos);
+
+  dir.write("zones.geojson", R"({"type": "FeatureCollection", "features": [
+  {"type": "Feature", "properties": {"id": 7, "population": 1200},
+   "geometry": {"type": "Polygon", "coordinates": [[[-40.0, 30.0], [-39.99, 30.0], [-39.99, 30.01]]]}}
+]})");
+  sc = load_file(dir.write("s.yaml", edit(kBase, "rocket_types:", zones)));
+  ASSERT_TRUE(sc.has_value()) << listing(sc.error());
+  ASSERT_EQ(sc->alert_zones.size(), 2u);
+  EXPECT_EQ(sc->alert_zones[0].id, "Z1");
+  EXPECT_EQ(sc->alert_zones[0].name, "Harbour");
+  EXPECT_DOUBLE_EQ(sc->alert_zones[0].population, 3000);
+  EXPECT_EQ(sc->alert_zones[1].id, "7");
+  EXPECT_EQ(sc->alert_zones[1].name, "7");
+  EXPECT_DOUBLE_EQ(sc->alert_zones[1].population, 1200);
+}
+
+// ---------------------------------------------------------------------------
+// Reach, and every error at once
+
+TEST(Load, OutOfReachRaidNamesTheBand) {
+  const Scenario ok = loads(kBase);
+  const physics::ReachBand band =
+      physics::reach_band(ok.rocket_types[0].params, physics::Environment{});
+  const std::string reaches =
+      fmt::format("medium reaches {:.1f}\u2013{:.1f} km but this raid needs ",
+                  band.min_range_m / 1000, band.max_range_m / 1000);
+
+  // Too far: 59-61 km from the site, widened by 1 km of radius and 0.6 km.
+  std::string text = edit(kBase, "center_km: [-16, 0]", "center_km: [-60, 0]");
+  auto ds = errors_of(text);
+  ASSERT_EQ(ds.size(), 1u) << listing(ds);
+  EXPECT_EQ(ds[0].path, "raids[0]");
+  EXPECT_EQ(std::pair(ds[0].line, ds[0].column), position_of(text, "{at_s: 5"));
+  EXPECT_EQ(ds[0].message.rfind(reaches + "57.4\u201362.6 km", 0), 0u) << ds[0].message;
+
+  // Too near: the site 3 km from the town's centre.
+  ds = errors_of(edit(kBase, "center_km: [-16, 0]", "center_km: [-3, 0]"));
+  ASSERT_EQ(ds.size(), 1u) << listing(ds);
+  EXPECT_EQ(ds[0].message.rfind(reaches + "0.4\u20135.7 km", 0), 0u) << ds[0].message;
+  const std::regex form(
+      "^[a-z]+ reaches \\d+\\.\\d\u2013\\d+\\.\\d km but this raid needs "
+      "\\d+\\.\\d\u2013\\d+\\.\\d km.*");
+  EXPECT_TRUE(std::regex_match(ds[0].message, form)) << ds[0].message;
+
+  // A point aim, scattered too widely.
+  ds = errors_of(edit(edit(kBase, "aim: {area: Town}", "aim: {point_km: [0, 0]}"),
+                      "aim_sigma_m: 200", "aim_sigma_m: 3000"));
+  ASSERT_EQ(ds.size(), 1u) << listing(ds);
+  EXPECT_EQ(ds[0].message.rfind(reaches + "6.0\u201326.0 km", 0), 0u) << ds[0].message;
+}
+
+TEST(Load, ReportsEveryErrorNotJustFirst) {
+  TempDir dir;
+  std::string text = kBase;
+  text = edit(text, "lat_deg: 30.0", "lat_deg: 95");
+  text = edit(text, "step_s: 0.01", "step_s: fast");
+  text = edit(text, "value: 500", "value: -1");
+  text = edit(text, "burn_time_s: 1.9", "burn_tim_s: 1.9");
+  text = edit(text, "radius_km: 1", "radius_km: [1]");
+  text = edit(text, "count: 6", "count: 0");
+  text += "  - {at_s: 9, site: nowhere, type: medium, aim: {point_deg: [91, 0]}}\n";
+  const std::string path = dir.write("many.yaml", text);
+  const auto sc = load_file(path);
+  ASSERT_FALSE(sc.has_value());
+  const Diagnostics& ds = sc.error();
+  for (const char* p : {"origin.lat_deg", "run.step_s", "defended_areas[0].value",
+                        "rocket_types[0].burn_tim_s", "launch_sites[0].radius_km", "raids[0].count",
+                        "raids[1].site", "raids[1].aim.point_deg[0]"}) {
+    EXPECT_NE(at_path(ds, p), nullptr) << p << "\n" << listing(ds);
+  }
+  // Each in the file, located, and listed in document order.
+  for (size_t i = 0; i < ds.size(); ++i) {
+    EXPECT_EQ(ds[i].file, path);
+    EXPECT_GT(ds[i].line, 0) << ds[i].to_string();
+    EXPECT_GT(ds[i].column, 0) << ds[i].to_string();
+    if (i > 0) {
+      EXPECT_LE(ds[i - 1].line, ds[i].line);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Files and documents
+
+TEST(Load, MissingScenarioFileIsReported) {
+  const auto sc = load_file("/no/such/scenario.yaml");
+  ASSERT_FALSE(sc.has_value());
+  ASSERT_EQ(sc.error().size(), 1u);
+  EXPECT_EQ(sc.error()[0].to_string(),
+            "/no/such/scenario.yaml: cannot read scenario: no such file");
+}
+
+TEST(Load, EmptyAndNonMappingDocumentsAreRejected) {
+  for (const char* text : {"", "# only a comment\n", "[1, 2]", "42", "canopy: 1\n---\nname: x\n"}) {
+    const auto ds = errors_of(text);
+    ASSERT_FALSE(ds.empty()) << text;
+    EXPECT_EQ(ds[0].file, "t.yaml");
+  }
+}
+
+TEST(Load, DiagnosticToStringOmitsUnknownParts) {
+  EXPECT_EQ((Diagnostic{"a.yaml", 3, 7, "raids[1].aim.area", "m"}).to_string(),
+            "a.yaml:3:7: raids[1].aim.area: m");
+  EXPECT_EQ((Diagnostic{"a.yaml", 3, 0, "p", "m"}).to_string(), "a.yaml:3: p: m");
+  EXPECT_EQ((Diagnostic{"a.yaml", 0, 0, "", "m"}).to_string(), "a.yaml: m");
+  EXPECT_EQ((Diagnostic{"", 0, 0, "p", "m"}).to_string(), "p: m");
+}
+
+TEST(Load, MalformedInputNeverCrashes) {
+  // Seeded single-character edits of a valid file: each loads or reports,
+  // and every report has a message.
+  std::mt19937_64 rng(20240601);
+  const std::string base = kBase;
+  const std::string alphabet = "{}[],:-\"' \n\tx0.9#&*!|>";
+  int failures = 0;
+  for (int i = 0; i < 300; ++i) {
+    std::string text = base;
+    const size_t at = rng() % text.size();
+    switch (rng() % 3) {
+      case 0:
+        text.erase(at, 1 + rng() % 3);
+        break;
+      case 1:
+        text.insert(at, 1, alphabet[rng() % alphabet.size()]);
+        break;
+      default:
+        text[at] = alphabet[rng() % alphabet.size()];
+    }
+    const auto sc = load_string(text, "m.yaml");
+    if (sc) continue;
+    ++failures;
+    for (const Diagnostic& d : sc.error()) EXPECT_FALSE(d.message.empty());
+  }
+  EXPECT_GT(failures, 100);
+}
+
+// ---------------------------------------------------------------------------
+// The docs and the schema agree with the loader
+
+// Properties an object schema allows at a node, following $ref and the
+// branches of oneOf / anyOf / allOf.
+std::set<std::string> schema_properties(const nlohmann::json& node, const nlohmann::json& root);
+
+const nlohmann::json& resolve_ref(const nlohmann::json& node, const nlohmann::json& root) {
+  if (!node.contains("$ref")) return node;
+  const std::string ref = node["$ref"].get<std::string>();
+  EXPECT_EQ(ref.rfind("#/$defs/", 0), 0u) << ref;
+  return resolve_ref(root["$defs"][ref.substr(8)], root);
+}
+
+std::vector<const nlohmann::json*> schema_branches(const nlohmann::json& node,
+                                                   const nlohmann::json& root) {
+  std::vector<const nlohmann::json*> out{&resolve_ref(node, root)};
+  for (size_t i = 0; i < out.size(); ++i) {
+    for (const char* k : {"oneOf", "anyOf", "allOf"}) {
+      if (!out[i]->contains(k)) continue;
+      for (const auto& b : (*out[i])[k]) out.push_back(&resolve_ref(b, root));
+    }
+  }
+  return out;
+}
+
+std::set<std::string> schema_properties(const nlohmann::json& node, const nlohmann::json& root) {
+  std::set<std::string> keys;
+  for (const nlohmann::json* b : schema_branches(node, root)) {
+    if (!b->contains("properties")) continue;
+    for (const auto& [k, v] : (*b)["properties"].items()) keys.insert(k);
+  }
+  return keys;
+}
+
+// The schema node at a key-table path ("raids[].aim").
+const nlohmann::json* schema_at(const nlohmann::json& root, std::string_view path) {
+  const nlohmann::json* node = &root;
+  std::istringstream parts{std::string(path)};
+  std::string part;
+  while (!path.empty() && std::getline(parts, part, '.')) {
+    const bool items = part.ends_with("[]");
+    if (items) part.resize(part.size() - 2);
+    const nlohmann::json* next = nullptr;
+    for (const nlohmann::json* b : schema_branches(*node, root)) {
+      if (b->contains("properties") && (*b)["properties"].contains(part)) {
+        next = &resolve_ref((*b)["properties"][part], root);
+      }
+    }
+    if (next == nullptr) return nullptr;
+    if (items) {
+      if (!next->contains("items")) return nullptr;
+      next = &resolve_ref((*next)["items"], root);
+    }
+    node = next;
+  }
+  return node;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST(Load, SchemaListsEveryKeyTheLoaderAccepts) {
+  const auto schema =
+      nlohmann::json::parse(slurp(fs::path(CANOPY_SOURCE_DIR) / "docs" / "scenario.schema.json"));
+  EXPECT_EQ(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+  for (const KeyTable& t : key_tables()) {
+    const nlohmann::json* node = schema_at(schema, t.path);
+    ASSERT_NE(node, nullptr) << "no schema for '" << t.path << "'";
+    const std::set<std::string> loader(t.keys.begin(), t.keys.end());
+    EXPECT_EQ(schema_properties(*node, schema), loader) << "at '" << t.path << "'";
+    // Unknown keys are errors in the loader, so the schema forbids them too.
+    for (const nlohmann::json* b : schema_branches(*node, schema)) {
+      if (b->contains("properties")) {
+        EXPECT_EQ((*b)["additionalProperties"], false) << "at '" << t.path << "'";
+      }
+    }
+  }
+}
+
+TEST(Load, DocsDescribeEveryKey) {
+  const std::string doc = slurp(fs::path(CANOPY_SOURCE_DIR) / "docs" / "scenario.md");
+  ASSERT_FALSE(doc.empty());
+  for (const KeyTable& t : key_tables()) {
+    for (std::string_view key : t.keys) {
+      EXPECT_NE(doc.find(fmt::format("`{}`", key)), std::string::npos)
+          << "docs/scenario.md does not describe `" << key << "` (" << t.path << ")";
+    }
+  }
+}
+
+}  // namespace
+}  // namespace canopy::scenario
