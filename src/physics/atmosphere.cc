@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <vector>
 
 namespace canopy::physics {
 namespace {
@@ -56,6 +57,45 @@ AtmosphereSample us76(double altitude_m) {
   const double P = kLapse[i] == 0.0 ? b.P[i] * std::exp(-kG0 * (h - kBaseH[i]) / (kR * b.T[i]))
                                     : b.P[i] * std::pow(b.T[i] / T, kG0 / (kR * kLapse[i]));
   return {T, P, P / (kR * T), std::sqrt(kGamma * kR * T)};
+}
+
+namespace {
+
+constexpr double kTableLo_m = -5000.0, kTableHi_m = 100000.0, kTableStep_m = 10.0;
+
+struct AirTable {
+  std::vector<double> ln_rho, sound;
+};
+
+const AirTable& air_table() {
+  static const AirTable t = [] {
+    AirTable out;
+    const int n = static_cast<int>((kTableHi_m - kTableLo_m) / kTableStep_m) + 1;
+    out.ln_rho.reserve(n);
+    out.sound.reserve(n);
+    for (int i = 0; i < n; ++i) {
+      const AtmosphereSample s = us76(kTableLo_m + i * kTableStep_m);
+      out.ln_rho.push_back(std::log(s.density_kgpm3));
+      out.sound.push_back(s.speed_of_sound_mps);
+    }
+    return out;
+  }();
+  return t;
+}
+
+}  // namespace
+
+AirSample us76_air(double altitude_m) {
+  if (!(altitude_m >= kTableLo_m && altitude_m < kTableHi_m)) {
+    const AtmosphereSample s = us76(altitude_m);
+    return {s.density_kgpm3, s.speed_of_sound_mps};
+  }
+  const AirTable& t = air_table();
+  const double x = (altitude_m - kTableLo_m) / kTableStep_m;
+  const size_t i = static_cast<size_t>(x);
+  const double f = x - static_cast<double>(i);
+  return {std::exp(t.ln_rho[i] + f * (t.ln_rho[i + 1] - t.ln_rho[i])),
+          t.sound[i] + f * (t.sound[i + 1] - t.sound[i])};
 }
 
 }  // namespace canopy::physics

@@ -20,4 +20,14 @@ struct AtmosphereSample {
 // Full model at a geometric altitude (metres above the sphere).
 AtmosphereSample us76(double altitude_m);
 
+// What drag needs, fast: density and speed of sound interpolated from a
+// table of us76 (ln density and speed of sound every 10 m, -5 to 100 km;
+// relative error < 5e-5 (largest at the layer boundaries), checked in atmosphere_test.cc). Outside
+// the table it falls back to us76.
+struct AirSample {
+  double density_kgpm3 = 0;
+  double speed_of_sound_mps = 0;
+};
+AirSample us76_air(double altitude_m);
+
 }  // namespace canopy::physics

@@ -41,5 +41,14 @@ TEST(Atmosphere, DensityFallsMonotonicallyAndContinuously) {
   }
 }
 
+TEST(Atmosphere, TabulatedAirMatchesTheFullModel) {
+  for (double z = -5000; z <= 110000; z += 7.3) {
+    const AtmosphereSample full = us76(z);
+    const AirSample fast = us76_air(z);
+    EXPECT_NEAR(fast.density_kgpm3 / full.density_kgpm3, 1.0, 5e-5) << z;
+    EXPECT_NEAR(fast.speed_of_sound_mps / full.speed_of_sound_mps, 1.0, 5e-5) << z;
+  }
+}
+
 }  // namespace
 }  // namespace canopy::physics

@@ -61,7 +61,7 @@ Vec3 drag_accel_W(const Environment& env, const RocketParams& rocket, const Vec3
                   const Vec3& v_W, double mass_kg) {
   if (!env.air) return Vec3::Zero();
   const double alt = altitude_m(env, p_W);
-  const AtmosphereSample air = us76(alt);
+  const AirSample air = us76_air(alt);
   const Vec2 w = env.wind.at(alt);
   const Vec3 v_air_W = v_W - Vec3(w.x(), w.y(), 0.0);
   const double speed = v_air_W.norm();
