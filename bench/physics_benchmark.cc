@@ -7,20 +7,10 @@
 #include "canopy/core/units.h"
 #include "canopy/physics/atmosphere.h"
 #include "canopy/physics/ballistics.h"
+#include "canopy/physics/examples.h"
 
 namespace canopy::physics {
 namespace {
-
-RocketParams medium() {
-  RocketParams r;
-  r.launch_mass_kg = 66;
-  r.propellant_mass_kg = 20;
-  r.burn_time_s = 1.9;
-  r.thrust_N = 21000;
-  r.diameter_m = 0.122;
-  r.cd = {{0.0, 0.8, 1.0, 1.2, 2.0, 3.0}, {0.30, 0.32, 0.45, 0.42, 0.35, 0.30}};
-  return r;
-}
 
 void BM_Us76(benchmark::State& state) {
   double alt = 0;
@@ -35,18 +25,19 @@ void BM_FlyToGround(benchmark::State& state) {
   const Vec3 p0 = core::ground_point({0, 0});
   const Vec3 dir = core::horizon_at(p0).direction(core::deg_to_rad(45), 0.3);
   for (auto _ : state) {
-    Flight f = Flight::launch(medium(), Environment{}, p0, dir, 0.0);
+    Flight f = Flight::launch(example_medium_rocket(), Environment{}, p0, dir, 0.0);
     benchmark::DoNotOptimize(f.fly_to_ground());
   }
 }
 BENCHMARK(BM_FlyToGround)->Unit(benchmark::kMicrosecond);
 
 void BM_SolveAim(benchmark::State& state) {
-  const ReachBand band = reach_band(medium(), Environment{});
+  const ReachBand band = reach_band(example_medium_rocket(), Environment{});
   Environment env;
   env.wind = {{0.0, 10000.0}, {Vec2(3, 1), Vec2(15, 5)}};
   for (auto _ : state) {
-    benchmark::DoNotOptimize(solve_aim(medium(), env, {-15000, 2000}, {1000, 3000}, band));
+    benchmark::DoNotOptimize(
+        solve_aim(example_medium_rocket(), env, {-15000, 2000}, {1000, 3000}, band));
   }
 }
 BENCHMARK(BM_SolveAim)->Unit(benchmark::kMillisecond);

@@ -4,25 +4,16 @@
 
 #include "canopy/core/random.h"
 #include "canopy/core/units.h"
+#include "canopy/physics/examples.h"
 
 namespace canopy::physics {
 namespace {
 
-RocketParams medium() {
-  RocketParams r;
-  r.launch_mass_kg = 66;
-  r.propellant_mass_kg = 20;
-  r.burn_time_s = 1.9;
-  r.thrust_N = 21000;
-  r.diameter_m = 0.122;
-  r.cd = {{0.0, 0.8, 1.0, 1.2, 2.0, 3.0}, {0.30, 0.32, 0.45, 0.42, 0.35, 0.30}};
-  return r;
-}
-
 TEST(Ballistics, MediumReaches21To24KmIn70To85Seconds) {
   // Public sources give 20-ish km for 122 mm-class rockets.
-  const ReachBand band = reach_band(medium(), Environment{});
-  const RangePoint best = fly_range_point(medium(), Environment{}, band.max_range_elevation_rad);
+  const ReachBand band = reach_band(example_medium_rocket(), Environment{});
+  const RangePoint best =
+      fly_range_point(example_medium_rocket(), Environment{}, band.max_range_elevation_rad);
   EXPECT_GE(best.range_m, 21000);
   EXPECT_LE(best.range_m, 24000);
   EXPECT_GE(best.flight_time_s, 70);
@@ -31,8 +22,8 @@ TEST(Ballistics, MediumReaches21To24KmIn70To85Seconds) {
 }
 
 TEST(Ballistics, RangeGrowsAlongTheLowBranch) {
-  const ReachBand band = reach_band(medium(), Environment{});
-  const auto rows = range_table(medium(), Environment{}, band.min_elevation_rad,
+  const ReachBand band = reach_band(example_medium_rocket(), Environment{});
+  const auto rows = range_table(example_medium_rocket(), Environment{}, band.min_elevation_rad,
                                 band.max_range_elevation_rad, core::deg_to_rad(2.5));
   ASSERT_GT(rows.size(), 10u);
   for (size_t i = 1; i < rows.size(); ++i) {
@@ -47,7 +38,7 @@ TEST(Ballistics, RangeGrowsAlongTheLowBranch) {
 TEST(Ballistics, SolvedAimLandsWithinOneMetre) {
   // Seeded property test: random launch points, aim points inside the band,
   // random wind profiles.
-  const RocketParams r = medium();
+  const RocketParams r = example_medium_rocket();
   const ReachBand band = reach_band(r, Environment{});
   core::Stream rng(2024, 0, core::tag("aim-test"));
   for (int i = 0; i < 40; ++i) {
@@ -74,9 +65,11 @@ TEST(Ballistics, SolvedAimLandsWithinOneMetre) {
 }
 
 TEST(Ballistics, AimBeyondTheBandFails) {
-  const ReachBand band = reach_band(medium(), Environment{});
-  EXPECT_FALSE(solve_aim(medium(), Environment{}, {0, 0}, {0, band.max_range_m + 2000}, band));
-  EXPECT_FALSE(solve_aim(medium(), Environment{}, {0, 0}, {0, band.min_range_m - 500}, band));
+  const ReachBand band = reach_band(example_medium_rocket(), Environment{});
+  EXPECT_FALSE(solve_aim(example_medium_rocket(), Environment{}, {0, 0},
+                         {0, band.max_range_m + 2000}, band));
+  EXPECT_FALSE(
+      solve_aim(example_medium_rocket(), Environment{}, {0, 0}, {0, band.min_range_m - 500}, band));
 }
 
 }  // namespace

@@ -6,21 +6,10 @@
 
 #include "canopy/core/earth.h"
 #include "canopy/core/units.h"
+#include "canopy/physics/examples.h"
 
 namespace canopy::physics {
 namespace {
-
-// The example `medium` type of the scenario format (122 mm class).
-RocketParams medium() {
-  RocketParams r;
-  r.launch_mass_kg = 66;
-  r.propellant_mass_kg = 20;
-  r.burn_time_s = 1.9;
-  r.thrust_N = 21000;
-  r.diameter_m = 0.122;
-  r.cd = {{0.0, 0.8, 1.0, 1.2, 2.0, 3.0}, {0.30, 0.32, 0.45, 0.42, 0.35, 0.30}};
-  return r;
-}
 
 Environment vacuum_flat() {
   Environment env;
@@ -60,7 +49,7 @@ State closed_form(const RocketParams& r, const Vec3& dir, double t) {
 }
 
 TEST(Flight, NoAirUniformGravityMatchesClosedForm) {
-  const RocketParams r = medium();
+  const RocketParams r = example_medium_rocket();
   const Vec3 dir = launch_dir(45, 30);
   Flight f = Flight::launch(r, vacuum_flat(), Vec3::Zero(), dir, 0.0);
   // Every step end, boost and coast, within 1e-9 relative.
@@ -84,8 +73,8 @@ TEST(Flight, NoAirUniformGravityMatchesClosedForm) {
 }
 
 TEST(Flight, BurnoutIsAStepEnd) {
-  Flight f =
-      Flight::launch(medium(), Environment{}, core::ground_point({0, 0}), launch_dir(45, 0), 5.0);
+  Flight f = Flight::launch(example_medium_rocket(), Environment{}, core::ground_point({0, 0}),
+                            launch_dir(45, 0), 5.0);
   bool hit = false;
   while (f.current().t_s < 5.0 + 3.0) {
     f.step();
@@ -97,7 +86,7 @@ TEST(Flight, BurnoutIsAStepEnd) {
 TEST(Flight, ImpactIsOnTheGroundWithinOneCentimetre) {
   for (double el : {15.0, 45.0, 70.0}) {
     const Vec3 p0 = core::ground_point({1000, -2000});
-    Flight f = Flight::launch(medium(), Environment{}, p0,
+    Flight f = Flight::launch(example_medium_rocket(), Environment{}, p0,
                               core::horizon_at(p0).direction(core::deg_to_rad(el), 1.0), 0.0);
     const Impact& hit = f.fly_to_ground();
     EXPECT_LT(std::abs(core::altitude_m(hit.p_W)), 0.01) << el;
@@ -111,10 +100,11 @@ TEST(Flight, DragShortensRange) {
   Environment vac;
   vac.air = false;
   const double with_air =
-      Flight::launch(medium(), Environment{}, p0, dir, 0).fly_to_ground().p_W.y();
-  const double without = Flight::launch(medium(), vac, p0, dir, 0).fly_to_ground().p_W.y();
+      Flight::launch(example_medium_rocket(), Environment{}, p0, dir, 0).fly_to_ground().p_W.y();
+  const double without =
+      Flight::launch(example_medium_rocket(), vac, p0, dir, 0).fly_to_ground().p_W.y();
   EXPECT_LT(with_air, 0.5 * without);
-  RocketParams draggy = medium();
+  RocketParams draggy = example_medium_rocket();
   draggy.cd_factor = 1.1;
   EXPECT_LT(Flight::launch(draggy, Environment{}, p0, dir, 0).fly_to_ground().p_W.y(), with_air);
 }
@@ -122,13 +112,16 @@ TEST(Flight, DragShortensRange) {
 TEST(Flight, TailWindLengthensAndCrossWindDeflects) {
   const Vec3 p0 = core::ground_point({0, 0});
   const Vec3 dir = core::horizon_at(p0).direction(core::deg_to_rad(40), 0);  // north
-  const Vec2 calm =
-      Flight::launch(medium(), Environment{}, p0, dir, 0).fly_to_ground().p_W.head<2>();
+  const Vec2 calm = Flight::launch(example_medium_rocket(), Environment{}, p0, dir, 0)
+                        .fly_to_ground()
+                        .p_W.head<2>();
   Environment tail, cross;
   tail.wind = {{0.0}, {Vec2(0, 15)}};
   cross.wind = {{0.0, 10000.0}, {Vec2(10, 0), Vec2(20, 0)}};
-  const Vec2 t = Flight::launch(medium(), tail, p0, dir, 0).fly_to_ground().p_W.head<2>();
-  const Vec2 c = Flight::launch(medium(), cross, p0, dir, 0).fly_to_ground().p_W.head<2>();
+  const Vec2 t =
+      Flight::launch(example_medium_rocket(), tail, p0, dir, 0).fly_to_ground().p_W.head<2>();
+  const Vec2 c =
+      Flight::launch(example_medium_rocket(), cross, p0, dir, 0).fly_to_ground().p_W.head<2>();
   EXPECT_GT(t.y(), calm.y() + 50);
   EXPECT_GT(c.x(), calm.x() + 50);
 }
@@ -141,9 +134,9 @@ TEST(Flight, CurvedEarthFallsBelowTheTangentPlane) {
   flat.earth = EarthModel::kFlatUniform;
   const Vec3 dir = launch_dir(45, 90);
   const double e_sphere =
-      Flight::launch(medium(), sphere, Vec3::Zero(), dir, 0).fly_to_ground().p_W.x();
+      Flight::launch(example_medium_rocket(), sphere, Vec3::Zero(), dir, 0).fly_to_ground().p_W.x();
   const double e_flat =
-      Flight::launch(medium(), flat, Vec3::Zero(), dir, 0).fly_to_ground().p_W.x();
+      Flight::launch(example_medium_rocket(), flat, Vec3::Zero(), dir, 0).fly_to_ground().p_W.x();
   EXPECT_GT(e_sphere, e_flat);
 }
 
@@ -153,8 +146,10 @@ TEST(Flight, HalvingTheStepMovesA20KmImpactLessThanOneMetre) {
   IntegratorOptions half;
   half.boost_step_s /= 2;
   half.coast_step_s /= 2;
-  const Impact a = Flight::launch(medium(), Environment{}, p0, dir, 0).fly_to_ground();
-  const Impact b = Flight::launch(medium(), Environment{}, p0, dir, 0, half).fly_to_ground();
+  const Impact a =
+      Flight::launch(example_medium_rocket(), Environment{}, p0, dir, 0).fly_to_ground();
+  const Impact b =
+      Flight::launch(example_medium_rocket(), Environment{}, p0, dir, 0, half).fly_to_ground();
   EXPECT_GT(a.p_W.head<2>().norm(), 18000);
   EXPECT_LT((a.p_W - b.p_W).norm(), 1.0);
 }
@@ -233,7 +228,7 @@ TEST(Flight, IndependentOracleAgreesOnImpactWithinOneMetre) {
     for (double el : {12.0, 35.0, 50.0, 65.0}) {
       const Vec3 p0 = core::ground_point({-5000, 3000});
       const Vec3 dir = core::horizon_at(p0).direction(core::deg_to_rad(el), 1.2);
-      RocketParams r = medium();
+      RocketParams r = example_medium_rocket();
       r.cd_factor = 1.04;
       const Vec3 ours = Flight::launch(r, env, p0, dir, 0).fly_to_ground().p_W;
       const Vec3 oracle = Oracle{r, env, dir}.impact(p0);
@@ -248,8 +243,8 @@ TEST(Flight, DenseOutputMatchesAFinerIntegration) {
   IntegratorOptions fine;
   fine.boost_step_s = 0.001;
   fine.coast_step_s = 0.001;
-  Flight a = Flight::launch(medium(), Environment{}, p0, dir, 0);
-  Flight b = Flight::launch(medium(), Environment{}, p0, dir, 0, fine);
+  Flight a = Flight::launch(example_medium_rocket(), Environment{}, p0, dir, 0);
+  Flight b = Flight::launch(example_medium_rocket(), Environment{}, p0, dir, 0, fine);
   for (double t : {0.733, 1.9, 5.05, 33.333, 60.01}) {
     a.advance_to(t);
     b.advance_to(t);
@@ -260,7 +255,7 @@ TEST(Flight, DenseOutputMatchesAFinerIntegration) {
 }
 
 TEST(Flight, CdTableInterpolatesAndClamps) {
-  const CdTable cd = medium().cd;
+  const CdTable cd = example_medium_rocket().cd;
   EXPECT_DOUBLE_EQ(cd.at(-1.0), 0.30);
   EXPECT_DOUBLE_EQ(cd.at(0.9), 0.385);
   EXPECT_DOUBLE_EQ(cd.at(1.0), 0.45);
@@ -268,7 +263,7 @@ TEST(Flight, CdTableInterpolatesAndClamps) {
 }
 
 TEST(Flight, MassFallsLinearlyOverTheBurn) {
-  const RocketParams r = medium();
+  const RocketParams r = example_medium_rocket();
   EXPECT_DOUBLE_EQ(r.mass_kg(0), 66);
   EXPECT_DOUBLE_EQ(r.mass_kg(0.95), 56);
   EXPECT_DOUBLE_EQ(r.mass_kg(1.9), 46);

@@ -6,20 +6,10 @@
 #include <map>
 
 #include "canopy/core/units.h"
+#include "canopy/physics/examples.h"
 
 namespace canopy::sim {
 namespace {
-
-physics::RocketParams medium() {
-  physics::RocketParams r;
-  r.launch_mass_kg = 66;
-  r.propellant_mass_kg = 20;
-  r.burn_time_s = 1.9;
-  r.thrust_N = 21000;
-  r.diameter_m = 0.122;
-  r.cd = {{0.0, 0.8, 1.0, 1.2, 2.0, 3.0}, {0.30, 0.32, 0.45, 0.42, 0.35, 0.30}};
-  return r;
-}
 
 // A small scenario built in code: one town, one site 18 km west, two raids.
 scenario::Scenario small(double cd_dispersion = 0.03, double sigma_m = 300) {
@@ -29,7 +19,7 @@ scenario::Scenario small(double cd_dispersion = 0.03, double sigma_m = 300) {
   sc.run = {300, 0.01, 7};
   sc.defended_areas.push_back(
       {"Town", 1000, core::Polygon({{-1000, -1000}, {1500, -1000}, {1500, 1200}, {-1000, 1200}})});
-  sc.rocket_types.push_back({"medium", medium(), cd_dispersion});
+  sc.rocket_types.push_back({"medium", physics::example_medium_rocket(), cd_dispersion});
   sc.launch_sites.push_back({"west", {-18000, 0}, 1500});
   scenario::Raid area_raid;
   area_raid.at_s = 5;
@@ -164,7 +154,7 @@ TEST(World, AimPointsOutsideTheBandAreDrawnAgain) {
   // out of reach and must be drawn again.
   scenario::Scenario sc = small(0.0, 2000);
   sc.raids.erase(sc.raids.begin());
-  const physics::ReachBand band = physics::reach_band(medium(), {});
+  const physics::ReachBand band = physics::reach_band(physics::example_medium_rocket(), {});
   sc.raids[0].aim.point_en_m = {-18000 + band.max_range_m - 1000, 0};
   sc.raids[0].count = 30;
   sc.launch_sites[0].radius_m = 0;
