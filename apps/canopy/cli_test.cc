@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -192,3 +193,100 @@ TEST(Cli, RangeTableShowsTheMediumTypesBestRange) {
 }
 
 }  // namespace
+
+namespace {
+
+const char* kRadar = R"(
+sensors:
+  - name: east
+    position_km: [2, 0]
+    azimuth_deg: 270
+    sector_deg: 120
+    range_km: [1, 40]
+    revisit_s: 0.25
+    sigma: {range_m: 10, azimuth_mrad: 1.5, elevation_mrad: 1.5}
+    detection: {pd: 0.95}
+    false_alarms_per_scan: 1
+    latency_s: 0.05
+)";
+
+}  // namespace
+
+TEST(Cli, RunWithRadarTracksEveryRocketAndWritesPlots) {
+  const fs::path dir = temp_dir("radar");
+  const fs::path sc = write(dir, "s.yaml", std::string(kSmall) + kRadar);
+  const Output o = canopy("run " + sc.string() + " --plots --out " + (dir / "out").string());
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("tracking"), std::string::npos);
+  const auto summary = nlohmann::json::parse(slurp(dir / "out" / "summary.json"));
+  EXPECT_EQ(summary["tracking"]["rockets_tracked"], 6);
+  EXPECT_EQ(summary["sensors"]["rockets_detected"], 6);
+  // Track events carry the truth rocket behind them.
+  std::istringstream events(slurp(dir / "out" / "events.jsonl"));
+  std::string line;
+  int confirms = 0;
+  while (std::getline(events, line)) {
+    const auto j = nlohmann::json::parse(line);
+    if (j["type"] == "track_confirm") {
+      ++confirms;
+      EXPECT_TRUE(j["rocket"].is_number());
+    }
+  }
+  EXPECT_GE(confirms, 6);
+  const std::string plots = slurp(dir / "out" / "plots.csv");
+  EXPECT_EQ(
+      plots.rfind("time_s,sensor,range_m,azimuth_rad,elevation_rad,snr_db,plot_id,truth_id\n", 0),
+      0u);
+
+  // The tracker alone on the recorded plots, with the radar as a sensors file.
+  const fs::path sensors = write(dir, "radar.yaml", kRadar);
+  const Output t = canopy("track " + (dir / "out" / "plots.csv").string() + " --sensors " +
+                          sensors.string() + " --out " + (dir / "tracks.csv").string());
+  ASSERT_EQ(t.code, 0) << t.err;
+  const std::string tracks = slurp(dir / "tracks.csv");
+  EXPECT_EQ(tracks.rfind("time_s,track_id,x,y,z,vx,vy,vz\n", 0), 0u);
+  EXPECT_GT(std::count(tracks.begin(), tracks.end(), '\n'), 100);
+  fs::remove_all(dir);
+}
+
+TEST(Cli, TrackFollowsCartesianDetections) {
+  const fs::path dir = temp_dir("track");
+  std::string csv = "time_s,x_m,y_m,z_m,truth_id\n";
+  for (int k = 0; k < 100; ++k) {
+    const double t = 0.1 * k;
+    csv += std::to_string(t) + "," + std::to_string(100 * t) + ",0," +
+           std::to_string(3000 + 200 * t - 4.9 * t * t) + ",1\n";
+  }
+  write(dir, "d.csv", csv);
+  const Output o = canopy("track " + (dir / "d.csv").string() + " --sigma-m 5 --earth flat " +
+                          "--model ballistic --out " + (dir / "t.csv").string());
+  ASSERT_EQ(o.code, 0) << o.err;
+  std::istringstream rows(slurp(dir / "t.csv"));
+  std::string line;
+  std::getline(rows, line);
+  int n = 0;
+  while (std::getline(rows, line)) {
+    ++n;
+    EXPECT_EQ(line.substr(line.find(',') + 1, 2), "1,") << line;  // one track, id 1
+  }
+  EXPECT_GE(n, 95);
+  fs::remove_all(dir);
+}
+
+TEST(Cli, TrackRejectsBadDetectionsWithLineAndExitTwo) {
+  const fs::path dir = temp_dir("trackbad");
+  write(dir, "d.csv", "time_s,x_m,y_m,z_m\n0,1,2,3\n0.1,1,inf,3\n");
+  const Output o = canopy("track " + (dir / "d.csv").string() + " --sigma-m 5 --out " +
+                          (dir / "t.csv").string());
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("d.csv:3: column y_m"), std::string::npos) << o.err;
+  EXPECT_FALSE(fs::exists(dir / "t.csv"));
+  // Polar input without sensors, and Cartesian input without noise.
+  write(dir, "p.csv", "time_s,sensor,range_m,azimuth_rad,elevation_rad\n0,a,1000,0,0.1\n");
+  EXPECT_EQ(canopy("track " + (dir / "p.csv").string() + " --out " + (dir / "t.csv").string()).code,
+            2);
+  EXPECT_EQ(canopy("track " + (dir / "d.csv").string() + " --out " + (dir / "t.csv").string()).code,
+            2);
+  EXPECT_EQ(canopy("track " + (dir / "d.csv").string() + " --model nope --out x.csv").code, 2);
+  fs::remove_all(dir);
+}

@@ -3,6 +3,7 @@
 //   canopy run [SCENARIO] [--out DIR] [--seed N] [--quiet]
 //   canopy validate SCENARIO
 //   canopy range-table TYPE [SCENARIO] [--from-deg A] [--to-deg B] [--step-deg S] [--csv]
+//   canopy track DETECTIONS.csv --out TRACKS.csv [--sigma-m S | --sensors FILE] [--model M] ...
 //
 // Exit codes: 0 success; 1 failure while running (e.g. output cannot be
 // written); 2 bad input (flags, scenario); 3 internal error.
@@ -17,10 +18,12 @@
 #include <string>
 
 #include "canopy/core/units.h"
+#include "canopy/eval/scoring_sink.h"
 #include "canopy/io/run_files.h"
 #include "canopy/physics/ballistics.h"
 #include "canopy/scenario/load.h"
 #include "canopy/sim/world.h"
+#include "track_cmd.h"
 
 namespace canopy {
 namespace {
@@ -41,7 +44,8 @@ std::optional<scenario::Scenario> load(const std::string& path) {
   return std::nullopt;
 }
 
-void print_summary(const sim::RunSummary& s, const std::string& out_dir) {
+void print_summary(const sim::RunSummary& s, const eval::TrackingMetrics* tracking,
+                   const std::string& out_dir, bool plots) {
   fmt::print("canopy run: scenario '{}', seed {}, {:.1f} s simulated\n", s.scenario, s.seed,
              s.sim_time_s);
   fmt::print("  rockets launched   {:>6} of {} planned\n", s.rockets_launched, s.rockets_planned);
@@ -53,11 +57,18 @@ void print_summary(const sim::RunSummary& s, const std::string& out_dir) {
     fmt::print("  {:<24} {:>8} {:>14.0f} {:>14.0f}\n", a.name, a.impacts, a.value, a.value_hit);
   }
   fmt::print("  {:<24} {:>8} {:>14} {:>14.0f}\n", "total", s.impacts_in_areas, "", s.value_hit);
-  fmt::print("\n  wrote {0}/events.jsonl, {0}/trajectories.csv, {0}/summary.json\n", out_dir);
+  if (s.scans > 0) {
+    fmt::print("\n  radars: {} scans, {} plots ({} clutter); {} of {} rockets detected\n", s.scans,
+               s.plots, s.clutter_plots, s.rockets_detected, s.rockets_launched);
+    fmt::print("  tracks: {} started, {} confirmed\n", s.tracks_started, s.tracks_confirmed);
+  }
+  if (tracking != nullptr) fmt::print("{}", eval::summary_text(*tracking));
+  fmt::print("\n  wrote {0}/events.jsonl, {0}/trajectories.csv, {0}/summary.json{1}\n", out_dir,
+             plots ? fmt::format(", {}/plots.csv", out_dir) : "");
 }
 
 int cmd_run(const std::string& path, const std::string& out_dir, std::optional<std::uint64_t> seed,
-            double trajectory_interval_s, bool quiet) {
+            double trajectory_interval_s, bool plots, bool quiet) {
   auto sc = load(path);
   if (!sc) return kExitBadInput;
   sim::WorldOptions opts;
@@ -68,12 +79,17 @@ int cmd_run(const std::string& path, const std::string& out_dir, std::optional<s
     fmt::print(stderr, "{}: {}\n", sc->source, world.error().message);
     return kExitBadInput;
   }
-  auto files = io::RunFiles::open(out_dir);
+  io::RunFilesOptions file_opts;
+  file_opts.plots = plots;
+  for (const auto& sensor : sc->sensors) file_opts.range_rate |= sensor.sigma_range_rate_mps > 0;
+  auto files = io::RunFiles::open(out_dir, file_opts);
   if (!files) {
     fmt::print(stderr, "canopy run: {}\n", files.error().message);
     return kExitRunFailed;
   }
-  world->set_sink(&*files);
+  // The tracking metrics score the battle manager's picture against truth.
+  eval::ScoringSink scoring(&*files);
+  world->set_sink(&scoring);
 
   // Step the world; a progress line on a terminal once the run passes 1 s.
   const bool tty = !quiet && ::isatty(STDERR_FILENO);
@@ -91,11 +107,15 @@ int cmd_run(const std::string& path, const std::string& out_dir, std::optional<s
   }
   if (progress_shown) fmt::print(stderr, "\n");
 
-  if (auto ok = files->commit(world->summary()); !ok) {
+  const bool tracked = !sc->sensors.empty();
+  const eval::TrackingMetrics metrics = scoring.result();
+  if (auto ok = files->commit(world->summary(),
+                              tracked ? eval::to_json(metrics) : nlohmann::ordered_json());
+      !ok) {
     fmt::print(stderr, "canopy run: {}\n", ok.error().message);
     return kExitRunFailed;
   }
-  if (!quiet) print_summary(world->summary(), out_dir);
+  if (!quiet) print_summary(world->summary(), tracked ? &metrics : nullptr, out_dir, plots);
   return kExitOk;
 }
 
@@ -187,6 +207,45 @@ int main_impl(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(0.0, 3600.0));
   run->add_flag("--quiet", quiet, "Print nothing but errors");
+  bool plots = false;
+  run->add_flag("--plots", plots, "Also write the radar plots to plots.csv");
+
+  TrackOptions tr;
+  std::string tr_model = "ballistic", tr_filter = "ekf", tr_assoc = "gnn", tr_earth = "sphere";
+  auto* track = app.add_subcommand("track", "Run the tracker alone on recorded detections");
+  track->add_option("detections", tr.detections_path, "Detections CSV")
+      ->required()
+      ->check(CLI::ExistingFile);
+  track->add_option("--out", tr.out_path, "Tracks CSV to write")->required();
+  track->add_option("--sigma-m", tr.sigma_m, "Cartesian input: per-axis noise, metres");
+  track->add_option("--sensors", tr.sensors_path, "Polar input: YAML with the sensors")
+      ->check(CLI::ExistingFile);
+  track->add_option("--threats", tr.threats_path, "YAML with rocket_types: the threat library")
+      ->check(CLI::ExistingFile);
+  track->add_option("--model", tr_model, "Motion model")
+      ->check(CLI::IsMember({"cv", "ca", "ballistic", "imm"}))
+      ->capture_default_str();
+  track->add_option("--filter", tr_filter, "Filter")
+      ->check(CLI::IsMember({"ekf", "ukf"}))
+      ->capture_default_str();
+  track->add_option("--association", tr_assoc, "Data association")
+      ->check(CLI::IsMember({"gnn", "jpda"}))
+      ->capture_default_str();
+  track->add_option("--earth", tr_earth, "sphere, or flat (uniform g, flat ground)")
+      ->check(CLI::IsMember({"sphere", "flat"}))
+      ->capture_default_str();
+  track->add_option("--confirm-m", tr.config.confirm_m, "Confirm after M hits ...")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 20));
+  track->add_option("--confirm-n", tr.config.confirm_n, "... in N scans")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 20));
+  track
+      ->add_option("--reorder-window", tr.config.reorder_window_s,
+                   "Seconds by which input times may go backwards")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 60.0));
+  track->add_flag("--quiet", tr.quiet, "Print nothing but errors");
 
   std::string validate_path;
   auto* validate = app.add_subcommand("validate", "Check a scenario and report every error");
@@ -211,7 +270,22 @@ int main_impl(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? kExitOk : kExitBadInput;
   }
-  if (run->parsed()) return cmd_run(run_path, out_dir, seed, traj_dt, quiet);
+  if (run->parsed()) return cmd_run(run_path, out_dir, seed, traj_dt, plots, quiet);
+  if (track->parsed()) {
+    using C = scenario::TrackerConfig;
+    if (tr.config.confirm_m > tr.config.confirm_n) {
+      fmt::print(stderr, "canopy track: --confirm-m must not exceed --confirm-n\n");
+      return kExitBadInput;
+    }
+    tr.config.model = tr_model == "cv"          ? C::Model::kCv
+                      : tr_model == "ca"        ? C::Model::kCa
+                      : tr_model == "ballistic" ? C::Model::kBallistic
+                                                : C::Model::kImm;
+    tr.config.filter = tr_filter == "ukf" ? C::Filter::kUkf : C::Filter::kEkf;
+    tr.config.association = tr_assoc == "jpda" ? C::Association::kJpda : C::Association::kGnn;
+    tr.flat_earth = tr_earth == "flat";
+    return cmd_track(tr);
+  }
   if (validate->parsed()) return cmd_validate(validate_path);
   return cmd_range_table(rt_type, rt_path, from_deg, to_deg, step_deg, csv);
 }

@@ -42,6 +42,17 @@ ordered_json event_json(const sim::ImpactEvent& e) {
           {"miss_m", e.miss_m}};
 }
 
+ordered_json event_json(const sim::TrackEvent& e) {
+  static constexpr const char* kType[] = {"track_start", "track_confirm", "track_end"};
+  ordered_json j = {{"t", e.t_s},
+                    {"type", kType[static_cast<int>(e.kind)]},
+                    {"track", e.track},
+                    {"rocket", e.rocket ? ordered_json(*e.rocket) : ordered_json(nullptr)},
+                    {"t_meas", e.t_meas_s}};
+  if (e.kind == sim::TrackEvent::Kind::kEnd) j["reason"] = e.reason;
+  return j;
+}
+
 }  // namespace
 
 ordered_json to_json(const sim::Event& event) {
@@ -65,7 +76,14 @@ ordered_json to_json(const sim::RunSummary& s) {
           {"impacts_open_ground", s.impacts_open_ground},
           {"in_flight_at_end", s.in_flight_at_end},
           {"value_hit", s.value_hit},
-          {"areas", areas}};
+          {"areas", areas},
+          {"sensors",
+           {{"scans", s.scans},
+            {"plots", s.plots},
+            {"clutter_plots", s.clutter_plots},
+            {"rockets_detected", s.rockets_detected},
+            {"plots_late_dropped", s.plots_late_dropped}}},
+          {"tracks", {{"started", s.tracks_started}, {"confirmed", s.tracks_confirmed}}}};
 }
 
 std::string trajectory_row(const sim::TrajectorySample& s) {
@@ -73,14 +91,42 @@ std::string trajectory_row(const sim::TrajectorySample& s) {
                      s.p_W.x(), s.p_W.y(), s.p_W.z(), s.v_W.x(), s.v_W.y(), s.v_W.z());
 }
 
-core::Result<RunFiles> RunFiles::open(const std::filesystem::path& dir) {
+std::string plot_row(const sim::PlotRecord& r, bool range_rate) {
+  const sensors::Plot& p = r.plot;
+  std::string row = fmt::format("{:.4f},{},{:.3f},{:.7f},{:.7f}", p.t_s, r.sensor, p.range_m,
+                                p.azimuth_rad, p.elevation_rad);
+  if (range_rate) row += p.range_rate_mps ? fmt::format(",{:.3f}", *p.range_rate_mps) : ",";
+  row += p.snr_db ? fmt::format(",{:.2f}", *p.snr_db) : ",";
+  row += fmt::format(",{},{}\n", p.id, r.rocket);
+  return row;
+}
+
+core::Result<RunFiles> RunFiles::open(const std::filesystem::path& dir, RunFilesOptions options) {
   if (auto ok = ensure_directory(dir); !ok) return std::unexpected(ok.error());
   auto events = AtomicFile::open(dir / "events.jsonl");
   if (!events) return std::unexpected(events.error());
   auto traj = AtomicFile::open(dir / "trajectories.csv");
   if (!traj) return std::unexpected(traj.error());
   traj->stream() << kTrajectoryHeader << '\n';
-  return RunFiles(std::move(*events), std::move(*traj), dir);
+  RunFiles files(std::move(*events), std::move(*traj), dir);
+  files.options_ = options;
+  if (options.plots) {
+    auto plots = AtomicFile::open(dir / "plots.csv");
+    if (!plots) return std::unexpected(plots.error());
+    plots->stream() << plot_header(options.range_rate) << '\n';
+    files.plots_.emplace(std::move(*plots));
+  }
+  return files;
+}
+
+std::string plot_header(bool range_rate) {
+  return range_rate ? "time_s,sensor,range_m,azimuth_rad,elevation_rad,range_rate_mps,snr_db,"
+                      "plot_id,truth_id"
+                    : "time_s,sensor,range_m,azimuth_rad,elevation_rad,snr_db,plot_id,truth_id";
+}
+
+void RunFiles::on_plot(const sim::PlotRecord& plot) {
+  if (plots_) plots_->stream() << plot_row(plot, options_.range_rate);
 }
 
 void RunFiles::on_event(const sim::Event& event) {
@@ -91,10 +137,16 @@ void RunFiles::on_trajectory(const sim::TrajectorySample& sample) {
   trajectories_.stream() << trajectory_row(sample);
 }
 
-core::Result<void> RunFiles::commit(const sim::RunSummary& summary) {
+core::Result<void> RunFiles::commit(const sim::RunSummary& summary,
+                                    const nlohmann::ordered_json& tracking) {
   auto sum = AtomicFile::open(dir_ / "summary.json");
   if (!sum) return std::unexpected(sum.error());
-  sum->stream() << to_json(summary).dump(2) << '\n';
+  ordered_json j = to_json(summary);
+  if (!tracking.is_null()) j["tracking"] = tracking;
+  sum->stream() << j.dump(2) << '\n';
+  if (plots_) {
+    if (auto ok = plots_->commit(); !ok) return ok;
+  }
   // The summary goes last: its presence marks a complete run.
   for (AtomicFile* f : {&events_, &trajectories_, &*sum}) {
     if (auto ok = f->commit(); !ok) return ok;

@@ -27,22 +27,39 @@ nlohmann::ordered_json to_json(const sim::RunSummary& summary);
 inline constexpr const char* kTrajectoryHeader = "t,rocket,e_m,n_m,u_m,ve_mps,vn_mps,vu_mps";
 std::string trajectory_row(const sim::TrajectorySample& s);
 
+// plots.csv: the radar plots with the truth behind each (truth_id -1 for
+// clutter). It is valid input for `canopy track --sensors`, which ignores
+// the truth column. The range-rate column is present when asked for.
+std::string plot_header(bool range_rate);
+std::string plot_row(const sim::PlotRecord& record, bool range_rate);
+
+struct RunFilesOptions {
+  bool plots = false;       // also write plots.csv
+  bool range_rate = false;  // with a range_rate_mps column
+};
+
 class RunFiles : public sim::EventSink {
  public:
   // Creates the directory if needed and opens the three files' temporaries.
-  static core::Result<RunFiles> open(const std::filesystem::path& dir);
+  static core::Result<RunFiles> open(const std::filesystem::path& dir,
+                                     RunFilesOptions options = {});
 
   void on_event(const sim::Event& event) override;
   void on_trajectory(const sim::TrajectorySample& sample) override;
+  void on_plot(const sim::PlotRecord& plot) override;
 
-  // Writes summary.json and renames all three files into place.
-  core::Result<void> commit(const sim::RunSummary& summary);
+  // Writes summary.json (with the tracking metrics, if given) and renames
+  // every file into place.
+  core::Result<void> commit(const sim::RunSummary& summary,
+                            const nlohmann::ordered_json& tracking = nullptr);
 
  private:
   RunFiles(AtomicFile events, AtomicFile trajectories, std::filesystem::path dir)
       : events_(std::move(events)), trajectories_(std::move(trajectories)), dir_(std::move(dir)) {}
   AtomicFile events_;
   AtomicFile trajectories_;
+  std::optional<AtomicFile> plots_;
+  RunFilesOptions options_;
   std::filesystem::path dir_;
 };
 

@@ -45,7 +45,7 @@ const std::vector<KeyTable>& key_tables() {
   static const std::vector<KeyTable> kTables = {
       {"",
        {"canopy", "name", "origin", "run", "environment", "defended_areas", "alert_zones",
-        "rocket_types", "launch_sites", "raids"}},
+        "rocket_types", "launch_sites", "raids", "sensors", "tracker"}},
       {"origin", {"lat_deg", "lon_deg", "alt_m"}},
       {"run", {"duration_s", "step_s", "seed"}},
       {"environment", {"wind"}},
@@ -54,10 +54,29 @@ const std::vector<KeyTable>& key_tables() {
       {"alert_zones[]", {"id", "name", "population", "polygon_km", "polygon_deg", "geojson"}},
       {"rocket_types[]",
        {"name", "launch_mass_kg", "propellant_mass_kg", "burn_time_s", "thrust_n", "diameter_m",
-        "cd_mach", "cd_dispersion"}},
+        "cd_mach", "cd_dispersion", "rcs_m2"}},
       {"launch_sites[]", {"name", "center_km", "center_deg", "radius_km"}},
       {"raids[]", {"at_s", "site", "type", "count", "interval_s", "aim", "aim_sigma_m"}},
       {"raids[].aim", {"area", "point_km", "point_deg"}},
+      {"sensors[]",
+       {"name", "position_km", "position_deg", "alt_m", "azimuth_deg", "sector_deg",
+        "elevation_deg", "range_km", "revisit_s", "sigma", "detection", "false_alarms_per_scan",
+        "latency_s", "outages"}},
+      {"sensors[].sigma", {"range_m", "azimuth_mrad", "elevation_mrad", "range_rate_mps"}},
+      {"sensors[].detection",
+       {"pd", "rcs_m2", "reference_range_km", "reference_snr_db", "threshold_db"}},
+      {"tracker",
+       {"model", "filter", "association", "gate_probability", "confirm_m", "confirm_n",
+        "delete_misses", "tentative_misses", "max_position_sigma_m", "max_speed_mps",
+        "reorder_window_s", "wind_forecast_error_mps", "process_noise_mps2", "clutter_density"}},
+  };
+  return kTables;
+}
+
+const std::vector<KeyTable>& file_part_tables() {
+  static const std::vector<KeyTable> kTables = {
+      {"<sensors file>", {"origin", "sensors"}},
+      {"<threats file>", {"rocket_types"}},
   };
   return kTables;
 }
@@ -507,6 +526,9 @@ class Loader {
       : file_(std::move(file)), base_dir_(std::move(base_dir)), allow_geojson_(allow_geojson) {}
 
   std::expected<Scenario, Diagnostics> load(std::string_view text);
+  // A file holding one part of a scenario: "<sensors file>" (origin,
+  // sensors) or "<threats file>" (rocket_types).
+  std::expected<Scenario, Diagnostics> load_part(std::string_view text, std::string_view part);
 
   // Reporting
   void error(const Field& f, std::string message) { error_at(f.mark, f.path, std::move(message)); }
@@ -585,6 +607,8 @@ class Loader {
   void read_rocket_types(Map& top);
   void read_launch_sites(Map& top);
   void read_raids(Map& top);
+  void read_sensors(Map& top);
+  void read_tracker(Map& top);
   void check_reach();
 
   // GeoJSON side files.
@@ -611,6 +635,9 @@ class Loader {
 Map::Map(Loader& loader, const Field& field, std::string_view table_path, bool empty_ok)
     : loader_(loader), field_(field) {
   for (const KeyTable& t : key_tables()) {
+    if (t.path == table_path) table_ = &t;
+  }
+  for (const KeyTable& t : file_part_tables()) {
     if (t.path == table_path) table_ = &t;
   }
   if (table_ == nullptr) {
@@ -1138,7 +1165,8 @@ void Loader::read_rocket_types(Map& top) {
     const auto thrust = req_number(m, "thrust_n", above_upto(0, 1e7));
     const auto d = req_number(m, "diameter_m", above_upto(0, 2));
     const auto dispersion = opt_number(m, "cd_dispersion", 0.03, between(0, 0.5));
-    bool ok = name && m0 && mp && tb && thrust && d && dispersion;
+    const auto rcs = opt_number(m, "rcs_m2", 0.05, above_upto(0, 1000));
+    bool ok = name && m0 && mp && tb && thrust && d && dispersion && rcs;
 
     // Cd(Mach): [mach, cd] rows, Mach strictly increasing.
     physics::CdTable cd;
@@ -1201,10 +1229,216 @@ void Loader::read_rocket_types(Map& top) {
     type.params.cd = cd;
     type.params.cd_factor = 1.0;
     type.cd_dispersion = dispersion.value_or(0.03);
+    type.rcs_m2 = rcs.value_or(0.05);
     const int index = static_cast<int>(sc_.rocket_types.size());
     sc_.rocket_types.push_back(type);
     if (name) add_name(type_names_, "rocket type name", *name, index, ok, m.at("name"));
   }
+}
+
+void Loader::read_sensors(Map& top) {
+  if (!top.has("sensors")) return;
+  const auto items = list(top.at("sensors"), "sensors");
+  if (!items) return;
+  std::map<std::string, NameEntry> names;
+  for (const Field& f : *items) {
+    Map m(*this, f, "sensors[]", false);
+    if (!m.ok()) continue;
+    Sensor s;
+    const auto name = req_text(m, "name");
+    const std::string which = one_of(m, {"position_km", "position_deg"}, "a sensor");
+    std::optional<Vec2> en;
+    if (which == "position_km") en = point_km(m.at(which));
+    if (which == "position_deg") {
+      if (!frame_ && m.at(which).node.IsSequence()) {
+        error(m.at(which),
+              "position_deg needs the frame's origin: add 'origin: {lat_deg, "
+              "lon_deg}' or use position_km");
+      }
+      en = point_deg(m.at(which));
+    }
+    const auto alt = opt_number(m, "alt_m", 10.0, between(0, 10000));
+    const auto az = opt_number(m, "azimuth_deg", 0.0, between(-360, 360));
+    const auto sector = opt_number(m, "sector_deg", 360.0, above_upto(0, 360));
+    std::optional<std::vector<double>> el = std::vector<double>{0.5, 80};
+    if (m.has("elevation_deg")) {
+      el = tuple(m.at("elevation_deg"), {between(-10, 90), between(-10, 90)}, "[min_deg, max_deg]");
+      if (el && (*el)[0] >= (*el)[1]) {
+        error(m.at("elevation_deg"), "the minimum must be below the maximum");
+        el.reset();
+      }
+    }
+    std::optional<std::vector<double>> range;
+    if (m.require("range_km")) {
+      range = tuple(m.at("range_km"), {between(0, 2000), above_upto(0, 2000)}, "[min_km, max_km]");
+      if (range && (*range)[0] >= (*range)[1]) {
+        error(m.at("range_km"), "the minimum must be below the maximum");
+        range.reset();
+      }
+    }
+    const auto revisit = req_number(m, "revisit_s", above_upto(0, 60));
+    bool ok = name && en && alt && az && sector && el && range && revisit;
+
+    // Noise.
+    if (m.require("sigma")) {
+      Map sg(*this, m.at("sigma"), "sensors[].sigma", false);
+      const auto sr = sg.ok() ? req_number(sg, "range_m", above_upto(0, 10000)) : std::nullopt;
+      const auto sa = sg.ok() ? req_number(sg, "azimuth_mrad", above_upto(0, 1000)) : std::nullopt;
+      const auto se =
+          sg.ok() ? req_number(sg, "elevation_mrad", above_upto(0, 1000)) : std::nullopt;
+      const auto srr = sg.ok() ? opt_number(sg, "range_rate_mps", 0.0, between(0, 1000))
+                               : std::optional<double>(0.0);
+      ok = ok && sg.ok() && sr && sa && se && srr;
+      s.sigma_range_m = sr.value_or(10);
+      s.sigma_azimuth_rad = sa.value_or(1) * 1e-3;
+      s.sigma_elevation_rad = se.value_or(1) * 1e-3;
+      s.sigma_range_rate_mps = srr.value_or(0);
+    } else {
+      ok = false;
+    }
+
+    // Detection: a fixed Pd, or the SNR model.
+    if (m.require("detection")) {
+      Map d(*this, m.at("detection"), "sensors[].detection", false);
+      if (d.ok()) {
+        const std::vector<std::string> snr_keys = {"rcs_m2", "reference_range_km",
+                                                   "reference_snr_db", "threshold_db"};
+        bool any_snr = false;
+        for (const auto& k : snr_keys) any_snr = any_snr || d.has(k);
+        if (d.has("pd") && any_snr) {
+          error(m.at("detection"),
+                "give either {pd} or the SNR model {rcs_m2, "
+                "reference_range_km, reference_snr_db, threshold_db}, not both");
+          ok = false;
+        } else if (!any_snr) {
+          const auto pd = req_number(d, "pd", above_upto(0, 1));
+          ok = ok && pd;
+          s.detection.pd = pd.value_or(0.9);
+        } else {
+          const auto rcs = req_number(d, "rcs_m2", above_upto(0, 1000));
+          const auto rr = req_number(d, "reference_range_km", above_upto(0, 2000));
+          const auto snr = req_number(d, "reference_snr_db", between(-50, 100));
+          const auto th = req_number(d, "threshold_db", between(0, 50));
+          ok = ok && rcs && rr && snr && th;
+          s.detection.kind = DetectionModel::Kind::kSnr;
+          s.detection.rcs_m2 = rcs.value_or(1);
+          s.detection.reference_range_m = core::km_to_m(rr.value_or(50));
+          s.detection.reference_snr_db = snr.value_or(20);
+          s.detection.threshold_db = th.value_or(13);
+        }
+      } else {
+        ok = false;
+      }
+    } else {
+      ok = false;
+    }
+    const auto fa = opt_number(m, "false_alarms_per_scan", 0.0, between(0, 1000));
+    const auto latency = opt_number(m, "latency_s", 0.0, between(0, 60));
+    ok = ok && fa && latency;
+    if (m.has("outages")) {
+      const auto windows = list(m.at("outages"), "[start_s, end_s] windows");
+      ok = ok && windows;
+      for (const Field& w : windows.value_or(std::vector<Field>{})) {
+        const auto v = tuple(w, {at_least(0), at_least(0)}, "a window [start_s, end_s]");
+        if (v && (*v)[0] >= (*v)[1]) {
+          error(w, "the window must end after it starts");
+          ok = false;
+          continue;
+        }
+        if (!v) {
+          ok = false;
+          continue;
+        }
+        s.outages.emplace_back((*v)[0], (*v)[1]);
+      }
+    }
+
+    s.name = name.value_or("");
+    s.position_en_m = en.value_or(Vec2::Zero());
+    s.alt_m = alt.value_or(10);
+    const core::Vec3 ground = core::ground_point(s.position_en_m);
+    s.p_W = ground + s.alt_m * core::up_at(ground);
+    s.azimuth_rad = core::deg_to_rad(az.value_or(0));
+    s.sector_rad = core::deg_to_rad(sector.value_or(360));
+    s.min_elevation_rad = core::deg_to_rad(el.value_or(std::vector<double>{0.5, 80})[0]);
+    s.max_elevation_rad = core::deg_to_rad(el.value_or(std::vector<double>{0.5, 80})[1]);
+    s.min_range_m = core::km_to_m(range.value_or(std::vector<double>{1, 100})[0]);
+    s.max_range_m = core::km_to_m(range.value_or(std::vector<double>{1, 100})[1]);
+    s.revisit_s = revisit.value_or(1);
+    s.false_alarms_per_scan = fa.value_or(0);
+    s.latency_s = latency.value_or(0);
+    const int index = static_cast<int>(sc_.sensors.size());
+    sc_.sensors.push_back(s);
+    if (name) add_name(names, "sensor name", *name, index, ok, m.at("name"));
+  }
+}
+
+void Loader::read_tracker(Map& top) {
+  if (!top.has("tracker")) return;
+  Map m(*this, top.at("tracker"), "tracker");
+  if (!m.ok()) return;
+  TrackerConfig& c = sc_.tracker;
+  auto choice = [&](std::string_view key, const std::vector<std::string>& options) -> int {
+    if (!m.has(key)) return -1;
+    const auto v = text(m.at(key));
+    if (!v) return -1;
+    for (size_t i = 0; i < options.size(); ++i)
+      if (*v == options[i]) return static_cast<int>(i);
+    error(m.at(key), fmt::format("must be one of {} (got '{}')", join_quoted(options), *v));
+    return -1;
+  };
+  if (const int k = choice("model", {"cv", "ca", "ballistic", "imm"}); k >= 0)
+    c.model = static_cast<TrackerConfig::Model>(k);
+  if (const int k = choice("filter", {"ekf", "ukf"}); k >= 0)
+    c.filter = static_cast<TrackerConfig::Filter>(k);
+  if (const int k = choice("association", {"gnn", "jpda"}); k >= 0)
+    c.association = static_cast<TrackerConfig::Association>(k);
+  auto whole = [&](std::string_view key, int& out, long long lo, long long hi) {
+    if (!m.has(key)) return;
+    if (const auto v = integer(m.at(key), lo, hi)) out = static_cast<int>(*v);
+  };
+  auto real = [&](std::string_view key, double& out, const Range& r) {
+    if (const auto v = opt_number(m, key, out, r)) out = *v;
+  };
+  real("gate_probability", c.gate_probability, {0, 1, true, true});
+  whole("confirm_m", c.confirm_m, 1, 20);
+  whole("confirm_n", c.confirm_n, 1, 20);
+  whole("delete_misses", c.delete_misses, 1, 1000);
+  whole("tentative_misses", c.tentative_misses, 1, 1000);
+  real("max_position_sigma_m", c.max_position_sigma_m, above_upto(0, 1e6));
+  real("max_speed_mps", c.max_speed_mps, above_upto(0, 20000));
+  real("reorder_window_s", c.reorder_window_s, between(0, 60));
+  real("wind_forecast_error_mps", c.wind_forecast_error_mps, between(0, 100));
+  real("process_noise_mps2", c.process_noise_mps2, between(0, 1000));
+  real("clutter_density", c.clutter_density, above_upto(0, 1));
+  if (c.confirm_m > c.confirm_n && m.has("confirm_m")) {
+    error(m.at("confirm_m"),
+          fmt::format("M ({}) cannot exceed N (confirm_n = {})", c.confirm_m, c.confirm_n));
+  }
+}
+
+std::expected<Scenario, Diagnostics> Loader::load_part(std::string_view text,
+                                                       std::string_view part) {
+  auto fail = [&] { return std::unexpected(diags_); };
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    error_at(e.mark, "", "YAML syntax error: " + e.msg);
+    return fail();
+  }
+  YAML::Mark root_mark = root.Mark();
+  if (root_mark.line < 0) root_mark = YAML::Mark();
+  Map top(*this, Field{root, "", root_mark}, part, false);
+  if (!top.ok()) return fail();
+  if (part == "<sensors file>") {
+    if (top.has("origin")) read_origin(top);
+    if (top.require("sensors")) read_sensors(top);
+  } else {
+    if (top.require("rocket_types")) read_rocket_types(top);
+  }
+  if (!diags_.empty()) return fail();
+  return sc_;
 }
 
 void Loader::read_launch_sites(Map& top) {
@@ -1653,6 +1887,8 @@ std::expected<Scenario, Diagnostics> Loader::load(std::string_view text) {
   read_rocket_types(top);
   read_launch_sites(top);
   read_raids(top);
+  read_sensors(top);
+  read_tracker(top);
   // The reach of each raid whose parts are all valid.
   check_reach();
   if (!diags_.empty()) return fail();
@@ -1699,6 +1935,39 @@ std::expected<Scenario, Diagnostics> load_file(const std::string& path) {
 std::expected<Scenario, Diagnostics> load_string(std::string_view yaml, std::string source_name,
                                                  std::string base_dir) {
   return load_text(yaml, std::move(source_name), base_dir, true);
+}
+
+namespace {
+
+std::expected<Scenario, Diagnostics> load_part_file(const std::string& path,
+                                                    std::string_view part) {
+  std::ifstream in(path, std::ios::binary);
+  std::error_code ec;
+  if (!in || fs::is_directory(path, ec)) {
+    return std::unexpected(Diagnostics{{path, 0, 0, "", "cannot read the file"}});
+  }
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  try {
+    Loader loader(path, fs::path(path).parent_path(), false);
+    return loader.load_part(text, part);
+  } catch (const std::exception& e) {
+    return std::unexpected(
+        Diagnostics{{path, 0, 0, "", fmt::format("internal error while loading: {}", e.what())}});
+  }
+}
+
+}  // namespace
+
+std::expected<std::vector<Sensor>, Diagnostics> load_sensors_file(const std::string& path) {
+  auto sc = load_part_file(path, "<sensors file>");
+  if (!sc) return std::unexpected(sc.error());
+  return std::move(sc->sensors);
+}
+
+std::expected<std::vector<RocketType>, Diagnostics> load_threats_file(const std::string& path) {
+  auto sc = load_part_file(path, "<threats file>");
+  if (!sc) return std::unexpected(sc.error());
+  return std::move(sc->rocket_types);
 }
 
 std::expected<Scenario, Diagnostics> load_default() {

@@ -37,6 +37,12 @@ std::expected<Scenario, Diagnostics> load_file(const std::string& path);
 std::expected<Scenario, Diagnostics> load_string(std::string_view yaml, std::string source_name,
                                                  std::string base_dir = ".");
 
+// Parts of a scenario in files of their own, for `canopy track`: a YAML
+// mapping with `sensors:` (and `origin:` if a sensor uses position_deg), or
+// with `rocket_types:` (the threat library). Same keys as in a scenario.
+std::expected<std::vector<Sensor>, Diagnostics> load_sensors_file(const std::string& path);
+std::expected<std::vector<RocketType>, Diagnostics> load_threats_file(const std::string& path);
+
 // The built-in default scenario (scenarios/default.yaml, compiled in).
 std::string_view default_scenario_yaml();
 std::expected<Scenario, Diagnostics> load_default();

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "canopy/core/earth.h"
@@ -48,6 +49,7 @@ struct RocketType {
   // Nominal parameters (cd_factor 1); the world draws each rocket's factor.
   physics::RocketParams params;
   double cd_dispersion = 0.03;  // standard deviation of the per-rocket Cd factor
+  double rcs_m2 = 0.05;         // radar cross-section, for the SNR detection model
 };
 
 struct LaunchSite {
@@ -73,6 +75,66 @@ struct Raid {
   double aim_sigma_m = 0;
 };
 
+// How a radar decides whether it detects an object (docs/sensors.md).
+struct DetectionModel {
+  enum class Kind { kFixed, kSnr };
+  Kind kind = Kind::kFixed;
+  double pd = 0.9;  // kFixed: the same Pd for every object in coverage
+  // kSnr: SNR = reference_snr_db + 10 log10(rcs / rcs_m2) - 40 log10(R / R_ref);
+  // Swerling I fluctuation, Pd = Pfa^(1 / (1 + snr)) with Pfa from threshold.
+  double rcs_m2 = 1.0;
+  double reference_range_m = 50e3;
+  double reference_snr_db = 20.0;
+  double threshold_db = 13.0;
+};
+
+// One radar (scenario key `sensors[]`). Angles are measured in the frame's
+// axes translated to the radar: azimuth clockwise from +N, elevation above
+// the e-n plane.
+struct Sensor {
+  std::string name;
+  Vec2 position_en_m = Vec2::Zero();
+  double alt_m = 0;                           // above the ground under the radar
+  core::Vec3 p_W = core::Vec3::Zero();        // ground point + alt_m along up
+  double azimuth_rad = 0;                     // boresight, clockwise from north
+  double sector_rad = 2 * 3.141592653589793;  // full width; 2 pi = all round
+  double min_elevation_rad = 0.5 * 3.141592653589793 / 180;
+  double max_elevation_rad = 80 * 3.141592653589793 / 180;
+  double min_range_m = 1e3;
+  double max_range_m = 100e3;
+  double revisit_s = 0.25;
+  double sigma_range_m = 10;
+  double sigma_azimuth_rad = 1.5e-3;
+  double sigma_elevation_rad = 1.5e-3;
+  double sigma_range_rate_mps = 0;  // 0: no range rate reported
+  DetectionModel detection;
+  double false_alarms_per_scan = 0;
+  double latency_s = 0;
+  std::vector<std::pair<double, double>> outages;  // [start_s, end_s]
+};
+
+// The tracker's configuration (scenario key `tracker`), with the documented
+// defaults (docs/tracking.md).
+struct TrackerConfig {
+  enum class Model { kCv, kCa, kBallistic, kImm };
+  enum class Filter { kEkf, kUkf };
+  enum class Association { kGnn, kJpda };
+  Model model = Model::kImm;
+  Filter filter = Filter::kEkf;
+  Association association = Association::kGnn;
+  double gate_probability = 0.9999;    // chi-square gate on the innovation
+  int confirm_m = 3;                   // M hits ...
+  int confirm_n = 5;                   // ... in the last N scans that covered the track
+  int delete_misses = 6;               // consecutive misses in coverage (confirmed)
+  int tentative_misses = 2;            // consecutive misses that drop a tentative track
+  double max_position_sigma_m = 2000;  // delete when sqrt(largest eigenvalue) exceeds
+  double max_speed_mps = 2500;         // initiation: speed plausibility gate
+  double reorder_window_s = 0.5;       // plots later than this are dropped (and counted)
+  double wind_forecast_error_mps = 2;  // forecast = true wind + this error
+  double process_noise_mps2 = 0.05;    // white acceleration noise, ballistic model
+  double clutter_density = 1e-12;      // false plots per m^3 per scan, for JPDA / scoring
+};
+
 struct Scenario {
   int format = 1;
   std::string name;
@@ -85,6 +147,8 @@ struct Scenario {
   std::vector<RocketType> rocket_types;
   std::vector<LaunchSite> launch_sites;
   std::vector<Raid> raids;
+  std::vector<Sensor> sensors;
+  TrackerConfig tracker;
 
   int total_rockets() const;
 };

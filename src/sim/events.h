@@ -10,9 +10,12 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
+#include <vector>
 
 #include "canopy/core/earth.h"
+#include "canopy/sensors/plot.h"
 
 namespace canopy::sim {
 
@@ -48,7 +51,20 @@ struct ImpactEvent {
   double miss_m = 0;                // distance from the rocket's aim point
 };
 
-using Event = std::variant<LaunchEvent, ImpactEvent>;
+// A track of the battle manager starts, is confirmed, or ends. `rocket` is
+// filled by the simulation from the plots the track used (the majority),
+// for analysis only; the battle manager never knows it.
+struct TrackEvent {
+  enum class Kind { kStart, kConfirm, kEnd };
+  double t_s = 0;       // when the battle manager knew (its processing time)
+  double t_meas_s = 0;  // the measurement time of the scan that caused it
+  Kind kind = Kind::kStart;
+  int track = 0;
+  std::optional<int> rocket;
+  std::string reason;  // kEnd only: misses, below_ground, covariance, duplicate, run_end
+};
+
+using Event = std::variant<LaunchEvent, ImpactEvent, TrackEvent>;
 
 double event_time(const Event& e);
 
@@ -60,12 +76,52 @@ struct TrajectorySample {
   Vec3 v_W = Vec3::Zero();
 };
 
+// One radar plot with the truth behind it (the simulation's map), for
+// plots.csv and analysis.
+struct PlotRecord {
+  sensors::Plot plot;
+  std::string sensor;
+  int rocket = -1;  // -1: clutter
+};
+
+// Truth and the battle manager's confirmed tracks at one time, for the
+// tracking metrics.
+struct PictureSample {
+  double t_s = 0;
+  struct Truth {
+    int rocket = 0;
+    Vec3 p_W = Vec3::Zero();
+    Vec3 v_W = Vec3::Zero();
+  };
+  struct Track {
+    int id = 0;
+    Vec3 p_W = Vec3::Zero();
+    Vec3 v_W = Vec3::Zero();
+    Eigen::Matrix<double, 6, 6> P_pv = Eigen::Matrix<double, 6, 6>::Identity();
+    double age_s = 0;  // since the track started
+    int rocket = -1;   // majority truth of its plots (analysis only)
+  };
+  std::vector<Truth> truth;   // rockets in flight
+  std::vector<Track> tracks;  // confirmed tracks
+  // Rockets seen in a plot for the first time since the previous sample.
+  std::vector<std::pair<int, double>> first_detections;
+  // Tracks confirmed since the previous sample: (track, rocket or -1, time).
+  struct Confirmation {
+    int track = 0;
+    int rocket = -1;
+    double t_s = 0;
+  };
+  std::vector<Confirmation> confirmations;
+};
+
 // Receives the world's output, in time order.
 class EventSink {
  public:
   virtual ~EventSink() = default;
   virtual void on_event(const Event& event) = 0;
   virtual void on_trajectory(const TrajectorySample& /*sample*/) {}
+  virtual void on_plot(const PlotRecord& /*plot*/) {}
+  virtual void on_picture(const PictureSample& /*sample*/) {}
 };
 
 }  // namespace canopy::sim

@@ -82,6 +82,37 @@ core::Result<World> World::create(const scenario::Scenario& sc, WorldOptions opt
   for (size_t i = 0; i < w.plans_.size(); ++i) w.plans_[i].id = static_cast<int>(i) + 1;
   w.flights_.resize(w.plans_.size());
 
+  // Sensors, and the battle manager with what a real one would know: its
+  // sensors, the areas, the threat library and a wind forecast (the true
+  // wind plus one error vector, drawn per run).
+  w.seed_ = seed;
+  w.first_detected_s_.assign(w.plans_.size(), -1.0);
+  w.forecast_ = sc.environment;
+  {
+    core::Stream rng(seed, static_cast<std::uint64_t>(options.run_index), core::tag("forecast"));
+    const double sigma = sc.tracker.wind_forecast_error_mps;
+    const Vec2 error(sigma * rng.normal(), sigma * rng.normal());
+    physics::WindProfile& wind = w.forecast_.wind;
+    if (wind.alt_m.empty()) {
+      wind.alt_m = {0.0};
+      wind.wind_en_mps = {Vec2::Zero()};
+    }
+    for (Vec2& v : wind.wind_en_mps) v += error;
+  }
+  if (!sc.sensors.empty()) {
+    for (size_t r = 0; r < sc.sensors.size(); ++r)
+      w.radars_.emplace_back(sc.sensors[r], static_cast<int>(r));
+    w.scan_k_.assign(sc.sensors.size(), 0);
+    bmc::Knowledge k;
+    k.sensors = sc.sensors;
+    k.defended_areas = sc.defended_areas;
+    k.alert_zones = sc.alert_zones;
+    k.threat_library = sc.rocket_types;
+    k.tracker = sc.tracker;
+    k.forecast = w.forecast_;
+    w.bm_.emplace(std::move(k));
+  }
+
   w.summary_.scenario = sc.name;
   w.summary_.seed = seed;
   w.summary_.run_index = options.run_index;
@@ -177,11 +208,138 @@ void World::advance_flights_to(double t_s) {
   }
 }
 
+// A time inside a tick at which truth is read, in increasing order.
+struct World::Sample {
+  enum class Kind { kTrajectory, kScan, kPicture };
+  double t_s = 0;
+  Kind kind = Kind::kTrajectory;
+  int radar = 0;
+};
+
+void World::scan(int r, double t_s, std::vector<PlotRecord>& plots) {
+  const sensors::Radar& radar = radars_[r];
+  const std::int64_t k = scan_k_[r]++;
+  if (radar.in_outage(t_s)) return;
+  std::vector<sensors::Object> objects;
+  for (int idx : airborne_) {
+    const physics::Flight& f = *flights_[idx];
+    if (t_s <= f.t_launch_s() || (f.landed() && f.impact()->t_s <= t_s)) continue;
+    const physics::State st = f.state_at(t_s);
+    objects.push_back({idx + 1, st.p_W, st.v_W, scenario_.rocket_types[plans_[idx].type].rcs_m2});
+  }
+  core::Stream rng(seed_, static_cast<std::uint64_t>(options_.run_index), core::tag("radar"),
+                   static_cast<std::uint64_t>(r), static_cast<std::uint64_t>(k));
+  std::vector<sensors::PlotOrigin> origins;
+  sensors::Scan out = radar.observe(t_s, objects, rng, next_plot_id_, origins);
+  ++summary_.scans;
+  for (const sensors::PlotOrigin& o : origins) {
+    plot_rocket_[o.plot_id] = o.object;
+    ++summary_.plots;
+    if (o.object < 0) {
+      ++summary_.clutter_plots;
+    } else if (first_detected_s_[o.object - 1] < 0) {
+      first_detected_s_[o.object - 1] = t_s;
+      ++summary_.rockets_detected;
+      new_detections_.emplace_back(o.object, t_s);
+    }
+  }
+  if (sink_ != nullptr) {
+    for (const sensors::Plot& p : out.plots)
+      plots.push_back({p, scenario_.sensors[r].name, plot_rocket_[p.id]});
+  }
+  in_transit_.push_back(std::move(out));
+}
+
+void World::collect_truth(double t_s, PictureSample& out) const {
+  out.t_s = t_s;
+  for (int idx : airborne_) {
+    const physics::Flight& f = *flights_[idx];
+    if (t_s <= f.t_launch_s() || (f.landed() && f.impact()->t_s <= t_s)) continue;
+    const physics::State st = f.state_at(t_s);
+    out.truth.push_back({idx + 1, st.p_W, st.v_W});
+  }
+}
+
+int World::majority_rocket(int track) const {
+  const auto it = track_votes_.find(track);
+  if (it == track_votes_.end()) return -1;
+  int best = -1, votes = 0;
+  for (const auto& [rocket, n] : it->second)
+    if (n > votes) best = rocket, votes = n;  // ties: the lower id (map order)
+  return best;
+}
+
+void World::run_battle_manager(double t_end, std::vector<Event>& events) {
+  // Deliver the scans that have arrived, in order of arrival.
+  std::stable_sort(in_transit_.begin(), in_transit_.end(),
+                   [](const auto& a, const auto& b) { return a.arrival_s < b.arrival_s; });
+  size_t n = 0;
+  while (n < in_transit_.size() && in_transit_[n].arrival_s <= t_end + 1e-12)
+    bm_->receive(in_transit_[n++]);
+  in_transit_.erase(in_transit_.begin(), in_transit_.begin() + static_cast<std::ptrdiff_t>(n));
+  bm_->step(t_end);
+  if (done()) {
+    bm_->finish(t_end);
+    finished_ = true;
+  }
+
+  // Truth behind the tracks, from the plots they used (analysis only).
+  for (const tracking::Association& a : bm_->take_associations()) {
+    const auto it = plot_rocket_.find(a.plot_id);
+    if (it != plot_rocket_.end() && it->second > 0) ++track_votes_[a.track][it->second];
+  }
+  for (const tracking::TrackEvent& te : bm_->take_track_events()) {
+    TrackEvent e;
+    e.t_s = t_end;
+    e.t_meas_s = te.t_s;
+    e.track = te.track;
+    const int rocket = majority_rocket(te.track);
+    if (rocket > 0) e.rocket = rocket;
+    switch (te.kind) {
+      case tracking::TrackEvent::Kind::kStart:
+        e.kind = TrackEvent::Kind::kStart;
+        track_start_s_[te.track] = te.t_s;
+        ++summary_.tracks_started;
+        break;
+      case tracking::TrackEvent::Kind::kConfirm:
+        e.kind = TrackEvent::Kind::kConfirm;
+        ++summary_.tracks_confirmed;
+        new_confirmations_.push_back({te.track, rocket, te.t_s});
+        break;
+      case tracking::TrackEvent::Kind::kEnd:
+        e.kind = TrackEvent::Kind::kEnd;
+        e.reason = std::string(tracking::to_string(te.reason));
+        break;
+    }
+    events.push_back(std::move(e));
+  }
+  summary_.plots_late_dropped = bm_->tracker().stats().late_dropped;
+
+  // Finish the picture samples of this tick with the confirmed tracks.
+  for (PictureSample& ps : pictures_) {
+    for (const tracking::TrackSnapshot& t : bm_->picture(ps.t_s)) {
+      PictureSample::Track pt;
+      pt.id = t.id;
+      pt.p_W = t.p_W;
+      pt.v_W = t.v_W;
+      pt.P_pv = t.P_pv;
+      pt.age_s = ps.t_s - t.t_start_s;
+      pt.rocket = majority_rocket(t.id);
+      ps.tracks.push_back(pt);
+    }
+  }
+  if (!pictures_.empty()) {
+    pictures_.front().first_detections = std::exchange(new_detections_, {});
+    pictures_.front().confirmations = std::exchange(new_confirmations_, {});
+  }
+}
+
 void World::step() {
   if (done()) return;
   const double t_end = static_cast<double>(tick_ + 1) * step_s_;
   std::vector<Event> events;
   std::vector<TrajectorySample> samples;
+  std::vector<PlotRecord> plots;
   const bool sampling = sink_ != nullptr && options_.trajectory_interval_s > 0;
   auto sample = [&](int idx, const physics::State& s) {
     if (sampling) samples.push_back({s.t_s, idx + 1, s.p_W, s.v_W});
@@ -194,18 +352,53 @@ void World::step() {
     sample(plan.id - 1, flights_[plan.id - 1]->current());
   }
 
-  // Trajectory samples on the grid k * interval inside this tick.
+  // The times inside this tick at which truth is read: trajectory samples,
+  // radar scans and picture samples, taken in increasing time order so that
+  // every flight's latest step brackets each of them.
+  std::vector<Sample> due;
   if (sampling) {
     const double dt = options_.trajectory_interval_s;
     for (;; ++next_sample_k_) {
       const double ts = static_cast<double>(next_sample_k_) * dt;
       if (ts > t_end + 1e-12) break;
-      advance_flights_to(ts);
-      for (int idx : airborne_) {
-        const physics::Flight& f = *flights_[idx];
-        if (ts <= f.t_launch_s() || (f.landed() && f.impact()->t_s <= ts)) continue;
-        sample(idx, f.state_at(ts));
-      }
+      due.push_back({ts, Sample::Kind::kTrajectory, 0});
+    }
+  }
+  for (size_t r = 0; r < radars_.size(); ++r) {
+    const double revisit = scenario_.sensors[r].revisit_s;
+    for (std::int64_t k = scan_k_[r];; ++k) {
+      const double ts = static_cast<double>(k) * revisit;
+      if (ts > t_end + 1e-12) break;
+      due.push_back({ts, Sample::Kind::kScan, static_cast<int>(r)});
+    }
+  }
+  if (bm_ && sink_ != nullptr && options_.picture_interval_s > 0) {
+    for (;; ++next_picture_k_) {
+      const double ts = static_cast<double>(next_picture_k_) * options_.picture_interval_s;
+      if (ts > t_end + 1e-12) break;
+      due.push_back({ts, Sample::Kind::kPicture, 0});
+    }
+  }
+  std::stable_sort(due.begin(), due.end(), [](const Sample& a, const Sample& b) {
+    return a.t_s != b.t_s ? a.t_s < b.t_s : a.radar < b.radar;
+  });
+  pictures_.clear();
+  for (const Sample& d : due) {
+    advance_flights_to(d.t_s);
+    switch (d.kind) {
+      case Sample::Kind::kTrajectory:
+        for (int idx : airborne_) {
+          const physics::Flight& f = *flights_[idx];
+          if (d.t_s <= f.t_launch_s() || (f.landed() && f.impact()->t_s <= d.t_s)) continue;
+          sample(idx, f.state_at(d.t_s));
+        }
+        break;
+      case Sample::Kind::kScan:
+        scan(d.radar, d.t_s, plots);
+        break;
+      case Sample::Kind::kPicture:
+        collect_truth(d.t_s, pictures_.emplace_back());
+        break;
     }
   }
 
@@ -224,6 +417,10 @@ void World::step() {
   summary_.sim_time_s = time_s();
   summary_.in_flight_at_end = static_cast<int>(airborne_.size());
 
+  // The battle manager receives the plots that have arrived and updates its
+  // picture.
+  if (bm_) run_battle_manager(t_end, events);
+
   // Hand everything to the sink in time order.
   if (sink_ == nullptr) return;
   std::stable_sort(events.begin(), events.end(),
@@ -233,6 +430,8 @@ void World::step() {
   });
   for (const Event& e : events) sink_->on_event(e);
   for (const TrajectorySample& s : samples) sink_->on_trajectory(s);
+  for (const PlotRecord& p : plots) sink_->on_plot(p);
+  for (const PictureSample& p : pictures_) sink_->on_picture(p);
 }
 
 }  // namespace canopy::sim

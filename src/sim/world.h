@@ -15,17 +15,21 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <queue>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "canopy/bmc/battle_manager.h"
 #include "canopy/core/error.h"
 #include "canopy/core/geodetic.h"
 #include "canopy/physics/ballistics.h"
 #include "canopy/physics/flight.h"
 #include "canopy/scenario/scenario.h"
+#include "canopy/sensors/radar.h"
 #include "canopy/sim/events.h"
 
 namespace canopy::sim {
@@ -40,6 +44,9 @@ struct WorldOptions {
   // Stop before run.duration_s once every rocket has launched and landed.
   bool stop_when_quiet = true;
   physics::IntegratorOptions integrator;
+  // Truth and the battle manager's picture go to the sink every this many
+  // simulated seconds (for the tracking metrics). 0 disables them.
+  double picture_interval_s = 0.5;
 };
 
 // One rocket's plan, drawn before the run from its own stream.
@@ -76,6 +83,14 @@ struct RunSummary {
   int in_flight_at_end = 0;
   double value_hit = 0;
   std::vector<AreaDamage> areas;
+  // Sensors and tracker.
+  std::int64_t scans = 0;
+  std::int64_t plots = 0;
+  std::int64_t clutter_plots = 0;
+  int rockets_detected = 0;
+  int tracks_started = 0;
+  int tracks_confirmed = 0;
+  std::int64_t plots_late_dropped = 0;
 };
 
 class World {
@@ -107,6 +122,10 @@ class World {
   // Truth state of a rocket in flight at the current time (nullopt if not).
   std::optional<physics::State> rocket_state(int id) const;
   const core::GeoFrame& geo() const { return geo_; }
+  // The battle manager (absent when the scenario has no sensors).
+  const bmc::BattleManager* battle_manager() const { return bm_ ? &*bm_ : nullptr; }
+  // The wind forecast the battle manager was given.
+  const physics::Environment& forecast() const { return forecast_; }
 
  private:
   World() = default;
@@ -136,6 +155,29 @@ class World {
   // Flights that have found their impact but not yet reached it in time.
   std::vector<int> landing_;
   std::int64_t next_sample_k_ = 0;
+
+  // Sensors and the battle manager.
+  struct Sample;  // a time inside a tick at which truth is read
+  void scan(int radar, double t_s, std::vector<PlotRecord>& plots);
+  void collect_truth(double t_s, PictureSample& out) const;
+  void run_battle_manager(double t_end, std::vector<Event>& events);
+  int majority_rocket(int track) const;
+  std::vector<sensors::Radar> radars_;
+  std::vector<std::int64_t> scan_k_;  // per radar: index of its next scan
+  std::vector<sensors::Scan> in_transit_;
+  std::optional<bmc::BattleManager> bm_;
+  physics::Environment forecast_;
+  std::uint64_t seed_ = 0;
+  std::uint64_t next_plot_id_ = 1;
+  std::unordered_map<std::uint64_t, int> plot_rocket_;       // the truth map (sim only)
+  std::unordered_map<int, std::map<int, int>> track_votes_;  // track -> rocket -> plots
+  std::unordered_map<int, double> track_start_s_;
+  std::vector<double> first_detected_s_;  // per rocket; < 0: not yet
+  std::vector<PictureSample> pictures_;   // truth read; tracks filled after the tick
+  std::vector<std::pair<int, double>> new_detections_;
+  std::vector<PictureSample::Confirmation> new_confirmations_;
+  std::int64_t next_picture_k_ = 0;
+  bool finished_ = false;
   EventSink* sink_ = nullptr;
   RunSummary summary_;
 };

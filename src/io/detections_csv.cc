@@ -1,0 +1,179 @@
+#include "canopy/io/detections_csv.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <string_view>
+
+namespace canopy::io {
+namespace {
+
+std::vector<std::string_view> split(std::string_view line) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  for (;;) {
+    const size_t comma = line.find(',', start);
+    out.push_back(line.substr(start, comma == std::string_view::npos ? comma : comma - start));
+    if (comma == std::string_view::npos) return out;
+    start = comma + 1;
+  }
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
+  return s;
+}
+
+std::optional<double> parse_double(std::string_view s) {
+  s = trim(s);
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  double v = 0;
+  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || ptr != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+core::Result<Detections> read_detections(std::istream& in, const std::string& file,
+                                         const DetectionsOptions& options) {
+  auto fail = [&](long line, std::string_view column, const std::string& message) {
+    return core::fail(column.empty()
+                          ? fmt::format("{}:{}: {}", file, line, message)
+                          : fmt::format("{}:{}: column {}: {}", file, line, column, message));
+  };
+  Detections out;
+  std::string raw;
+  long line_no = 0;
+  std::map<std::string, int> col;
+  std::vector<std::string> names;
+  bool have_header = false;
+  int n_cols = 0;
+  double latest = -std::numeric_limits<double>::infinity();
+  const std::vector<std::string> cartesian = {"time_s", "x_m", "y_m", "z_m"};
+  const std::vector<std::string> polar = {"time_s", "sensor", "range_m", "azimuth_rad",
+                                          "elevation_rad"};
+  std::vector<std::string> numeric;
+  bool rate = false;
+
+  while (true) {
+    raw.clear();
+    // Read one line, refusing absurd lengths (no unbounded buffering).
+    char c;
+    bool any = false;
+    while (in.get(c)) {
+      any = true;
+      if (c == '\n') break;
+      raw.push_back(c);
+      if (raw.size() > kMaxLineBytes)
+        return fail(line_no + 1, "", fmt::format("line longer than {} bytes", kMaxLineBytes));
+    }
+    if (!any) break;
+    ++line_no;
+    const std::string_view line = trim(raw);
+    if (line.empty()) continue;
+    if (line.find('\0') != std::string_view::npos) return fail(line_no, "", "NUL byte in line");
+    const std::vector<std::string_view> cells = split(line);
+
+    if (!have_header) {
+      for (size_t i = 0; i < cells.size(); ++i) {
+        std::string name(trim(cells[i]));
+        if (i == 0 && name.size() >= 3 && name.compare(0, 3, "\xEF\xBB\xBF") == 0)
+          name.erase(0, 3);  // byte-order mark
+        if (col.count(name)) return fail(line_no, name, "appears twice in the header");
+        col[name] = static_cast<int>(i);
+      }
+      n_cols = static_cast<int>(cells.size());
+      auto has_all = [&](const std::vector<std::string>& want) {
+        return std::all_of(want.begin(), want.end(), [&](const auto& k) { return col.count(k); });
+      };
+      if (has_all(polar)) {
+        out.polar = true;
+        names = polar;
+        rate = col.count("range_rate_mps") > 0;
+        numeric = {"time_s", "range_m", "azimuth_rad", "elevation_rad"};
+        if (rate) numeric.push_back("range_rate_mps");
+      } else if (has_all(cartesian)) {
+        names = cartesian;
+        numeric = cartesian;
+      } else {
+        return fail(line_no, "",
+                    "the header must name the columns time_s,x_m,y_m,z_m (Cartesian) or "
+                    "time_s,sensor,range_m,azimuth_rad,elevation_rad (radar polar)");
+      }
+      have_header = true;
+      continue;
+    }
+
+    if (static_cast<int>(cells.size()) != n_cols)
+      return fail(
+          line_no, "",
+          fmt::format("expected {} columns as in the header, got {}", n_cols, cells.size()));
+    std::map<std::string, double> v;
+    for (const std::string& k : numeric) {
+      const std::string_view cell = cells[col[k]];
+      // An empty range rate means "not measured" in this row.
+      if (k == "range_rate_mps" && trim(cell).empty()) continue;
+      const auto x = parse_double(cell);
+      if (!x) return fail(line_no, k, fmt::format("'{}' is not a number", trim(cell)));
+      if (!std::isfinite(*x)) return fail(line_no, k, "must be finite (not NaN or infinite)");
+      v[k] = *x;
+    }
+    tracking::Measurement m;
+    m.id = static_cast<std::uint64_t>(line_no);
+    m.t_s = v["time_s"];
+    if (m.t_s < latest - options.reorder_window_s)
+      return fail(line_no, "time_s",
+                  fmt::format("time goes back from {} s to {} s, more than the reorder window "
+                              "({} s)",
+                              latest, m.t_s, options.reorder_window_s));
+    latest = std::max(latest, m.t_s);
+    if (out.polar) {
+      const std::string sensor(trim(cells[col["sensor"]]));
+      const auto it = std::find(options.sensor_names.begin(), options.sensor_names.end(), sensor);
+      if (it == options.sensor_names.end())
+        return fail(line_no, "sensor",
+                    fmt::format("unknown sensor '{}' (the sensors file names {})", sensor,
+                                options.sensor_names.empty()
+                                    ? std::string("none")
+                                    : fmt::format("{}", fmt::join(options.sensor_names, ", "))));
+      if (v["range_m"] <= 0) return fail(line_no, "range_m", "must be positive");
+      if (std::abs(v["elevation_rad"]) > 1.5707963267948966)
+        return fail(line_no, "elevation_rad", "must lie within [-pi/2, pi/2]");
+      if (std::abs(v["azimuth_rad"]) > 100) return fail(line_no, "azimuth_rad", "out of range");
+      m.sensor = static_cast<int>(it - options.sensor_names.begin());
+      m.kind = tracking::Measurement::Kind::kPolar;
+      const bool has_rate = v.count("range_rate_mps") > 0;
+      m.z.resize(has_rate ? 4 : 3);
+      m.z.head<3>() << v["range_m"], v["azimuth_rad"], v["elevation_rad"];
+      if (has_rate) m.z(3) = v["range_rate_mps"];
+    } else {
+      m.sensor = 0;
+      m.kind = tracking::Measurement::Kind::kCartesian;
+      m.z.resize(3);
+      m.z << v["x_m"], v["y_m"], v["z_m"];
+    }
+    out.measurements.push_back(m);
+  }
+  if (in.bad()) return fail(line_no, "", "read error");
+  if (!have_header) return fail(0, "", "the file is empty: it needs a header line");
+  std::stable_sort(out.measurements.begin(), out.measurements.end(),
+                   [](const auto& a, const auto& b) { return a.t_s < b.t_s; });
+  return out;
+}
+
+core::Result<Detections> read_detections_file(const std::string& path,
+                                              const DetectionsOptions& options) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return core::fail(fmt::format("{}: cannot read the file", path));
+  return read_detections(in, path, options);
+}
+
+}  // namespace canopy::io
