@@ -371,7 +371,13 @@ void Tracker::drop_duplicates(double t_s, std::vector<char>& drop) {
   // velocity together) is the same object started twice: the younger goes.
   // Tracks are kept in order of start, so "older" is "earlier in tracks_".
   std::vector<Vec3> centres;
-  for (const Track& tr : tracks_) centres.push_back(tr.est.p_W());
+  std::vector<double> sigma;
+  double sigma_max = 0;
+  for (const Track& tr : tracks_) {
+    centres.push_back(tr.est.p_W());
+    sigma.push_back(std::sqrt(largest_eigenvalue(tr.est.P_pv().topLeftCorner<3, 3>())));
+    sigma_max = std::max(sigma_max, sigma.back());
+  }
   if (centres.size() < 2) return;
   const PlotIndex index(centres);
   const double gate6 = gate6_;
@@ -380,7 +386,8 @@ void Tracker::drop_duplicates(double t_s, std::vector<char>& drop) {
     Track& tr = tracks_[i];
     if (drop[i]) continue;
     const Eigen::Matrix<double, 6, 6> P = tr.est.P_pv();
-    const double radius = 2 * std::sqrt(gate6 * largest_eigenvalue(P.topLeftCorner<3, 3>()));
+    // Holds every track whose gate could overlap this one's.
+    const double radius = std::sqrt(gate6) * (sigma[i] + sigma_max);
     index.query_radius(tr.est.p_W(), radius, near);
     for (int k : near) {
       if (static_cast<size_t>(k) >= i || drop[k]) continue;
@@ -455,9 +462,11 @@ void Tracker::initiate(const ScanInput& scan, const std::vector<Vec3>& plot_W,
                .est = Estimator::start(*context_, pv),
                .t_start_s = scan.t_s,
                .t_last_update_s = scan.t_s};
-      tr.history = 0b11;  // both plots of the pair count as hits
-      tr.opportunities = 2;
-      tr.hits = 2;
+      // The pair counts as one hit: confirmation needs M - 1 more plots in
+      // the track's gate, which a pair of unrelated plots rarely gets.
+      tr.history = 1;
+      tr.opportunities = 1;
+      tr.hits = 1;
       events_.push_back({TrackEvent::Kind::kStart, scan.t_s, tr.id, EndReason::kMisses});
       associations_.push_back({tr.id, cand.plot_id});
       associations_.push_back({tr.id, scan.measurements[j].id});

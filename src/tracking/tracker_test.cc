@@ -105,8 +105,8 @@ TEST(Tracker, ConfirmsTargetAfterMOfNPlots) {
   EXPECT_EQ(count(events, TrackEvent::Kind::kStart), 1);
   EXPECT_EQ(count(events, TrackEvent::Kind::kConfirm), 1);
   EXPECT_EQ(count(events, TrackEvent::Kind::kEnd), 0);
-  // Two plots start the track, the third confirms it (3 of 5).
-  EXPECT_NEAR(confirmed_at, 0.2, 1e-9);
+  // Two plots start the track (one hit), two more confirm it (3 of 5).
+  EXPECT_NEAR(confirmed_at, 0.3, 1e-9);
   const auto picture = tracker.picture(4.9);
   ASSERT_EQ(picture.size(), 1u);
   EXPECT_LT((picture[0].p_W - line({0, 0, 3000}, {300, 100, 50}, 4.9)).norm(), 30.0);
