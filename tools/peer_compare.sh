@@ -31,5 +31,5 @@ if [[ -n ${PEERS:-} ]]; then
     "$work/detections.csv" --out "$work/ss.csv" --model ca | tee "$work/ss.log"
   $py "$peers_scripts/eval_tracks.py" "$work/truth.csv" "$work/ss.csv"
   ss_ms=$(sed -n 's/.*ms_per_scan=\([0-9.]*\).*/\1/p' "$work/ss.log")
-  $py -c "print(f'per scan: canopy {float('$canopy_us')/1000:.4f} ms, Stone Soup {float('$ss_ms'):.2f} ms, ratio {float('$ss_ms')*1000/float('$canopy_us'):.0f}x')"
+  awk -v c="$canopy_us" -v s="$ss_ms" 'BEGIN { printf "per scan: canopy %.3f ms, Stone Soup %.2f ms, ratio %.0fx\n", c / 1000, s, s * 1000 / c }'
 fi

@@ -15,3 +15,6 @@ cmake --build --preset dev
 
 echo "== tests" >&2
 ctest --preset dev -j "$(nproc)"
+
+echo "== fuzz targets over their seed corpora (clang + libFuzzer)" >&2
+bash tools/fuzz.sh --corpus-only

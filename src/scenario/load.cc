@@ -486,6 +486,77 @@ struct NameEntry {
   std::string where;  // "file:line:column" of its definition
 };
 
+// yaml-cpp 0.7 never returns (it allocates without bound) on a ',' flow
+// entry outside any flow collection that starts the document or follows a
+// quoted scalar or a flow collection ('"s",', '[a],'). Such a ',' is never
+// valid YAML, so it is found here and reported instead. The scan tracks
+// quoted scalars and flow collections only where a token may start, and
+// skips comments; a ',' inside a plain scalar ("a: 1, 2") is left alone.
+std::optional<std::pair<int, int>> stray_flow_entry(std::string_view text) {
+  int line = 1, col = 0, depth = 0;
+  bool start = true;        // nothing significant yet
+  bool after_node = false;  // just closed a quoted scalar or flow collection
+  char prev = '\n';         // previous significant character on this line
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    ++col;
+    if (c == '\n') {
+      ++line;
+      col = 0;
+      prev = '\n';
+      continue;
+    }
+    if (c == ' ' || c == '\t' || c == '\r') continue;
+    const bool token_start = prev == '\n' || prev == ':' || prev == '-' || prev == '[' ||
+                             prev == '{' || prev == ',' || prev == '?';
+    if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n')) {
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+      continue;
+    }
+    if ((c == '"' || c == '\'') && (token_start || depth > 0)) {
+      // A quoted scalar: skip to its closing quote.
+      for (++i, ++col; i < text.size(); ++i, ++col) {
+        if (text[i] == '\n') {
+          ++line;
+          col = 0;
+        }
+        if (c == '"' && text[i] == '\\') {
+          ++i, ++col;
+          continue;
+        }
+        if (text[i] == c) {
+          if (c == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+            ++i, ++col;
+            continue;
+          }
+          break;
+        }
+      }
+      prev = c;
+      start = false;
+      after_node = depth == 0;
+      continue;
+    }
+    if ((c == '[' || c == '{') && (token_start || depth > 0)) {
+      ++depth;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+      if (depth == 0) {
+        prev = c;
+        start = false;
+        after_node = true;
+        continue;
+      }
+    } else if (c == ',' && depth == 0 && (start || after_node)) {
+      return std::make_pair(line, col);
+    }
+    prev = c;
+    start = false;
+    after_node = false;
+  }
+  return std::nullopt;
+}
+
 class Loader;
 
 // A YAML mapping checked against its key table: unknown keys (with a
@@ -1421,6 +1492,11 @@ std::expected<Scenario, Diagnostics> Loader::load_part(std::string_view text,
                                                        std::string_view part) {
   auto fail = [&] { return std::unexpected(diags_); };
   YAML::Node root;
+  if (const auto at = stray_flow_entry(text)) {
+    diags_.push_back(
+        {file_, at->first, at->second, "", "YAML syntax error: ',' outside a [ ] or { } list"});
+    return fail();
+  }
   try {
     root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
@@ -1856,6 +1932,11 @@ std::expected<Scenario, Diagnostics> Loader::load(std::string_view text) {
 
   // Parse the YAML text; a syntax error ends the load.
   YAML::Node root;
+  if (const auto at = stray_flow_entry(text)) {
+    diags_.push_back(
+        {file_, at->first, at->second, "", "YAML syntax error: ',' outside a [ ] or { } list"});
+    return fail();
+  }
   try {
     const std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
     if (!docs.empty()) root = docs[0];

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <numbers>
 #include <random>
 #include <regex>
 #include <set>
@@ -870,6 +871,115 @@ std::string slurp(const fs::path& p) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+// ---------------------------------------------------------------------------
+// Sensors and tracker
+
+constexpr const char* kSensors = R"(sensors:
+  - name: r1
+    position_km: [0, -5]
+    azimuth_deg: 270
+    sector_deg: 120
+    elevation_deg: [0.5, 80]
+    range_km: [1, 100]
+    revisit_s: 0.25
+    sigma: {range_m: 10, azimuth_mrad: 1.5, elevation_mrad: 2, range_rate_mps: 1}
+    detection: {pd: 0.95}
+    false_alarms_per_scan: 2
+    latency_s: 0.05
+    outages: [[300, 330]]
+  - name: r2
+    position_deg: [30.01, -40.0]
+    alt_m: 25
+    range_km: [2, 60]
+    revisit_s: 1
+    sigma: {range_m: 20, azimuth_mrad: 3, elevation_mrad: 3}
+    detection: {rcs_m2: 0.1, reference_range_km: 50, reference_snr_db: 20, threshold_db: 13}
+tracker: {model: ballistic, filter: ukf, association: jpda, confirm_m: 2, confirm_n: 4}
+)";
+
+TEST(Load, SensorsAndTrackerAreReadInSiUnits) {
+  const Scenario sc = loads(std::string(kBase) + kSensors);
+  ASSERT_EQ(sc.sensors.size(), 2u);
+  const Sensor& a = sc.sensors[0];
+  EXPECT_DOUBLE_EQ(a.position_en_m.y(), -5000);
+  EXPECT_NEAR(a.azimuth_rad, 270 * std::numbers::pi / 180, 1e-12);
+  EXPECT_NEAR(a.sector_rad, 120 * std::numbers::pi / 180, 1e-12);
+  EXPECT_DOUBLE_EQ(a.max_range_m, 100e3);
+  EXPECT_DOUBLE_EQ(a.sigma_elevation_rad, 2e-3);
+  EXPECT_DOUBLE_EQ(a.sigma_range_rate_mps, 1);
+  EXPECT_DOUBLE_EQ(a.detection.pd, 0.95);
+  ASSERT_EQ(a.outages.size(), 1u);
+  EXPECT_NEAR(core::altitude_m(a.p_W), 10, 1e-6);  // default mast height
+  const Sensor& b = sc.sensors[1];
+  EXPECT_NEAR(b.position_en_m.y(), 1109, 2);  // 0.01 deg of latitude
+  EXPECT_EQ(b.detection.kind, DetectionModel::Kind::kSnr);
+  EXPECT_DOUBLE_EQ(b.detection.reference_range_m, 50e3);
+  EXPECT_NEAR(b.sector_rad, 2 * std::numbers::pi, 1e-12);  // all round by default
+  EXPECT_EQ(sc.tracker.model, TrackerConfig::Model::kBallistic);
+  EXPECT_EQ(sc.tracker.filter, TrackerConfig::Filter::kUkf);
+  EXPECT_EQ(sc.tracker.association, TrackerConfig::Association::kJpda);
+  EXPECT_EQ(sc.tracker.confirm_m, 2);
+  EXPECT_DOUBLE_EQ(sc.tracker.reorder_window_s, 0.5);  // default
+}
+
+TEST(Load, BadSensorsAreReportedEachAtItsKey) {
+  std::string text = std::string(kBase) + kSensors;
+  text = edit(text, "range_km: [1, 100]", "range_km: [100, 1]");
+  text = edit(text, "detection: {pd: 0.95}", "detection: {pd: 0.95, threshold_db: 13}");
+  text = edit(text, "outages: [[300, 330]]", "outages: [[330, 300]]");
+  text = edit(text, "name: r2", "name: r1");
+  text = edit(text, "model: ballistic", "model: kalman");
+  text = edit(text, "confirm_m: 2", "confirm_m: 5");
+  const std::string all = listing(errors_of(text));
+  EXPECT_NE(all.find("the minimum must be below the maximum"), std::string::npos) << all;
+  EXPECT_NE(all.find("not both"), std::string::npos) << all;
+  EXPECT_NE(all.find("the window must end after it starts"), std::string::npos) << all;
+  EXPECT_NE(all.find("r1"), std::string::npos) << all;
+  EXPECT_NE(all.find("must be one of 'cv', 'ca', 'ballistic', 'imm' (got 'kalman')"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("cannot exceed N"), std::string::npos) << all;
+  EXPECT_NE(all.find("t.yaml:"), std::string::npos) << all;
+}
+
+TEST(Load, SensorsAndThreatsFilesLoadOnTheirOwn) {
+  TempDir dir;
+  std::string sensors_yaml = std::string(kSensors);
+  sensors_yaml = sensors_yaml.substr(0, sensors_yaml.find("tracker:"));
+  const auto s = load_sensors_file(
+      dir.write("s.yaml", "origin: {lat_deg: 30.0, lon_deg: -40.0}\n" + sensors_yaml));
+  ASSERT_TRUE(s) << listing(s.error());
+  EXPECT_EQ(s->size(), 2u);
+  // position_deg needs an origin; unknown top-level keys are errors.
+  const auto no_origin = load_sensors_file(dir.write("n.yaml", sensors_yaml));
+  ASSERT_FALSE(no_origin);
+  EXPECT_NE(listing(no_origin.error()).find("needs the frame's origin"), std::string::npos);
+  const auto extra = load_sensors_file(dir.write("e.yaml", "raids: []\n" + sensors_yaml));
+  ASSERT_FALSE(extra);
+  const std::string base(kBase);
+  const std::string types = base.substr(base.find("rocket_types:"),
+                                        base.find("launch_sites:") - base.find("rocket_types:"));
+  const auto t = load_threats_file(dir.write("t.yaml", types));
+  ASSERT_TRUE(t) << listing(t.error());
+  ASSERT_EQ(t->size(), 1u);
+  EXPECT_EQ((*t)[0].name, "medium");
+  EXPECT_DOUBLE_EQ((*t)[0].rcs_m2, 0.05);
+  const auto missing = load_threats_file((dir.path() / "none.yaml").string());
+  EXPECT_FALSE(missing);
+}
+
+TEST(Load, StrayCommaIsASyntaxErrorNotAHang) {
+  // yaml-cpp 0.7 never returns on these (found by fuzz_scenario).
+  for (const char* text : {",canopy: 1\n", "\"s\",\n", "[a],\n", "a: {b: 1}, \n"}) {
+    const Diagnostics ds = errors_of(text);
+    ASSERT_EQ(ds.size(), 1u) << text;
+    EXPECT_NE(ds[0].message.find("',' outside a [ ] or { } list"), std::string::npos) << text;
+  }
+  // Commas inside plain scalars, quotes and flow lists are fine.
+  const auto sc = load_string("canopy: 1\nname: 'a, b'\nrun: {seed: 1}\nx: a, b\n", "t.yaml");
+  EXPECT_EQ(listing(sc ? Diagnostics{} : sc.error()).find("outside"), std::string::npos);
 }
 
 TEST(Load, SchemaListsEveryKeyTheLoaderAccepts) {

@@ -131,7 +131,7 @@ struct TrackerConfig {
   double max_speed_mps = 2500;         // initiation: speed plausibility gate
   double reorder_window_s = 0.5;       // plots later than this are dropped (and counted)
   double wind_forecast_error_mps = 2;  // forecast = true wind + this error
-  double process_noise_mps2 = 0.05;    // white acceleration noise, ballistic model
+  double process_noise_mps2 = 0.07;    // white acceleration noise, ballistic model
   double clutter_density = 1e-12;      // false plots per m^3 per scan, for JPDA / scoring
 };
 

@@ -29,7 +29,7 @@ namespace canopy::tracking {
 struct EstimatorConfig {
   scenario::TrackerConfig::Model model = scenario::TrackerConfig::Model::kImm;
   scenario::TrackerConfig::Filter filter = scenario::TrackerConfig::Filter::kEkf;
-  double process_noise_mps2 = 0.05;  // white acceleration density (m/s^2 per sqrt(s))
+  double process_noise_mps2 = 0.07;  // white acceleration density (m/s^2 per sqrt(s))
   physics::Environment environment;  // the forecast: Earth model, air, wind forecast
   ThreatLibrary threats = ThreatLibrary::generic();
   // IMM: rates of the Markov chain between boost and coast, per second.

@@ -18,8 +18,9 @@ namespace {
 // Two plots closer in time than this do not make a velocity (their
 // difference would be mostly noise).
 constexpr double kMinPairDt_s = 0.05;
-// Unassociated plots wait this long for a partner.
-constexpr double kCandidateAge_s = 2.0;
+// Unassociated plots wait for a partner this long, or 2.5 revisits of the
+// slowest radar if longer.
+constexpr double kMinCandidateAge_s = 1.0;
 // Acceleration allowed for during the interval of a two-point start (boost).
 constexpr double kStartAccel_mps2 = 250.0;
 // Detection probability the JPDA weights assume.
@@ -79,6 +80,9 @@ Tracker::Tracker(const scenario::TrackerConfig& config, std::vector<SensorInfo> 
   for (int dof = 1; dof <= kMaxMeasDim; ++dof)
     gate_[dof] = chi2_gate(config_.gate_probability, dof);
   gate6_ = chi2_gate(config_.gate_probability, 6);
+  candidate_age_s_ = kMinCandidateAge_s;
+  for (const SensorInfo& s : sensors_)
+    if (s.radar) candidate_age_s_ = std::max(candidate_age_s_, 2.5 * s.radar->spec().revisit_s);
 }
 
 void Tracker::receive(ScanInput scan) {
@@ -407,7 +411,7 @@ void Tracker::initiate(const ScanInput& scan, const std::vector<Vec3>& plot_W,
                        const std::vector<Eigen::Matrix3d>& plot_P, const std::vector<char>& used) {
   // Forget candidates that waited too long.
   std::erase_if(candidates_,
-                [&](const Candidate& c) { return scan.t_s - c.t_s > kCandidateAge_s; });
+                [&](const Candidate& c) { return scan.t_s - c.t_s > candidate_age_s_; });
 
   std::vector<int> free_plots;
   std::vector<Vec3> free_W;

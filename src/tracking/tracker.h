@@ -163,9 +163,9 @@ class Tracker {
   scenario::TrackerConfig config_;
   std::vector<SensorInfo> sensors_;
   std::unique_ptr<EstimatorContext> context_;  // stable: tracks point to it
-  double gate_[kMaxMeasDim + 1] = {};
-  double gate6_ = 0;  // the same on [p, v], for duplicate tracks  // chi-square threshold by
-                      // measurement dimension
+  double gate_[kMaxMeasDim + 1] = {};          // chi-square threshold by measurement dimension
+  double gate6_ = 0;                           // the same on [p, v], for duplicate tracks
+  double candidate_age_s_ = 1.0;               // how long an unassociated plot waits for a partner
   std::priority_queue<ScanInput, std::vector<ScanInput>, LaterFirst> pending_;
   double processed_s_ = -1e300;
   std::vector<Track> tracks_;
