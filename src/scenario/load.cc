@@ -601,6 +601,16 @@ class Loader {
   // sensors) or "<threats file>" (rocket_types).
   std::expected<Scenario, Diagnostics> load_part(std::string_view text, std::string_view part);
 
+  // Reports the ',' that would hang yaml-cpp (see stray_flow_entry).
+  bool reject_stray_flow_entry(std::string_view text) {
+    const auto at = stray_flow_entry(text);
+    if (at) {
+      diags_.push_back(
+          {file_, at->first, at->second, "", "YAML syntax error: ',' outside a [ ] or { } list"});
+    }
+    return at.has_value();
+  }
+
   // Reporting
   void error(const Field& f, std::string message) { error_at(f.mark, f.path, std::move(message)); }
   void error_at(const YAML::Mark& m, std::string path, std::string message) {
@@ -1492,11 +1502,7 @@ std::expected<Scenario, Diagnostics> Loader::load_part(std::string_view text,
                                                        std::string_view part) {
   auto fail = [&] { return std::unexpected(diags_); };
   YAML::Node root;
-  if (const auto at = stray_flow_entry(text)) {
-    diags_.push_back(
-        {file_, at->first, at->second, "", "YAML syntax error: ',' outside a [ ] or { } list"});
-    return fail();
-  }
+  if (reject_stray_flow_entry(text)) return fail();
   try {
     root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
@@ -1932,11 +1938,7 @@ std::expected<Scenario, Diagnostics> Loader::load(std::string_view text) {
 
   // Parse the YAML text; a syntax error ends the load.
   YAML::Node root;
-  if (const auto at = stray_flow_entry(text)) {
-    diags_.push_back(
-        {file_, at->first, at->second, "", "YAML syntax error: ',' outside a [ ] or { } list"});
-    return fail();
-  }
+  if (reject_stray_flow_entry(text)) return fail();
   try {
     const std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
     if (!docs.empty()) root = docs[0];
