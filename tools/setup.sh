@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache git clang-format
   libeigen3-dev libgeographiclib-dev libyaml-cpp-dev nlohmann-json3-dev
-  libcli11-dev libfmt-dev libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev libnanoflann-dev clang-19 libclang-rt-19-dev
+  libcli11-dev libfmt-dev libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev libnanoflann-dev libboost-dev clang-19 libclang-rt-19-dev
 )
 
 missing=()

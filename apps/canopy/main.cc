@@ -45,7 +45,7 @@ std::optional<scenario::Scenario> load(const std::string& path) {
 }
 
 void print_summary(const sim::RunSummary& s, const eval::TrackingMetrics* tracking,
-                   const std::string& out_dir, bool plots) {
+                   const eval::AssessMetrics* assessment, const std::string& out_dir, bool plots) {
   fmt::print("canopy run: scenario '{}', seed {}, {:.1f} s simulated\n", s.scenario, s.seed,
              s.sim_time_s);
   fmt::print("  rockets launched   {:>6} of {} planned\n", s.rockets_launched, s.rockets_planned);
@@ -63,6 +63,7 @@ void print_summary(const sim::RunSummary& s, const eval::TrackingMetrics* tracki
     fmt::print("  tracks: {} started, {} confirmed\n", s.tracks_started, s.tracks_confirmed);
   }
   if (tracking != nullptr) fmt::print("{}", eval::summary_text(*tracking));
+  if (assessment != nullptr) fmt::print("{}", eval::summary_text(*assessment));
   fmt::print("\n  wrote {0}/events.jsonl, {0}/trajectories.csv, {0}/summary.json{1}\n", out_dir,
              plots ? fmt::format(", {}/plots.csv", out_dir) : "");
 }
@@ -88,7 +89,7 @@ int cmd_run(const std::string& path, const std::string& out_dir, std::optional<s
     return kExitRunFailed;
   }
   // The tracking metrics score the battle manager's picture against truth.
-  eval::ScoringSink scoring(&*files);
+  eval::ScoringSink scoring(&*files, *sc);
   world->set_sink(&scoring);
 
   // Step the world; a progress line on a terminal once the run passes 1 s.
@@ -109,13 +110,19 @@ int cmd_run(const std::string& path, const std::string& out_dir, std::optional<s
 
   const bool tracked = !sc->sensors.empty();
   const eval::TrackingMetrics metrics = scoring.result();
-  if (auto ok = files->commit(world->summary(),
-                              tracked ? eval::to_json(metrics) : nlohmann::ordered_json());
-      !ok) {
+  const eval::AssessMetrics assessment = scoring.assessment();
+  nlohmann::ordered_json sections;
+  if (tracked) {
+    sections["tracking"] = eval::to_json(metrics);
+    sections["assessment"] = eval::to_json(assessment);
+  }
+  if (auto ok = files->commit(world->summary(), sections); !ok) {
     fmt::print(stderr, "canopy run: {}\n", ok.error().message);
     return kExitRunFailed;
   }
-  if (!quiet) print_summary(world->summary(), tracked ? &metrics : nullptr, out_dir, plots);
+  if (!quiet)
+    print_summary(world->summary(), tracked ? &metrics : nullptr, tracked ? &assessment : nullptr,
+                  out_dir, plots);
   return kExitOk;
 }
 

@@ -1,9 +1,15 @@
 #include "canopy/bmc/battle_manager.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace canopy::bmc {
 namespace {
+
+tracking::ThreatLibrary make_library(const Knowledge& k) {
+  return k.threat_library.empty() ? tracking::ThreatLibrary::generic()
+                                  : tracking::ThreatLibrary::from_rocket_types(k.threat_library);
+}
 
 tracking::Tracker make_tracker(const Knowledge& k) {
   std::vector<tracking::SensorInfo> sensors;
@@ -14,10 +20,22 @@ tracking::Tracker make_tracker(const Knowledge& k) {
   est.filter = k.tracker.filter;
   est.process_noise_mps2 = k.tracker.process_noise_mps2;
   est.environment = k.forecast;
-  est.threats = k.threat_library.empty()
-                    ? tracking::ThreatLibrary::generic()
-                    : tracking::ThreatLibrary::from_rocket_types(k.threat_library);
+  est.threats = make_library(k);
   return tracking::Tracker(k.tracker, std::move(sensors), std::move(est));
+}
+
+assess::PredictorConfig make_predictor(const Knowledge& k) {
+  assess::PredictorConfig c;
+  c.environment = k.forecast;
+  c.wind_error_sigma_mps = k.tracker.wind_forecast_error_mps;
+  c.process_noise_mps2 = k.tracker.process_noise_mps2;
+  return c;
+}
+
+std::vector<const core::Polygon*> zone_polygons(const Knowledge& k) {
+  std::vector<const core::Polygon*> out;
+  for (const auto& z : k.alert_zones) out.push_back(&z.polygon);
+  return out;
 }
 
 }  // namespace
@@ -35,18 +53,114 @@ tracking::Measurement measurement_from_plot(const sensors::Plot& plot) {
 }
 
 BattleManager::BattleManager(Knowledge knowledge)
-    : knowledge_(std::move(knowledge)), tracker_(make_tracker(knowledge_)) {}
-
-void BattleManager::receive(const sensors::Scan& scan) {
-  tracking::ScanInput in;
-  in.sensor = scan.sensor;
-  in.t_s = scan.t_s;
-  in.arrival_s = scan.arrival_s;
-  in.measurements.reserve(scan.plots.size());
-  for (const sensors::Plot& p : scan.plots) in.measurements.push_back(measurement_from_plot(p));
-  tracker_.receive(std::move(in));
+    : knowledge_(std::move(knowledge)),
+      tracker_(make_tracker(knowledge_)),
+      threats_(make_library(knowledge_)),
+      predictor_(make_predictor(knowledge_)),
+      geo_(knowledge_.origin.lat_deg, knowledge_.origin.lon_deg, knowledge_.origin.alt_m),
+      zone_polygons_(zone_polygons(knowledge_)),
+      threat_board_(knowledge_.doctrine) {
+  for (auto policy : {assess::AlertPolicy::kProbability, assess::AlertPolicy::kRadius,
+                      assess::AlertPolicy::kRegion})
+    alert_boards_.emplace_back(policy, knowledge_.doctrine, zone_polygons_);
 }
 
-void BattleManager::step(double now_s) { tracker_.advance_to(now_s); }
+Orders BattleManager::step(double now_s, std::span<const sensors::Scan> arrived) {
+  for (const sensors::Scan& scan : arrived) {
+    tracking::ScanInput in;
+    in.sensor = scan.sensor;
+    in.t_s = scan.t_s;
+    in.arrival_s = scan.arrival_s;
+    in.measurements.reserve(scan.plots.size());
+    for (const sensors::Plot& p : scan.plots) in.measurements.push_back(measurement_from_plot(p));
+    tracker_.receive(std::move(in));
+  }
+  tracker_.advance_to(now_s);
+
+  Orders orders;
+  for (size_t i = 0; i < orders.alerts.size(); ++i)
+    orders.alerts[i].policy = alert_boards_[i].policy();
+  handle_track_events(now_s, orders);
+
+  // Refresh the predictions that are due, in track order.
+  due_.clear();
+  for (const auto& [id, live] : live_)
+    if (live.next_prediction_s <= now_s + 1e-9) due_.push_back(id);
+  if (!due_.empty()) {
+    std::sort(due_.begin(), due_.end());
+    for (const tracking::TrackSnapshot& snap : tracker_.picture(now_s, due_)) {
+      live_[snap.id].next_prediction_s = now_s + knowledge_.doctrine.prediction_interval_s;
+      assess_track(now_s, snap, orders);
+    }
+  }
+  for (size_t i = 0; i < alert_boards_.size(); ++i)
+    alert_boards_[i].expire(now_s, orders.alerts[i].changes);
+  return orders;
+}
+
+Orders BattleManager::finish(double now_s) {
+  tracker_.finish(now_s);
+  Orders orders;
+  for (size_t i = 0; i < orders.alerts.size(); ++i)
+    orders.alerts[i].policy = alert_boards_[i].policy();
+  handle_track_events(now_s, orders);
+  // The run ends: every alert still on stops now.
+  for (size_t i = 0; i < alert_boards_.size(); ++i)
+    alert_boards_[i].expire(std::numeric_limits<double>::infinity(), orders.alerts[i].changes);
+  for (auto& pa : orders.alerts)
+    for (auto& c : pa.changes) c.t_s = std::min(c.t_s, now_s);
+  return orders;
+}
+
+void BattleManager::handle_track_events(double now_s, Orders& orders) {
+  for (const tracking::TrackEvent& e : tracker_.take_events()) {
+    if (e.kind == tracking::TrackEvent::Kind::kConfirm) {
+      live_[e.track] = {now_s};  // first prediction at once
+    } else if (e.kind == tracking::TrackEvent::Kind::kEnd) {
+      live_.erase(e.track);
+      threat_board_.forget(e.track);
+      for (size_t i = 0; i < alert_boards_.size(); ++i)
+        alert_boards_[i].end_track(e.track, now_s, /*destroyed=*/false, orders.alerts[i].changes);
+    }
+    track_events_.push_back(e);
+  }
+}
+
+void BattleManager::assess_track(double now_s, const tracking::TrackSnapshot& snap,
+                                 Orders& orders) {
+  assess::BallisticEstimate est;
+  est.t_s = snap.ballistic.g.t_s;
+  est.x = snap.ballistic.g.x.head<7>();
+  est.P = snap.ballistic.g.P.topLeftCorner<7, 7>();
+  est.cd = threats_.types[static_cast<size_t>(snap.ballistic.type)].cd;
+  ++stats_.predictions;
+  auto ip = predictor_.predict(est);
+  if (!ip) {
+    ++stats_.prediction_failures;
+    return;
+  }
+  TrackAssessment a;
+  a.t_s = now_s;
+  a.track = snap.id;
+  a.prediction = *ip;
+  const core::LatLon ll = geo_.latlon_from_enu(core::ground_point(ip->p_en_m));
+  a.lat_deg = ll.lat_deg;
+  a.lon_deg = ll.lon_deg;
+  a.threat = assess::evaluate_threat(*ip, knowledge_.defended_areas);
+  a.p_boost = snap.ballistic.p_boost;
+  a.used = a.p_boost < kMaxBoostProbability;
+  if (a.used) {
+    if (auto d = threat_board_.update(snap.id, now_s, a.threat, ip->t_impact_s))
+      orders.decisions.push_back(*d);
+    const std::vector<double> p_zone = assess::polygon_probabilities(*ip, zone_polygons_);
+    for (size_t i = 0; i < alert_boards_.size(); ++i)
+      alert_boards_[i].update(snap.id, now_s, *ip, p_zone, orders.alerts[i].changes);
+  } else if (alert_boards_.size() > 2) {
+    // Baseline (b) alerts every zone from confirmation, boost or not.
+    alert_boards_[2].update(snap.id, now_s, *ip, {}, orders.alerts[2].changes);
+  }
+  a.threat_declared = threat_board_.is_threat(snap.id);
+  orders.assessments.push_back(std::move(a));
+}
 
 }  // namespace canopy::bmc

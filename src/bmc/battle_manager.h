@@ -1,20 +1,29 @@
 // The battle manager: the defense's own picture of the sky, built from radar
-// plots only. This issue's part of it is the tracker; impact prediction,
-// threat evaluation and engagement join it in later issues.
+// plots only, and what it decides from it (docs/assess.md). One call, step(),
+// runs the chain: tracking, then impact prediction, then threat evaluation
+// and the engage decision, then civil-alert orders. Engagement orders join
+// the same call in the next issue.
 //
 // It is given only what a real battle manager knows (Knowledge): its
 // sensors, the defended areas and alert zones, the threat library (rocket
-// types as threat classes) and a wind forecast. It never sees truth: the
-// library layout keeps sim (and its truth) out of reach.
+// types as threat classes), its doctrine and a wind forecast. It never sees
+// truth: the library layout keeps sim (and its truth) out of reach.
 //
 //   bmc::BattleManager bm(knowledge);
-//   bm.receive(scan);                          // plots, after their latency
-//   bm.step(now_s);
+//   bmc::Orders orders = bm.step(now_s, arrived_scans);
+//   for (const auto& a : orders.alerts) ...        // sirens on/off
 //   for (const auto& e : bm.take_track_events()) ...
 #pragma once
 
+#include <array>
+#include <span>
+#include <unordered_map>
 #include <vector>
 
+#include "canopy/assess/alerts.h"
+#include "canopy/assess/impact.h"
+#include "canopy/assess/threat.h"
+#include "canopy/core/geodetic.h"
 #include "canopy/physics/flight.h"
 #include "canopy/scenario/scenario.h"
 #include "canopy/sensors/plot.h"
@@ -23,12 +32,49 @@
 namespace canopy::bmc {
 
 struct Knowledge {
+  scenario::Origin origin;  // for latitude/longitude of predicted impacts
   std::vector<scenario::Sensor> sensors;
   std::vector<scenario::DefendedArea> defended_areas;
   std::vector<scenario::AlertZone> alert_zones;
   std::vector<scenario::RocketType> threat_library;
   scenario::TrackerConfig tracker;
+  scenario::Doctrine doctrine;
   physics::Environment forecast;  // the Earth model, air, and the wind forecast
+};
+
+// A prediction can steer decisions once the track is past boost with at
+// least this probability (before, the motor may still add speed).
+inline constexpr double kMaxBoostProbability = 0.5;
+
+// One track's refreshed impact prediction and threat evaluation.
+struct TrackAssessment {
+  double t_s = 0;  // when it was made
+  int track = 0;
+  assess::ImpactPrediction prediction;
+  double lat_deg = 0, lon_deg = 0;  // of the predicted impact point
+  assess::ThreatEvaluation threat;
+  double p_boost = 0;
+  bool used = false;  // steered the decision and alerts (past boost)
+  bool threat_declared = false;
+};
+
+// Alert changes of one policy (canopy's, or a baseline for comparison).
+struct PolicyAlerts {
+  assess::AlertPolicy policy = assess::AlertPolicy::kProbability;
+  std::vector<assess::AlertChange> changes;
+};
+
+// What one step decided.
+struct Orders {
+  std::vector<TrackAssessment> assessments;
+  std::vector<assess::ThreatDecision> decisions;
+  // [0] canopy's policy (the sirens); [1] baseline (a); [2] baseline (b).
+  std::array<PolicyAlerts, 3> alerts;
+};
+
+struct BattleManagerStats {
+  std::int64_t predictions = 0;
+  std::int64_t prediction_failures = 0;
 };
 
 // The measurement a radar plot gives the tracker: (range, azimuth,
@@ -39,22 +85,38 @@ class BattleManager {
  public:
   explicit BattleManager(Knowledge knowledge);
 
-  // A scan reaches the battle manager (any order of arrival).
-  void receive(const sensors::Scan& scan);
-  // Brings the picture up to now_s.
-  void step(double now_s);
-  // Ends every track (end of run).
-  void finish(double now_s) { tracker_.finish(now_s); }
+  // Scans that arrived since the last step (any order), then the chain up
+  // to now_s.
+  Orders step(double now_s, std::span<const sensors::Scan> arrived);
+  // Ends every track (end of run) and every alert.
+  Orders finish(double now_s);
 
-  std::vector<tracking::TrackEvent> take_track_events() { return tracker_.take_events(); }
+  std::vector<tracking::TrackEvent> take_track_events() { return std::exchange(track_events_, {}); }
   std::vector<tracking::Association> take_associations() { return tracker_.take_associations(); }
   std::vector<tracking::TrackSnapshot> picture(double t_s) const { return tracker_.picture(t_s); }
   const tracking::Tracker& tracker() const { return tracker_; }
   const Knowledge& knowledge() const { return knowledge_; }
+  const BattleManagerStats& stats() const { return stats_; }
 
  private:
+  struct Live {
+    double next_prediction_s = 0;
+  };
+  void handle_track_events(double now_s, Orders& orders);
+  void assess_track(double now_s, const tracking::TrackSnapshot& snap, Orders& orders);
+
   Knowledge knowledge_;
   tracking::Tracker tracker_;
+  tracking::ThreatLibrary threats_;
+  assess::ImpactPredictor predictor_;
+  core::GeoFrame geo_;
+  std::vector<const core::Polygon*> zone_polygons_;
+  assess::ThreatBoard threat_board_;
+  std::vector<assess::AlertBoard> alert_boards_;  // canopy's, (a), (b)
+  std::unordered_map<int, Live> live_;            // confirmed tracks
+  std::vector<int> due_;
+  std::vector<tracking::TrackEvent> track_events_;
+  BattleManagerStats stats_;
 };
 
 }  // namespace canopy::bmc

@@ -4,6 +4,14 @@
 
 namespace canopy::eval {
 
+ScoringSink::ScoringSink(sim::EventSink* next, const scenario::Scenario& scenario,
+                         TrackingMetricsOptions options)
+    : next_(next), scorer_(options), assess_(scenario.alert_zones, [&] {
+        AssessMetricsOptions o;
+        o.min_warning_s = scenario.doctrine.min_warning_s;
+        return o;
+      }()) {}
+
 void ScoringSink::on_picture(const sim::PictureSample& sample) {
   for (const auto& [rocket, t_s] : sample.first_detections) scorer_.first_detected(rocket, t_s);
   for (const auto& c : sample.confirmations) scorer_.confirmed(c.track, c.rocket, c.t_s);

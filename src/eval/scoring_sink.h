@@ -1,13 +1,16 @@
-// A sink that scores the battle manager's track picture against truth while
-// the world runs, and passes everything on to another sink (the files).
+// A sink that scores the battle manager's track picture and its assessment
+// against truth while the world runs, and passes everything on to another
+// sink (the files).
 //
 //   io::RunFiles files = ...;
-//   eval::ScoringSink scoring(&files);
+//   eval::ScoringSink scoring(&files, scenario);
 //   world.set_sink(&scoring);
 //   world.run();
 //   eval::TrackingMetrics m = scoring.result();
+//   eval::AssessMetrics a = scoring.assessment();
 #pragma once
 
+#include "canopy/eval/assess_metrics.h"
 #include "canopy/eval/tracking_metrics.h"
 #include "canopy/sim/events.h"
 
@@ -15,10 +18,11 @@ namespace canopy::eval {
 
 class ScoringSink : public sim::EventSink {
  public:
-  explicit ScoringSink(sim::EventSink* next, TrackingMetricsOptions options = {})
-      : next_(next), scorer_(options) {}
+  ScoringSink(sim::EventSink* next, const scenario::Scenario& scenario,
+              TrackingMetricsOptions options = {});
 
   void on_event(const sim::Event& e) override {
+    assess_.on_event(e);
     if (next_) next_->on_event(e);
   }
   void on_trajectory(const sim::TrajectorySample& s) override {
@@ -30,10 +34,12 @@ class ScoringSink : public sim::EventSink {
   void on_picture(const sim::PictureSample& sample) override;
 
   TrackingMetrics result() const { return scorer_.result(); }
+  AssessMetrics assessment() const { return assess_.result(); }
 
  private:
   sim::EventSink* next_;
   TrackingScorer scorer_;
+  AssessScorer assess_;
 };
 
 }  // namespace canopy::eval

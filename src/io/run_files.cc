@@ -53,6 +53,50 @@ ordered_json event_json(const sim::TrackEvent& e) {
   return j;
 }
 
+ordered_json nullable(const std::optional<int>& v) {
+  return v ? ordered_json(*v) : ordered_json(nullptr);
+}
+
+ordered_json event_json(const sim::ImpactPredictionEvent& e) {
+  const Eigen::Matrix2d& c = e.cov_en_m2;
+  return {{"t", e.t_s},
+          {"type", "impact_prediction"},
+          {"track", e.track},
+          {"rocket", nullable(e.rocket)},
+          {"p_en_m", vec(e.p_en_m)},
+          {"cov_m2", {{c(0, 0), c(0, 1)}, {c(1, 0), c(1, 1)}}},
+          {"t_impact", e.t_impact_s},
+          {"sigma_t_impact_s", e.sigma_t_impact_s},
+          {"p_threat", e.p_threat},
+          {"threat_value", e.threat_value},
+          {"lat_deg", e.lat_deg},
+          {"lon_deg", e.lon_deg},
+          {"p_boost", e.p_boost},
+          {"used", e.used},
+          {"track_age_s", e.track_age_s}};
+}
+
+ordered_json event_json(const sim::ThreatDecisionEvent& e) {
+  return {{"t", e.t_s},
+          {"type", "threat_decision"},
+          {"track", e.track},
+          {"rocket", nullable(e.rocket)},
+          {"threat", e.threat},
+          {"p_threat", e.p_threat},
+          {"threat_value", e.threat_value},
+          {"t_impact", e.t_impact_s},
+          {"time_to_impact_s", e.time_to_impact_s}};
+}
+
+ordered_json event_json(const sim::AlertEvent& e) {
+  return {{"t", e.t_s},
+          {"type", e.on ? "alert_on" : "alert_off"},
+          {"zone", e.zone_id},
+          {"track", e.track},
+          {"t_impact", e.t_impact_s},
+          {"rocket", nullable(e.rocket)}};
+}
+
 }  // namespace
 
 ordered_json to_json(const sim::Event& event) {
@@ -83,7 +127,12 @@ ordered_json to_json(const sim::RunSummary& s) {
             {"clutter_plots", s.clutter_plots},
             {"rockets_detected", s.rockets_detected},
             {"plots_late_dropped", s.plots_late_dropped}}},
-          {"tracks", {{"started", s.tracks_started}, {"confirmed", s.tracks_confirmed}}}};
+          {"tracks", {{"started", s.tracks_started}, {"confirmed", s.tracks_confirmed}}},
+          {"battle_manager",
+           {{"predictions", s.predictions},
+            {"prediction_failures", s.prediction_failures},
+            {"threats_declared", s.threats_declared},
+            {"alerts_on", s.alerts_on}}}};
 }
 
 std::string trajectory_row(const sim::TrajectorySample& s) {
@@ -130,6 +179,8 @@ void RunFiles::on_plot(const sim::PlotRecord& plot) {
 }
 
 void RunFiles::on_event(const sim::Event& event) {
+  // The baselines' alerts feed the metrics only; the log holds the sirens.
+  if (const auto* a = std::get_if<sim::AlertEvent>(&event); a && a->policy != 0) return;
   events_.stream() << to_json(event).dump() << '\n';
 }
 
@@ -138,11 +189,12 @@ void RunFiles::on_trajectory(const sim::TrajectorySample& sample) {
 }
 
 core::Result<void> RunFiles::commit(const sim::RunSummary& summary,
-                                    const nlohmann::ordered_json& tracking) {
+                                    const nlohmann::ordered_json& metrics) {
   auto sum = AtomicFile::open(dir_ / "summary.json");
   if (!sum) return std::unexpected(sum.error());
   ordered_json j = to_json(summary);
-  if (!tracking.is_null()) j["tracking"] = tracking;
+  if (metrics.is_object())
+    for (const auto& [key, value] : metrics.items()) j[key] = value;
   sum->stream() << j.dump(2) << '\n';
   if (plots_) {
     if (auto ok = plots_->commit(); !ok) return ok;

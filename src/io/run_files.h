@@ -48,10 +48,10 @@ class RunFiles : public sim::EventSink {
   void on_trajectory(const sim::TrajectorySample& sample) override;
   void on_plot(const sim::PlotRecord& plot) override;
 
-  // Writes summary.json (with the tracking metrics, if given) and renames
-  // every file into place.
+  // Writes summary.json (with the metrics' sections, e.g. "tracking" and
+  // "assessment", if given) and renames every file into place.
   core::Result<void> commit(const sim::RunSummary& summary,
-                            const nlohmann::ordered_json& tracking = nullptr);
+                            const nlohmann::ordered_json& metrics = nullptr);
 
  private:
   RunFiles(AtomicFile events, AtomicFile trajectories, std::filesystem::path dir)

@@ -95,6 +95,23 @@ Flight Flight::launch(const RocketParams& rocket, const Environment& env, const 
   return f;
 }
 
+Flight Flight::coast_from(const RocketParams& rocket, const Environment& env, const State& state,
+                          IntegratorOptions opts) {
+  Flight f;
+  f.rocket_ = rocket;
+  f.env_ = env;
+  f.opts_ = opts;
+  f.thrust_dir_W_ = state.v_W.norm() > 0 ? Vec3(state.v_W.normalized()) : Vec3::UnitZ();
+  f.t_launch_s_ = state.t_s - rocket.burn_time_s;  // burnout is now
+  f.now_ = state;
+  f.prev_ = state;
+  f.max_altitude_m_ = altitude_m(env, state.p_W);
+  f.a_now_phase_ = Phase::kCoast;
+  f.a_now_ = f.accel(Phase::kCoast, state.t_s, state.p_W, state.v_W);
+  f.a_prev_ = f.a_now_;
+  return f;
+}
+
 bool Flight::boosting(double t_s) const {
   // A step that starts this close to burnout is a coast step.
   return t_s - t_launch_s_ < rocket_.burn_time_s - 1e-9;

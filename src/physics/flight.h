@@ -100,6 +100,10 @@ class Flight {
  public:
   static Flight launch(const RocketParams& rocket, const Environment& env, const Vec3& p_launch_W,
                        const Vec3& dir_W, double t_launch_s, IntegratorOptions opts = {});
+  // A flight already past burnout, coasting from the given state (the
+  // rocket's burnout mass and drag apply).
+  static Flight coast_from(const RocketParams& rocket, const Environment& env, const State& state,
+                           IntegratorOptions opts = {});
 
   // Takes one integrator step (shortened to land exactly on burnout, and
   // ending at the ground impact if the step crosses the ground).

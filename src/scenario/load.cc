@@ -45,7 +45,7 @@ const std::vector<KeyTable>& key_tables() {
   static const std::vector<KeyTable> kTables = {
       {"",
        {"canopy", "name", "origin", "run", "environment", "defended_areas", "alert_zones",
-        "rocket_types", "launch_sites", "raids", "sensors", "tracker"}},
+        "rocket_types", "launch_sites", "raids", "sensors", "tracker", "doctrine"}},
       {"origin", {"lat_deg", "lon_deg", "alt_m"}},
       {"run", {"duration_s", "step_s", "seed"}},
       {"environment", {"wind"}},
@@ -69,6 +69,9 @@ const std::vector<KeyTable>& key_tables() {
        {"model", "filter", "association", "gate_probability", "confirm_m", "confirm_n",
         "delete_misses", "tentative_misses", "max_position_sigma_m", "max_speed_mps",
         "reorder_window_s", "wind_forecast_error_mps", "process_noise_mps2", "clutter_density"}},
+      {"doctrine",
+       {"p_engage", "p_release", "p_alert", "p_alert_release", "alert_hold_s", "min_warning_s",
+        "prediction_interval_s"}},
   };
   return kTables;
 }
@@ -690,6 +693,7 @@ class Loader {
   void read_raids(Map& top);
   void read_sensors(Map& top);
   void read_tracker(Map& top);
+  void read_doctrine(Map& top);
   void check_reach();
 
   // GeoJSON side files.
@@ -1498,6 +1502,31 @@ void Loader::read_tracker(Map& top) {
   }
 }
 
+void Loader::read_doctrine(Map& top) {
+  if (!top.has("doctrine")) return;
+  Map m(*this, top.at("doctrine"), "doctrine");
+  if (!m.ok()) return;
+  Doctrine& d = sc_.doctrine;
+  auto real = [&](std::string_view key, double& out, const Range& r) {
+    if (const auto v = opt_number(m, key, out, r)) out = *v;
+  };
+  real("p_engage", d.p_engage, above_upto(0, 1));
+  real("p_release", d.p_release, between(0, 1));
+  real("p_alert", d.p_alert, above_upto(0, 1));
+  real("p_alert_release", d.p_alert_release, between(0, 1));
+  real("alert_hold_s", d.alert_hold_s, between(0, 3600));
+  real("min_warning_s", d.min_warning_s, between(0, 3600));
+  real("prediction_interval_s", d.prediction_interval_s, above_upto(0, 60));
+  auto order = [&](std::string_view low, double lo, std::string_view high, double hi) {
+    if (lo > hi && m.has(low))
+      error(m.at(low), fmt::format("must not exceed {} ({})", high, hi));
+    else if (lo > hi && m.has(high))
+      error(m.at(high), fmt::format("must be at least {} ({})", low, lo));
+  };
+  order("p_release", d.p_release, "p_engage", d.p_engage);
+  order("p_alert_release", d.p_alert_release, "p_alert", d.p_alert);
+}
+
 std::expected<Scenario, Diagnostics> Loader::load_part(std::string_view text,
                                                        std::string_view part) {
   auto fail = [&] { return std::unexpected(diags_); };
@@ -1972,6 +2001,7 @@ std::expected<Scenario, Diagnostics> Loader::load(std::string_view text) {
   read_raids(top);
   read_sensors(top);
   read_tracker(top);
+  read_doctrine(top);
   // The reach of each raid whose parts are all valid.
   check_reach();
   if (!diags_.empty()) return fail();

@@ -924,6 +924,36 @@ TEST(Load, SensorsAndTrackerAreReadInSiUnits) {
   EXPECT_DOUBLE_EQ(sc.tracker.reorder_window_s, 0.5);  // default
 }
 
+TEST(Load, DoctrineHasDocumentedDefaultsAndReadsEveryKey) {
+  const Scenario plain = loads(kBase);
+  EXPECT_DOUBLE_EQ(plain.doctrine.p_engage, 0.5);
+  EXPECT_DOUBLE_EQ(plain.doctrine.p_alert, 0.1);
+  EXPECT_DOUBLE_EQ(plain.doctrine.min_warning_s, 10);
+  const Scenario sc = loads(std::string(kBase) +
+                            "doctrine: {p_engage: 0.4, p_release: 0.1, p_alert: 0.05, "
+                            "p_alert_release: 0.005, alert_hold_s: 8, min_warning_s: 15, "
+                            "prediction_interval_s: 0.5}\n");
+  EXPECT_DOUBLE_EQ(sc.doctrine.p_engage, 0.4);
+  EXPECT_DOUBLE_EQ(sc.doctrine.p_release, 0.1);
+  EXPECT_DOUBLE_EQ(sc.doctrine.p_alert, 0.05);
+  EXPECT_DOUBLE_EQ(sc.doctrine.p_alert_release, 0.005);
+  EXPECT_DOUBLE_EQ(sc.doctrine.alert_hold_s, 8);
+  EXPECT_DOUBLE_EQ(sc.doctrine.min_warning_s, 15);
+  EXPECT_DOUBLE_EQ(sc.doctrine.prediction_interval_s, 0.5);
+}
+
+TEST(Load, BadDoctrineIsReportedAtItsKey) {
+  const std::string all = listing(
+      errors_of(std::string(kBase) +
+                "doctrine: {p_engage: 0.2, p_release: 0.3, p_alert: 1.5, prediction_interval_s: 0, "
+                "shots: 2}\n"));
+  EXPECT_NE(all.find("doctrine.p_release: must not exceed p_engage (0.2)"), std::string::npos)
+      << all;
+  EXPECT_NE(all.find("doctrine.p_alert"), std::string::npos) << all;
+  EXPECT_NE(all.find("doctrine.prediction_interval_s"), std::string::npos) << all;
+  EXPECT_NE(all.find("shots"), std::string::npos) << all;
+}
+
 TEST(Load, BadSensorsAreReportedEachAtItsKey) {
   std::string text = std::string(kBase) + kSensors;
   text = edit(text, "range_km: [1, 100]", "range_km: [100, 1]");

@@ -135,6 +135,18 @@ struct TrackerConfig {
   double clutter_density = 1e-12;      // false plots per m^3 per scan, for JPDA / scoring
 };
 
+// The defense's rules (scenario key `doctrine`), with the documented
+// defaults (docs/assess.md).
+struct Doctrine {
+  double p_engage = 0.5;               // declare a threat at P(hit a defended area) >= this
+  double p_release = 0.15;             // ... and release it below this (hysteresis)
+  double p_alert = 0.1;                // alert a zone at P(impact in the zone) >= this
+  double p_alert_release = 0.01;       // ... and cancel below this (hysteresis)
+  double alert_hold_s = 5;             // hold an alert until predicted impact + this
+  double min_warning_s = 10;           // less warning than this counts as a missed alert
+  double prediction_interval_s = 1.0;  // refresh of each track's impact prediction
+};
+
 struct Scenario {
   int format = 1;
   std::string name;
@@ -149,6 +161,7 @@ struct Scenario {
   std::vector<Raid> raids;
   std::vector<Sensor> sensors;
   TrackerConfig tracker;
+  Doctrine doctrine;
 
   int total_rockets() const;
 };

@@ -99,7 +99,10 @@ TEST(DefaultScenario, AimScatterIsAtLeastOnePercentOfRange) {
 }
 
 TEST(DefaultScenario, AboutAThirdOfTheRocketsFallInTowns) {
-  const auto sc = load_default();
+  // Where rockets land is truth alone: the radars and battle manager do not
+  // change it (no interceptors yet), so they stay out of this test.
+  auto sc = load_default();
+  sc.sensors.clear();
   int in_towns = 0, total = 0;
   for (std::uint64_t seed : {1, 2, 3}) {
     WorldOptions opts;

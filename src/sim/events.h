@@ -64,7 +64,53 @@ struct TrackEvent {
   std::string reason;  // kEnd only: misses, below_ground, covariance, duplicate, run_end
 };
 
-using Event = std::variant<LaunchEvent, ImpactEvent, TrackEvent>;
+// A track's impact prediction (at the battle manager's refresh rate). `rocket`
+// is the simulation's truth map, for analysis only.
+struct ImpactPredictionEvent {
+  double t_s = 0;
+  int track = 0;
+  std::optional<int> rocket;
+  Vec2 p_en_m = Vec2::Zero();
+  Eigen::Matrix2d cov_en_m2 = Eigen::Matrix2d::Identity();
+  double lat_deg = 0, lon_deg = 0;
+  double t_impact_s = 0;
+  double sigma_t_impact_s = 0;
+  double p_threat = 0;  // P(impact in any defended area)
+  double threat_value = 0;
+  double p_boost = 0;
+  bool used = false;  // steered decisions (past boost)
+  double track_age_s = 0;
+  double since_confirm_s = 0;
+};
+
+// The engage decision log: a track's first evaluation, and every change.
+struct ThreatDecisionEvent {
+  double t_s = 0;
+  int track = 0;
+  std::optional<int> rocket;
+  bool threat = false;
+  double p_threat = 0;
+  double threat_value = 0;
+  double t_impact_s = 0;
+  double time_to_impact_s = 0;
+};
+
+// A zone alert turns on or off for a track. policy 0 is canopy's (the
+// sirens); 1 and 2 are the baselines the metrics compare it with, which the
+// event log leaves out.
+struct AlertEvent {
+  double t_s = 0;
+  bool on = false;
+  int zone = 0;  // index into the scenario's alert zones
+  std::string zone_id;
+  int track = 0;
+  std::optional<int> rocket;
+  double t_impact_s = 0;
+  int policy = 0;
+};
+
+using Event = std::variant<LaunchEvent, ImpactEvent, TrackEvent, ImpactPredictionEvent,
+                           ThreatDecisionEvent, AlertEvent>;
 
 double event_time(const Event& e);
 

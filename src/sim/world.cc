@@ -104,6 +104,8 @@ core::Result<World> World::create(const scenario::Scenario& sc, WorldOptions opt
       w.radars_.emplace_back(sc.sensors[r], static_cast<int>(r));
     w.scan_k_.assign(sc.sensors.size(), 0);
     bmc::Knowledge k;
+    k.origin = sc.origin;
+    k.doctrine = sc.doctrine;
     k.sensors = sc.sensors;
     k.defended_areas = sc.defended_areas;
     k.alert_zones = sc.alert_zones;
@@ -274,12 +276,12 @@ void World::run_battle_manager(double t_end, std::vector<Event>& events) {
   std::stable_sort(in_transit_.begin(), in_transit_.end(),
                    [](const auto& a, const auto& b) { return a.arrival_s < b.arrival_s; });
   size_t n = 0;
-  while (n < in_transit_.size() && in_transit_[n].arrival_s <= t_end + 1e-12)
-    bm_->receive(in_transit_[n++]);
+  while (n < in_transit_.size() && in_transit_[n].arrival_s <= t_end + 1e-12) ++n;
+  bmc::Orders orders = bm_->step(t_end, std::span<const sensors::Scan>(in_transit_.data(), n));
   in_transit_.erase(in_transit_.begin(), in_transit_.begin() + static_cast<std::ptrdiff_t>(n));
-  bm_->step(t_end);
+  std::optional<bmc::Orders> last;
   if (done()) {
-    bm_->finish(t_end);
+    last = bm_->finish(t_end);
     finished_ = true;
   }
 
@@ -303,6 +305,7 @@ void World::run_battle_manager(double t_end, std::vector<Event>& events) {
         break;
       case tracking::TrackEvent::Kind::kConfirm:
         e.kind = TrackEvent::Kind::kConfirm;
+        track_confirm_s_[te.track] = te.t_s;
         ++summary_.tracks_confirmed;
         new_confirmations_.push_back({te.track, rocket, te.t_s});
         break;
@@ -314,6 +317,8 @@ void World::run_battle_manager(double t_end, std::vector<Event>& events) {
     events.push_back(std::move(e));
   }
   summary_.plots_late_dropped = bm_->tracker().stats().late_dropped;
+  record_orders(orders, events);
+  if (last) record_orders(*last, events);
 
   // Finish the picture samples of this tick with the confirmed tracks.
   for (PictureSample& ps : pictures_) {
@@ -332,6 +337,64 @@ void World::run_battle_manager(double t_end, std::vector<Event>& events) {
     pictures_.front().first_detections = std::exchange(new_detections_, {});
     pictures_.front().confirmations = std::exchange(new_confirmations_, {});
   }
+}
+
+void World::record_orders(const bmc::Orders& orders, std::vector<Event>& events) {
+  auto rocket_of = [&](int track) -> std::optional<int> {
+    const int r = majority_rocket(track);
+    return r > 0 ? std::optional<int>(r) : std::nullopt;
+  };
+  for (const bmc::TrackAssessment& a : orders.assessments) {
+    ImpactPredictionEvent e;
+    e.t_s = a.t_s;
+    e.track = a.track;
+    e.rocket = rocket_of(a.track);
+    e.p_en_m = a.prediction.p_en_m;
+    e.cov_en_m2 = a.prediction.cov_en_m2;
+    e.lat_deg = a.lat_deg;
+    e.lon_deg = a.lon_deg;
+    e.t_impact_s = a.prediction.t_impact_s;
+    e.sigma_t_impact_s = a.prediction.sigma_t_impact_s;
+    e.p_threat = a.threat.p_hit;
+    e.threat_value = a.threat.threat_value;
+    e.p_boost = a.p_boost;
+    e.used = a.used;
+    const auto start = track_start_s_.find(a.track);
+    if (start != track_start_s_.end()) e.track_age_s = a.t_s - start->second;
+    const auto confirm = track_confirm_s_.find(a.track);
+    if (confirm != track_confirm_s_.end()) e.since_confirm_s = a.t_s - confirm->second;
+    events.push_back(std::move(e));
+  }
+  for (const assess::ThreatDecision& d : orders.decisions) {
+    ThreatDecisionEvent e;
+    e.t_s = d.t_s;
+    e.track = d.track;
+    e.rocket = rocket_of(d.track);
+    e.threat = d.threat;
+    e.p_threat = d.p_hit;
+    e.threat_value = d.threat_value;
+    e.t_impact_s = d.t_impact_s;
+    e.time_to_impact_s = d.time_to_impact_s;
+    if (d.threat) ++summary_.threats_declared;
+    events.push_back(std::move(e));
+  }
+  for (size_t p = 0; p < orders.alerts.size(); ++p) {
+    for (const assess::AlertChange& c : orders.alerts[p].changes) {
+      AlertEvent e;
+      e.t_s = c.t_s;
+      e.on = c.on;
+      e.zone = c.zone;
+      e.zone_id = scenario_.alert_zones[static_cast<size_t>(c.zone)].id;
+      e.track = c.track;
+      e.rocket = rocket_of(c.track);
+      e.t_impact_s = c.t_impact_s;
+      e.policy = static_cast<int>(p);
+      if (p == 0 && c.on) ++summary_.alerts_on;
+      events.push_back(std::move(e));
+    }
+  }
+  summary_.predictions = bm_->stats().predictions;
+  summary_.prediction_failures = bm_->stats().prediction_failures;
 }
 
 void World::step() {

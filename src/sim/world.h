@@ -91,6 +91,11 @@ struct RunSummary {
   int tracks_started = 0;
   int tracks_confirmed = 0;
   std::int64_t plots_late_dropped = 0;
+  // Assessment.
+  std::int64_t predictions = 0;
+  std::int64_t prediction_failures = 0;
+  int threats_declared = 0;  // decisions that declared a threat
+  int alerts_on = 0;         // canopy's policy: (zone, track) alerts issued
 };
 
 class World {
@@ -162,6 +167,7 @@ class World {
   void collect_truth(double t_s, PictureSample& out) const;
   void run_battle_manager(double t_end, std::vector<Event>& events);
   int majority_rocket(int track) const;
+  void record_orders(const bmc::Orders& orders, std::vector<Event>& events);
   std::vector<sensors::Radar> radars_;
   std::vector<std::int64_t> scan_k_;  // per radar: index of its next scan
   std::vector<sensors::Scan> in_transit_;
@@ -172,6 +178,7 @@ class World {
   std::unordered_map<std::uint64_t, int> plot_rocket_;       // the truth map (sim only)
   std::unordered_map<int, std::map<int, int>> track_votes_;  // track -> rocket -> plots
   std::unordered_map<int, double> track_start_s_;
+  std::unordered_map<int, double> track_confirm_s_;
   std::vector<double> first_detected_s_;  // per rocket; < 0: not yet
   std::vector<PictureSample> pictures_;   // truth read; tracks filled after the tick
   std::vector<std::pair<int, double>> new_detections_;

@@ -231,4 +231,60 @@ std::vector<std::pair<std::string, double>> Estimator::type_probabilities() cons
   return out;
 }
 
+Estimator::Ballistic Estimator::ballistic() const {
+  Ballistic out;
+  const bool imm = ctx_->modes() == 2;
+  // The members that describe a coasting rocket, with their weights.
+  std::vector<const Component*> members;
+  std::vector<double> w;
+  std::vector<double> type_weight(static_cast<size_t>(ctx_->types()), 0.0);
+  for (const Component& c : comps_) {
+    type_weight[static_cast<size_t>(c.type)] += c.weight;
+    if (imm && c.mode == 0) {
+      out.p_boost += c.weight;
+      continue;
+    }
+    members.push_back(&c);
+    w.push_back(c.weight);
+  }
+  out.type = static_cast<int>(std::max_element(type_weight.begin(), type_weight.end()) -
+                              type_weight.begin());
+  double total = 0;
+  for (double x : w) total += x;
+  if (!(total > 0)) {  // every coast member has vanished: use them all, equally
+    members.clear();
+    w.clear();
+    for (const Component& c : comps_)
+      if (!imm || c.mode == 1) members.push_back(&c), w.push_back(1.0);
+    total = static_cast<double>(w.size());
+  }
+  const ThreatType& prior = ctx_->config().threats.types[static_cast<size_t>(out.type)];
+  const Model model = ctx_->config().model;
+  const int k = model == Model::kBallistic || model == Model::kImm ? 7 : 6;
+  auto head7 = [&](const Gaussian& g, StateVec& x, StateMat& P) {
+    x = StateVec::Zero(7);
+    P = StateMat::Zero(7, 7);
+    x.head(k) = g.x.head(k);
+    P.topLeftCorner(k, k) = g.P.topLeftCorner(k, k);
+    if (k == 6) {
+      x(6) = prior.kd_m2pkg;
+      P(6, 6) = prior.kd_sigma_m2pkg * prior.kd_sigma_m2pkg;
+    }
+  };
+  out.g.t_s = t_s_;
+  out.g.x = StateVec::Zero(7);
+  out.g.P = StateMat::Zero(7, 7);
+  std::vector<StateVec> xs(members.size());
+  std::vector<StateMat> Ps(members.size());
+  for (size_t i = 0; i < members.size(); ++i) {
+    head7(members[i]->g, xs[i], Ps[i]);
+    out.g.x += w[i] / total * xs[i];
+  }
+  for (size_t i = 0; i < members.size(); ++i) {
+    const StateVec d = xs[i] - out.g.x;
+    out.g.P += w[i] / total * (Ps[i] + d * d.transpose());
+  }
+  return out;
+}
+
 }  // namespace canopy::tracking

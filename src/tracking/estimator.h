@@ -87,6 +87,18 @@ class Estimator {
   // Probability of each threat class still in the bank.
   std::vector<std::pair<std::string, double>> type_probabilities() const;
 
+  // The estimate for impact prediction: [p, v, kd] assuming the motor has
+  // burnt out (the IMM's coast members; every member otherwise),
+  // moment-matched over the classes; the most probable class; and the
+  // probability that the rocket still boosts. Models without kd (CV, CA)
+  // take the most probable class's kd prior.
+  struct Ballistic {
+    Gaussian g;  // dim 7
+    int type = 0;
+    double p_boost = 0;
+  };
+  Ballistic ballistic() const;
+
  private:
   struct Component {
     Gaussian g;

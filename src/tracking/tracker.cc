@@ -122,26 +122,37 @@ std::vector<TrackEvent> Tracker::take_events() { return std::exchange(events_, {
 
 std::vector<Association> Tracker::take_associations() { return std::exchange(associations_, {}); }
 
+TrackSnapshot Tracker::snapshot(const Track& tr, double t_s) const {
+  Estimator est = tr.est;
+  if (t_s > est.t_s()) est.predict(t_s);
+  TrackSnapshot s;
+  s.id = tr.id;
+  s.status = tr.status;
+  s.t_s = est.t_s();
+  s.t_start_s = tr.t_start_s;
+  s.t_last_update_s = tr.t_last_update_s;
+  s.p_W = est.p_W();
+  s.v_W = est.v_W();
+  s.P_pv = est.P_pv();
+  s.kd_m2pkg = est.kd_m2pkg();
+  s.hits = tr.hits;
+  s.ballistic = est.ballistic();
+  return s;
+}
+
 std::vector<TrackSnapshot> Tracker::picture(double t_s, bool include_tentative) const {
   std::vector<TrackSnapshot> out;
   out.reserve(tracks_.size());
-  for (const Track& tr : tracks_) {
-    if (tr.status != TrackStatus::kConfirmed && !include_tentative) continue;
-    Estimator est = tr.est;
-    if (t_s > est.t_s()) est.predict(t_s);
-    TrackSnapshot s;
-    s.id = tr.id;
-    s.status = tr.status;
-    s.t_s = est.t_s();
-    s.t_start_s = tr.t_start_s;
-    s.t_last_update_s = tr.t_last_update_s;
-    s.p_W = est.p_W();
-    s.v_W = est.v_W();
-    s.P_pv = est.P_pv();
-    s.kd_m2pkg = est.kd_m2pkg();
-    s.hits = tr.hits;
-    out.push_back(s);
-  }
+  for (const Track& tr : tracks_)
+    if (tr.status == TrackStatus::kConfirmed || include_tentative) out.push_back(snapshot(tr, t_s));
+  return out;
+}
+
+std::vector<TrackSnapshot> Tracker::picture(double t_s, std::span<const int> ids) const {
+  std::vector<TrackSnapshot> out;
+  out.reserve(ids.size());
+  for (const Track& tr : tracks_)
+    if (std::binary_search(ids.begin(), ids.end(), tr.id)) out.push_back(snapshot(tr, t_s));
   return out;
 }
 

@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <queue>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -82,6 +83,9 @@ struct TrackSnapshot {
   Eigen::Matrix<double, 6, 6> P_pv = Eigen::Matrix<double, 6, 6>::Identity();
   std::optional<double> kd_m2pkg;
   int hits = 0;
+  // For impact prediction: the coasting estimate [p, v, kd], the most
+  // probable threat class (index into the library) and P(still boosting).
+  Estimator::Ballistic ballistic;
 };
 
 // Counters for the run summary and the benchmarks.
@@ -117,6 +121,8 @@ class Tracker {
   // tracks themselves are not moved). t_s must not precede the latest
   // processed scan.
   std::vector<TrackSnapshot> picture(double t_s, bool include_tentative = false) const;
+  // The listed tracks (ids sorted ascending; unknown ids are skipped).
+  std::vector<TrackSnapshot> picture(double t_s, std::span<const int> ids) const;
 
   const TrackerStats& stats() const { return stats_; }
   const std::vector<SensorInfo>& sensors() const { return sensors_; }
@@ -147,6 +153,7 @@ class Tracker {
     }
   };
 
+  TrackSnapshot snapshot(const Track& track, double t_s) const;
   void process(const ScanInput& scan);
   void associate(const ScanInput& scan, const MeasurementModel& model,
                  const std::vector<Vec3>& plot_W, std::vector<char>& used, std::vector<char>& hit);

@@ -1,0 +1,88 @@
+#include "canopy/assess/alerts.h"
+
+#include <algorithm>
+
+namespace canopy::assess {
+
+std::string_view to_string(AlertPolicy policy) {
+  switch (policy) {
+    case AlertPolicy::kProbability:
+      return "probability";
+    case AlertPolicy::kRadius:
+      return "radius_5km";
+    case AlertPolicy::kRegion:
+      return "region";
+  }
+  return "?";
+}
+
+AlertBoard::AlertBoard(AlertPolicy policy, const scenario::Doctrine& doctrine,
+                       std::vector<const core::Polygon*> zones)
+    : policy_(policy), doctrine_(doctrine), zones_(std::move(zones)) {}
+
+bool AlertBoard::wanted(int zone, const ImpactPrediction& ip, std::span<const double> p_zone,
+                        bool active) const {
+  switch (policy_) {
+    case AlertPolicy::kProbability: {
+      const double p = p_zone[static_cast<size_t>(zone)];
+      return active ? p >= doctrine_.p_alert_release : p >= doctrine_.p_alert;
+    }
+    case AlertPolicy::kRadius:
+      return zones_[static_cast<size_t>(zone)]->distance_m(ip.p_en_m) <= kBaselineRadius_m;
+    case AlertPolicy::kRegion:
+      return true;
+  }
+  return false;
+}
+
+void AlertBoard::update(int track, double now_s, const ImpactPrediction& ip,
+                        std::span<const double> p_zone, std::vector<AlertChange>& out) {
+  const double hold = ip.t_impact_s + doctrine_.alert_hold_s;
+  for (int z = 0; z < static_cast<int>(zones_.size()); ++z) {
+    const auto key = std::make_pair(z, track);
+    const auto it = active_.find(key);
+    const bool active = it != active_.end();
+    if (wanted(z, ip, p_zone, active)) {
+      if (!active) out.push_back({now_s, z, track, true, ip.t_impact_s});
+      active_[key] = {hold, ip.t_impact_s};
+      earliest_hold_s_ = std::min(earliest_hold_s_, hold);
+    } else if (active) {
+      out.push_back({now_s, z, track, false, ip.t_impact_s});
+      active_.erase(it);
+    }
+  }
+}
+
+void AlertBoard::end_track(int track, double now_s, bool destroyed, std::vector<AlertChange>& out) {
+  if (!destroyed) return;
+  for (auto it = active_.begin(); it != active_.end();) {
+    if (it->first.second == track) {
+      out.push_back({now_s, it->first.first, track, false, it->second.t_impact_s});
+      it = active_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void AlertBoard::expire(double now_s, std::vector<AlertChange>& out) {
+  if (now_s < earliest_hold_s_) return;
+  earliest_hold_s_ = std::numeric_limits<double>::infinity();
+  for (auto it = active_.begin(); it != active_.end();) {
+    if (it->second.hold_until_s <= now_s) {
+      out.push_back({it->second.hold_until_s, it->first.first, it->first.second, false,
+                     it->second.t_impact_s});
+      it = active_.erase(it);
+    } else {
+      earliest_hold_s_ = std::min(earliest_hold_s_, it->second.hold_until_s);
+      ++it;
+    }
+  }
+}
+
+bool AlertBoard::zone_alerted(int zone) const {
+  const auto it = active_.lower_bound({zone, std::numeric_limits<int>::min()});
+  return it != active_.end() && it->first.first == zone;
+}
+
+}  // namespace canopy::assess
