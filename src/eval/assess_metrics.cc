@@ -312,8 +312,10 @@ nlohmann::ordered_json to_json(const AssessMetrics& m) {
 std::string summary_text(const AssessMetrics& m) {
   std::string s;
   s += fmt::format(
-      "\n  assessment: {} rockets launched, {} tracked, {} truly threatening; {} predictions\n",
-      m.rockets_launched, m.rockets_tracked, m.true_threats, m.predictions);
+      "\n  assessment: {} rockets launched, {} tracked, {} declared threats, {} truly "
+      "threatening; {} predictions\n",
+      m.rockets_launched, m.rockets_tracked, m.threat_declared + m.open_declared, m.true_threats,
+      m.predictions);
   s += "  calibration (true impact inside the predicted 95 % ellipse):\n";
   for (const Checkpoint& c : m.checkpoints)
     s += fmt::format(
@@ -334,13 +336,16 @@ std::string summary_text(const AssessMetrics& m) {
       "declared; {} false tracks declared\n",
       100 * m.declared_fraction, m.long_flight_early, m.long_flight_threats, 40.0, 20.0,
       m.median_lead_s, m.min_lead_s, 100 * m.open_declared_fraction, m.false_tracks_declared);
-  s += fmt::format("  alerts {:<24} {:>7} {:>7} {:>9} {:>7} {:>7} {:>7} {:>9} {:>12}\n", "policy",
-                   "impacts", "missed", "warn mean", "p5", "median", "p95", "false", "false pop*s");
+  s += fmt::format("  alerts {:<22} {:>7} {:>6} {:>9} {:>9} {:>6} {:>6} {:>6} {:>6} {:>11}\n",
+                   "policy", "impacts", "missed", "warn mean", "own mean", "p5", "median", "p95",
+                   "false", "false pop*s");
   for (const AlertPolicyMetrics& a : m.alerts)
     s += fmt::format(
-        "         {:<24} {:>7} {:>7} {:>8.1f}s {:>6.1f}s {:>6.1f}s {:>6.1f}s {:>9} {:>12.3g}\n",
-        a.policy, a.impacts_in_zones, a.missed, a.mean_warning_s, a.p5_warning_s,
-        a.median_warning_s, a.p95_warning_s, a.false_zone_alerts, a.false_population_s);
+        "         {:<22} {:>7} {:>6} {:>8.1f}s {:>8.1f}s {:>5.1f}s {:>5.1f}s {:>5.1f}s {:>6} "
+        "{:>11.3g}\n",
+        a.policy, a.impacts_in_zones, a.missed, a.mean_warning_s, a.mean_own_warning_s,
+        a.p5_warning_s, a.median_warning_s, a.p95_warning_s, a.false_zone_alerts,
+        a.false_population_s);
   return s;
 }
 
