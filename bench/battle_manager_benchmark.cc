@@ -75,19 +75,6 @@ Sky record(int n) {
   return sky;
 }
 
-bmc::Knowledge knowledge(const scenario::Scenario& sc) {
-  bmc::Knowledge k;
-  k.origin = sc.origin;
-  k.sensors = sc.sensors;
-  k.defended_areas = sc.defended_areas;
-  k.alert_zones = sc.alert_zones;
-  k.threat_library = sc.rocket_types;
-  k.tracker = sc.tracker;
-  k.doctrine = sc.doctrine;
-  k.forecast = sc.environment;
-  return k;
-}
-
 void BM_BattleManagerStep(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
   const Sky sky = record(n);
@@ -96,7 +83,7 @@ void BM_BattleManagerStep(benchmark::State& state) {
   double simulated = 0;
   for (auto _ : state) {
     state.PauseTiming();
-    bmc::BattleManager bm(knowledge(sky.sc));
+    bmc::BattleManager bm(bmc::Knowledge::from_scenario(sky.sc, sky.sc.environment));
     size_t next = 0;
     std::int64_t before = 0;
     const auto ticks = static_cast<std::int64_t>(std::llround((kWarmup_s + kMeasured_s) / kTick_s));

@@ -40,6 +40,19 @@ std::vector<const core::Polygon*> zone_polygons(const Knowledge& k) {
 
 }  // namespace
 
+Knowledge Knowledge::from_scenario(const scenario::Scenario& sc, physics::Environment forecast) {
+  Knowledge k;
+  k.origin = sc.origin;
+  k.sensors = sc.sensors;
+  k.defended_areas = sc.defended_areas;
+  k.alert_zones = sc.alert_zones;
+  k.threat_library = sc.rocket_types;
+  k.tracker = sc.tracker;
+  k.doctrine = sc.doctrine;
+  k.forecast = std::move(forecast);
+  return k;
+}
+
 tracking::Measurement measurement_from_plot(const sensors::Plot& plot) {
   tracking::Measurement m;
   m.id = plot.id;

@@ -40,6 +40,10 @@ struct Knowledge {
   scenario::TrackerConfig tracker;
   scenario::Doctrine doctrine;
   physics::Environment forecast;  // the Earth model, air, and the wind forecast
+
+  // What a scenario tells the defense (everything but its truth), with the
+  // given wind forecast.
+  static Knowledge from_scenario(const scenario::Scenario& sc, physics::Environment forecast);
 };
 
 // A prediction can steer decisions once the track is past boost with at

@@ -73,6 +73,7 @@ ordered_json event_json(const sim::ImpactPredictionEvent& e) {
           {"lon_deg", e.lon_deg},
           {"p_boost", e.p_boost},
           {"used", e.used},
+          {"threat", e.threat},
           {"track_age_s", e.track_age_s}};
 }
 

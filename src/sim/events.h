@@ -78,7 +78,8 @@ struct ImpactPredictionEvent {
   double p_threat = 0;  // P(impact in any defended area)
   double threat_value = 0;
   double p_boost = 0;
-  bool used = false;  // steered decisions (past boost)
+  bool used = false;    // steered decisions (past boost)
+  bool threat = false;  // the track's engage decision after this prediction
   double track_age_s = 0;
   double since_confirm_s = 0;
 };

@@ -103,16 +103,7 @@ core::Result<World> World::create(const scenario::Scenario& sc, WorldOptions opt
     for (size_t r = 0; r < sc.sensors.size(); ++r)
       w.radars_.emplace_back(sc.sensors[r], static_cast<int>(r));
     w.scan_k_.assign(sc.sensors.size(), 0);
-    bmc::Knowledge k;
-    k.origin = sc.origin;
-    k.doctrine = sc.doctrine;
-    k.sensors = sc.sensors;
-    k.defended_areas = sc.defended_areas;
-    k.alert_zones = sc.alert_zones;
-    k.threat_library = sc.rocket_types;
-    k.tracker = sc.tracker;
-    k.forecast = w.forecast_;
-    w.bm_.emplace(std::move(k));
+    w.bm_.emplace(bmc::Knowledge::from_scenario(sc, w.forecast_));
   }
 
   w.summary_.scenario = sc.name;
@@ -359,6 +350,7 @@ void World::record_orders(const bmc::Orders& orders, std::vector<Event>& events)
     e.threat_value = a.threat.threat_value;
     e.p_boost = a.p_boost;
     e.used = a.used;
+    e.threat = a.threat_declared;
     const auto start = track_start_s_.find(a.track);
     if (start != track_start_s_.end()) e.track_age_s = a.t_s - start->second;
     const auto confirm = track_confirm_s_.find(a.track);
