@@ -6,18 +6,10 @@
 #include <cmath>
 #include <limits>
 
+#include "canopy/eval/statistics.h"
+
 namespace canopy::eval {
 namespace {
-
-// Linear interpolation between order statistics; 0 for an empty set.
-double percentile(std::vector<double> v, double q) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const double pos = q * static_cast<double>(v.size() - 1);
-  const size_t i = static_cast<size_t>(pos);
-  if (i + 1 >= v.size()) return v.back();
-  return v[i] + (pos - static_cast<double>(i)) * (v[i + 1] - v[i]);
-}
 
 double mean(const std::vector<double>& v) {
   if (v.empty()) return 0;

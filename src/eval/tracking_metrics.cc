@@ -6,19 +6,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "canopy/eval/statistics.h"
 #include "canopy/tracking/assignment.h"
 
 namespace canopy::eval {
-namespace {
-
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-}  // namespace
 
 void TrackingScorer::first_detected(int rocket, double t_s) {
   first_detected_.try_emplace(rocket, t_s);
@@ -106,7 +97,7 @@ TrackingMetrics TrackingScorer::result() const {
     double sum = 0;
     for (double g : gospa_) sum += g;
     m.gospa_mean_m = sum / static_cast<double>(gospa_.size());
-    m.gospa_median_m = median(gospa_);
+    m.gospa_median_m = percentile(gospa_, 0.5);
   }
   m.assigned_points = assigned_;
   m.missed_points = missed_;
@@ -132,7 +123,7 @@ TrackingMetrics TrackingScorer::result() const {
     double sum = 0;
     for (double l : lat) sum += l;
     m.mean_confirm_latency_s = sum / static_cast<double>(lat.size());
-    m.median_confirm_latency_s = median(lat);
+    m.median_confirm_latency_s = percentile(lat, 0.5);
   }
   m.nees_samples = nees_n_;
   if (nees_n_ > 0) m.nees_mean = nees_sum_ / nees_n_;

@@ -662,6 +662,10 @@ class Loader {
     if (!m.has(key)) return fallback;
     return number(m.at(key), r);
   }
+  // An optional number that overwrites `out` when present and valid.
+  void set_number(const Map& m, std::string_view key, double& out, const Range& r) {
+    if (const auto v = opt_number(m, key, out, r)) out = *v;
+  }
   std::optional<std::string> req_text(Map& m, std::string_view key) {
     if (!m.require(key)) return std::nullopt;
     return text(m.at(key));
@@ -1482,20 +1486,17 @@ void Loader::read_tracker(Map& top) {
     if (!m.has(key)) return;
     if (const auto v = integer(m.at(key), lo, hi)) out = static_cast<int>(*v);
   };
-  auto real = [&](std::string_view key, double& out, const Range& r) {
-    if (const auto v = opt_number(m, key, out, r)) out = *v;
-  };
-  real("gate_probability", c.gate_probability, {0, 1, true, true});
+  set_number(m, "gate_probability", c.gate_probability, {0, 1, true, true});
   whole("confirm_m", c.confirm_m, 1, 20);
   whole("confirm_n", c.confirm_n, 1, 20);
   whole("delete_misses", c.delete_misses, 1, 1000);
   whole("tentative_misses", c.tentative_misses, 1, 1000);
-  real("max_position_sigma_m", c.max_position_sigma_m, above_upto(0, 1e6));
-  real("max_speed_mps", c.max_speed_mps, above_upto(0, 20000));
-  real("reorder_window_s", c.reorder_window_s, between(0, 60));
-  real("wind_forecast_error_mps", c.wind_forecast_error_mps, between(0, 100));
-  real("process_noise_mps2", c.process_noise_mps2, between(0, 1000));
-  real("clutter_density", c.clutter_density, above_upto(0, 1));
+  set_number(m, "max_position_sigma_m", c.max_position_sigma_m, above_upto(0, 1e6));
+  set_number(m, "max_speed_mps", c.max_speed_mps, above_upto(0, 20000));
+  set_number(m, "reorder_window_s", c.reorder_window_s, between(0, 60));
+  set_number(m, "wind_forecast_error_mps", c.wind_forecast_error_mps, between(0, 100));
+  set_number(m, "process_noise_mps2", c.process_noise_mps2, between(0, 1000));
+  set_number(m, "clutter_density", c.clutter_density, above_upto(0, 1));
   if (c.confirm_m > c.confirm_n && m.has("confirm_m")) {
     error(m.at("confirm_m"),
           fmt::format("M ({}) cannot exceed N (confirm_n = {})", c.confirm_m, c.confirm_n));
@@ -1507,16 +1508,13 @@ void Loader::read_doctrine(Map& top) {
   Map m(*this, top.at("doctrine"), "doctrine");
   if (!m.ok()) return;
   Doctrine& d = sc_.doctrine;
-  auto real = [&](std::string_view key, double& out, const Range& r) {
-    if (const auto v = opt_number(m, key, out, r)) out = *v;
-  };
-  real("p_engage", d.p_engage, above_upto(0, 1));
-  real("p_release", d.p_release, between(0, 1));
-  real("p_alert", d.p_alert, above_upto(0, 1));
-  real("p_alert_release", d.p_alert_release, between(0, 1));
-  real("alert_hold_s", d.alert_hold_s, between(0, 3600));
-  real("min_warning_s", d.min_warning_s, between(0, 3600));
-  real("prediction_interval_s", d.prediction_interval_s, above_upto(0, 60));
+  set_number(m, "p_engage", d.p_engage, above_upto(0, 1));
+  set_number(m, "p_release", d.p_release, between(0, 1));
+  set_number(m, "p_alert", d.p_alert, above_upto(0, 1));
+  set_number(m, "p_alert_release", d.p_alert_release, between(0, 1));
+  set_number(m, "alert_hold_s", d.alert_hold_s, between(0, 3600));
+  set_number(m, "min_warning_s", d.min_warning_s, between(0, 3600));
+  set_number(m, "prediction_interval_s", d.prediction_interval_s, above_upto(0, 60));
   auto order = [&](std::string_view low, double lo, std::string_view high, double hi) {
     if (lo > hi && m.has(low))
       error(m.at(low), fmt::format("must not exceed {} ({})", high, hi));
