@@ -45,7 +45,8 @@ const std::vector<KeyTable>& key_tables() {
   static const std::vector<KeyTable> kTables = {
       {"",
        {"canopy", "name", "origin", "run", "environment", "defended_areas", "alert_zones",
-        "rocket_types", "launch_sites", "raids", "sensors", "tracker", "doctrine"}},
+        "rocket_types", "launch_sites", "raids", "sensors", "interceptor_types", "batteries",
+        "tracker", "doctrine"}},
       {"origin", {"lat_deg", "lon_deg", "alt_m"}},
       {"run", {"duration_s", "step_s", "seed"}},
       {"environment", {"wind"}},
@@ -65,13 +66,23 @@ const std::vector<KeyTable>& key_tables() {
       {"sensors[].sigma", {"range_m", "azimuth_mrad", "elevation_mrad", "range_rate_mps"}},
       {"sensors[].detection",
        {"pd", "rcs_m2", "reference_range_km", "reference_snr_db", "threshold_db"}},
+      {"interceptor_types[]",
+       {"name", "launch_mass_kg", "propellant_mass_kg", "burn_time_s", "thrust_n", "diameter_m",
+        "cd_mach", "max_accel_g", "max_flight_s", "seeker", "lethal_radius_m",
+        "pk_at_lethal_radius", "cost", "rcs_m2", "min_intercept_speed_mps"}},
+      {"interceptor_types[].seeker", {"range_km", "sigma_mrad"}},
+      {"batteries[]",
+       {"name", "position_km", "position_deg", "launchers", "min_launch_interval_s",
+        "intercept_altitude_m", "interceptor"}},
+      {"batteries[].launchers[]", {"position_km", "position_deg", "interceptors", "reload_s"}},
       {"tracker",
        {"model", "filter", "association", "gate_probability", "confirm_m", "confirm_n",
         "delete_misses", "tentative_misses", "max_position_sigma_m", "max_speed_mps",
         "reorder_window_s", "wind_forecast_error_mps", "process_noise_mps2", "clutter_density"}},
       {"doctrine",
        {"p_engage", "p_release", "p_alert", "p_alert_release", "alert_hold_s", "min_warning_s",
-        "prediction_interval_s"}},
+        "prediction_interval_s", "shots_per_threat", "mode", "debris_weight", "cost_weight",
+        "replan_s"}},
   };
   return kTables;
 }
@@ -674,6 +685,10 @@ class Loader {
   std::string one_of(Map& m, const std::vector<std::string>& keys, std::string_view what);
   // A polygon under polygon_km or polygon_deg (exactly one of them).
   std::optional<Polygon> polygon_choice(Map& m, std::vector<std::string> keys);
+  // A point under position_km or position_deg (exactly one of them).
+  std::optional<Vec2> position_choice(Map& m, std::string_view what);
+  // The motor and airframe keys shared by rocket and interceptor types.
+  bool read_airframe(Map& m, const Field& f, physics::RocketParams& params);
   // Registers a name; reports a duplicate.
   void add_name(std::map<std::string, NameEntry>& names, std::string_view what,
                 const std::string& name, int index, bool valid, const Field& f);
@@ -696,6 +711,8 @@ class Loader {
   void read_launch_sites(Map& top);
   void read_raids(Map& top);
   void read_sensors(Map& top);
+  void read_interceptor_types(Map& top);
+  void read_batteries(Map& top);
   void read_tracker(Map& top);
   void read_doctrine(Map& top);
   void check_reach();
@@ -716,7 +733,8 @@ class Loader {
   std::optional<core::GeoFrame> frame_;  // set when the origin is valid
   bool run_ok_ = false;
   std::vector<bool> raid_ok_;  // per raid: it and everything it refers to are valid
-  std::map<std::string, NameEntry> area_names_, zone_ids_, type_names_, site_names_;
+  std::map<std::string, NameEntry> area_names_, zone_ids_, type_names_, site_names_,
+      interceptor_names_;
   std::vector<Field> raid_fields_;
   std::vector<std::string> raid_area_names_;
 };
@@ -1240,6 +1258,86 @@ void Loader::read_alert_zones(Map& top) {
   }
 }
 
+bool Loader::read_airframe(Map& m, const Field& f, physics::RocketParams& params) {
+  const auto m0 = req_number(m, "launch_mass_kg", above_upto(0, 10000));
+  const auto mp = req_number(m, "propellant_mass_kg", above_upto(0, 10000));
+  const auto tb = req_number(m, "burn_time_s", above_upto(0, 300));
+  const auto thrust = req_number(m, "thrust_n", above_upto(0, 1e7));
+  const auto d = req_number(m, "diameter_m", above_upto(0, 2));
+  bool ok = m0 && mp && tb && thrust && d;
+
+  // Cd(Mach): [mach, cd] rows, Mach strictly increasing.
+  physics::CdTable cd;
+  if (m.require("cd_mach")) {
+    const auto rows = list(m.at("cd_mach"), "[mach, cd] pairs");
+    if (rows && rows->empty()) {
+      error(m.at("cd_mach"), "the table needs at least one [mach, cd] pair");
+    }
+    ok = ok && rows && !rows->empty();
+    for (const Field& row : rows.value_or(std::vector<Field>{})) {
+      const auto v = tuple(row, {between(0, 50), above_upto(0, 10)}, "a pair [mach, cd]");
+      if (!v) {
+        ok = false;
+        continue;
+      }
+      if (!cd.mach.empty() && (*v)[0] <= cd.mach.back()) {
+        error(row, fmt::format("Mach numbers must increase strictly down the table ({} follows {})",
+                               num((*v)[0]), num(cd.mach.back())));
+        ok = false;
+      }
+      cd.mach.push_back((*v)[0]);
+      cd.cd.push_back((*v)[1]);
+    }
+  } else {
+    ok = false;
+  }
+
+  // The motor must be physical: propellant lighter than the rocket,
+  // thrust above the launch weight, and a short-range speed gain.
+  if (m0 && mp && *mp >= *m0) {
+    error(m.at("propellant_mass_kg"),
+          fmt::format("must be less than launch_mass_kg ({} kg)", num(*m0)));
+    ok = false;
+  }
+  if (m0 && thrust && *thrust <= *m0 * core::kStandardGravity_mps2) {
+    error(m.at("thrust_n"), fmt::format("{} N does not lift the launch weight of {} N "
+                                        "(launch_mass_kg x 9.80665 m/s^2)",
+                                        num(*thrust), num(*m0 * core::kStandardGravity_mps2)));
+    ok = false;
+  }
+  if (ok) {
+    const double gain = *thrust * *tb / *mp * std::log(*m0 / (*m0 - *mp));
+    if (gain > kMaxSpeedGain_mps) {
+      error(f, fmt::format("the motor's ideal speed gain is {} m/s (thrust_n x burn_time_s / "
+                           "propellant_mass_kg x ln(launch mass / burnout mass)); canopy "
+                           "models short-range rockets, up to {} m/s",
+                           num(std::round(gain)), num(kMaxSpeedGain_mps)));
+      ok = false;
+    }
+  }
+
+  params.launch_mass_kg = m0.value_or(0);
+  params.propellant_mass_kg = mp.value_or(0);
+  params.burn_time_s = tb.value_or(0);
+  params.thrust_N = thrust.value_or(0);
+  params.diameter_m = d.value_or(0);
+  params.cd = cd;
+  params.cd_factor = 1.0;
+  return ok;
+}
+
+std::optional<Vec2> Loader::position_choice(Map& m, std::string_view what) {
+  const std::string which = one_of(m, {"position_km", "position_deg"}, what);
+  if (which == "position_km") return point_km(m.at(which));
+  if (which != "position_deg") return std::nullopt;
+  if (!frame_ && m.at(which).node.IsSequence()) {
+    error(m.at(which),
+          "position_deg needs the frame's origin: add 'origin: {lat_deg, "
+          "lon_deg}' or use position_km");
+  }
+  return point_deg(m.at(which));
+}
+
 void Loader::read_rocket_types(Map& top) {
   if (!top.has("rocket_types")) return;
   const auto items = list(top.at("rocket_types"), "rocket types");
@@ -1248,75 +1346,11 @@ void Loader::read_rocket_types(Map& top) {
     Map m(*this, f, "rocket_types[]", false);
     if (!m.ok()) continue;
     const auto name = req_text(m, "name");
-    const auto m0 = req_number(m, "launch_mass_kg", above_upto(0, 10000));
-    const auto mp = req_number(m, "propellant_mass_kg", above_upto(0, 10000));
-    const auto tb = req_number(m, "burn_time_s", above_upto(0, 300));
-    const auto thrust = req_number(m, "thrust_n", above_upto(0, 1e7));
-    const auto d = req_number(m, "diameter_m", above_upto(0, 2));
     const auto dispersion = opt_number(m, "cd_dispersion", 0.03, between(0, 0.5));
     const auto rcs = opt_number(m, "rcs_m2", 0.05, above_upto(0, 1000));
-    bool ok = name && m0 && mp && tb && thrust && d && dispersion && rcs;
-
-    // Cd(Mach): [mach, cd] rows, Mach strictly increasing.
-    physics::CdTable cd;
-    if (m.require("cd_mach")) {
-      const auto rows = list(m.at("cd_mach"), "[mach, cd] pairs");
-      if (rows && rows->empty()) {
-        error(m.at("cd_mach"), "the table needs at least one [mach, cd] pair");
-      }
-      ok = ok && rows && !rows->empty();
-      for (const Field& row : rows.value_or(std::vector<Field>{})) {
-        const auto v = tuple(row, {between(0, 50), above_upto(0, 10)}, "a pair [mach, cd]");
-        if (!v) {
-          ok = false;
-          continue;
-        }
-        if (!cd.mach.empty() && (*v)[0] <= cd.mach.back()) {
-          error(row,
-                fmt::format("Mach numbers must increase strictly down the table ({} follows {})",
-                            num((*v)[0]), num(cd.mach.back())));
-          ok = false;
-        }
-        cd.mach.push_back((*v)[0]);
-        cd.cd.push_back((*v)[1]);
-      }
-    } else {
-      ok = false;
-    }
-
-    // The motor must be physical: propellant lighter than the rocket,
-    // thrust above the launch weight, and a short-range speed gain.
-    if (m0 && mp && *mp >= *m0) {
-      error(m.at("propellant_mass_kg"),
-            fmt::format("must be less than launch_mass_kg ({} kg)", num(*m0)));
-      ok = false;
-    }
-    if (m0 && thrust && *thrust <= *m0 * core::kStandardGravity_mps2) {
-      error(m.at("thrust_n"), fmt::format("{} N does not lift the launch weight of {} N "
-                                          "(launch_mass_kg x 9.80665 m/s^2)",
-                                          num(*thrust), num(*m0 * core::kStandardGravity_mps2)));
-      ok = false;
-    }
-    if (ok) {
-      const double gain = *thrust * *tb / *mp * std::log(*m0 / (*m0 - *mp));
-      if (gain > kMaxSpeedGain_mps) {
-        error(f, fmt::format("the motor's ideal speed gain is {} m/s (thrust_n x burn_time_s / "
-                             "propellant_mass_kg x ln(launch mass / burnout mass)); canopy "
-                             "models short-range rockets, up to {} m/s",
-                             num(std::round(gain)), num(kMaxSpeedGain_mps)));
-        ok = false;
-      }
-    }
-
     RocketType type;
+    const bool ok = read_airframe(m, f, type.params) && name && dispersion && rcs;
     type.name = name.value_or("");
-    type.params.launch_mass_kg = m0.value_or(0);
-    type.params.propellant_mass_kg = mp.value_or(0);
-    type.params.burn_time_s = tb.value_or(0);
-    type.params.thrust_N = thrust.value_or(0);
-    type.params.diameter_m = d.value_or(0);
-    type.params.cd = cd;
-    type.params.cd_factor = 1.0;
     type.cd_dispersion = dispersion.value_or(0.03);
     type.rcs_m2 = rcs.value_or(0.05);
     const int index = static_cast<int>(sc_.rocket_types.size());
@@ -1335,17 +1369,7 @@ void Loader::read_sensors(Map& top) {
     if (!m.ok()) continue;
     Sensor s;
     const auto name = req_text(m, "name");
-    const std::string which = one_of(m, {"position_km", "position_deg"}, "a sensor");
-    std::optional<Vec2> en;
-    if (which == "position_km") en = point_km(m.at(which));
-    if (which == "position_deg") {
-      if (!frame_ && m.at(which).node.IsSequence()) {
-        error(m.at(which),
-              "position_deg needs the frame's origin: add 'origin: {lat_deg, "
-              "lon_deg}' or use position_km");
-      }
-      en = point_deg(m.at(which));
-    }
+    const std::optional<Vec2> en = position_choice(m, "a sensor");
     const auto alt = opt_number(m, "alt_m", 10.0, between(0, 10000));
     const auto az = opt_number(m, "azimuth_deg", 0.0, between(-360, 360));
     const auto sector = opt_number(m, "sector_deg", 360.0, above_upto(0, 360));
@@ -1462,6 +1486,120 @@ void Loader::read_sensors(Map& top) {
   }
 }
 
+void Loader::read_interceptor_types(Map& top) {
+  if (!top.has("interceptor_types")) return;
+  const auto items = list(top.at("interceptor_types"), "interceptor types");
+  if (!items) return;
+  for (const Field& f : *items) {
+    Map m(*this, f, "interceptor_types[]", false);
+    if (!m.ok()) continue;
+    InterceptorType t;
+    const auto name = req_text(m, "name");
+    bool ok = read_airframe(m, f, t.params) && name;
+    const auto accel = req_number(m, "max_accel_g", above_upto(0, 200));
+    const auto flight = req_number(m, "max_flight_s", above_upto(0, 600));
+    const auto lethal = req_number(m, "lethal_radius_m", above_upto(0, 1000));
+    const auto pk = req_number(m, "pk_at_lethal_radius", above_upto(0, 1));
+    const auto cost = opt_number(m, "cost", 0.0, at_least(0));
+    const auto rcs = opt_number(m, "rcs_m2", t.rcs_m2, above_upto(0, 1000));
+    const auto vmin =
+        opt_number(m, "min_intercept_speed_mps", t.min_intercept_speed_mps, between(0, 5000));
+    ok = ok && accel && flight && lethal && pk && cost && rcs && vmin;
+    if (m.require("seeker")) {
+      Map sk(*this, m.at("seeker"), "interceptor_types[].seeker", false);
+      const auto range = sk.ok() ? req_number(sk, "range_km", above_upto(0, 100)) : std::nullopt;
+      const auto sigma = sk.ok() ? req_number(sk, "sigma_mrad", between(0, 100)) : std::nullopt;
+      ok = ok && range && sigma;
+      t.seeker.range_m = core::km_to_m(range.value_or(4));
+      t.seeker.sigma_rad = sigma.value_or(1) * 1e-3;
+    } else {
+      ok = false;
+    }
+    t.name = name.value_or("");
+    t.max_accel_mps2 = accel.value_or(30) * core::kStandardGravity_mps2;
+    t.max_flight_s = flight.value_or(40);
+    t.lethal_radius_m = lethal.value_or(8);
+    t.pk_at_lethal_radius = pk.value_or(0.9);
+    t.cost = cost.value_or(0);
+    t.rcs_m2 = rcs.value_or(0.02);
+    t.min_intercept_speed_mps = vmin.value_or(300);
+    const int index = static_cast<int>(sc_.interceptor_types.size());
+    sc_.interceptor_types.push_back(t);
+    if (name) add_name(interceptor_names_, "interceptor type name", *name, index, ok, m.at("name"));
+  }
+}
+
+void Loader::read_batteries(Map& top) {
+  if (!top.has("batteries")) return;
+  const auto items = list(top.at("batteries"), "batteries");
+  if (!items) return;
+  std::map<std::string, NameEntry> names;
+  for (const Field& f : *items) {
+    Map m(*this, f, "batteries[]", false);
+    if (!m.ok()) continue;
+    Battery b;
+    const auto name = req_text(m, "name");
+    const auto en = position_choice(m, "a battery");
+    const auto interval =
+        opt_number(m, "min_launch_interval_s", b.min_launch_interval_s, between(0, 3600));
+    bool ok = name && en && interval;
+    if (m.has("intercept_altitude_m")) {
+      const auto alt = tuple(m.at("intercept_altitude_m"),
+                             {between(0, 100000), above_upto(0, 100000)}, "[min_m, max_m]");
+      if (alt && (*alt)[0] >= (*alt)[1]) {
+        error(m.at("intercept_altitude_m"), "the minimum must be below the maximum");
+        ok = false;
+      } else if (alt) {
+        b.min_intercept_alt_m = (*alt)[0];
+        b.max_intercept_alt_m = (*alt)[1];
+      } else {
+        ok = false;
+      }
+    }
+    if (const auto type = req_text(m, "interceptor")) {
+      const NameEntry* e =
+          resolve(interceptor_names_, "interceptor type", m.at("interceptor"), *type);
+      ok = ok && e && e->valid;
+      if (e) b.interceptor_type = e->index;
+    } else {
+      ok = false;
+    }
+    if (m.require("launchers")) {
+      const auto launchers = list(m.at("launchers"), "launchers");
+      if (launchers && launchers->empty()) {
+        error(m.at("launchers"), "a battery needs at least one launcher");
+        ok = false;
+      }
+      ok = ok && launchers;
+      for (const Field& lf : launchers.value_or(std::vector<Field>{})) {
+        Map lm(*this, lf, "batteries[].launchers[]", false);
+        if (!lm.ok()) {
+          ok = false;
+          continue;
+        }
+        Launcher l;
+        const auto lp = position_choice(lm, "a launcher");
+        const auto count = lm.has("interceptors") ? integer(lm.at("interceptors"), 0, 100000)
+                                                  : std::optional(20LL);
+        const auto reload = opt_number(lm, "reload_s", l.reload_s, between(0, 1e6));
+        ok = ok && lp && count && reload;
+        l.position_en_m = lp.value_or(Vec2::Zero());
+        l.interceptors = static_cast<int>(count.value_or(0));
+        l.reload_s = reload.value_or(600);
+        b.launchers.push_back(l);
+      }
+    } else {
+      ok = false;
+    }
+    b.name = name.value_or("");
+    b.position_en_m = en.value_or(Vec2::Zero());
+    b.min_launch_interval_s = interval.value_or(1);
+    const int index = static_cast<int>(sc_.batteries.size());
+    sc_.batteries.push_back(b);
+    if (name) add_name(names, "battery name", *name, index, ok, m.at("name"));
+  }
+}
+
 void Loader::read_tracker(Map& top) {
   if (!top.has("tracker")) return;
   Map m(*this, top.at("tracker"), "tracker");
@@ -1515,6 +1653,25 @@ void Loader::read_doctrine(Map& top) {
   set_number(m, "alert_hold_s", d.alert_hold_s, between(0, 3600));
   set_number(m, "min_warning_s", d.min_warning_s, between(0, 3600));
   set_number(m, "prediction_interval_s", d.prediction_interval_s, above_upto(0, 60));
+  if (m.has("shots_per_threat")) {
+    if (const auto n = integer(m.at("shots_per_threat"), 1, 10))
+      d.shots_per_threat = static_cast<int>(*n);
+  }
+  if (m.has("mode")) {
+    if (const auto mode = text(m.at("mode"))) {
+      if (*mode == "shoot-look-shoot") {
+        d.mode = Doctrine::Mode::kShootLookShoot;
+      } else if (*mode == "salvo") {
+        d.mode = Doctrine::Mode::kSalvo;
+      } else {
+        error(m.at("mode"),
+              fmt::format("unknown mode '{}': expected shoot-look-shoot or salvo", shorten(*mode)));
+      }
+    }
+  }
+  set_number(m, "debris_weight", d.debris_weight, between(0, 1e6));
+  set_number(m, "cost_weight", d.cost_weight, between(0, 1e6));
+  set_number(m, "replan_s", d.replan_s, above_upto(0, 60));
   auto order = [&](std::string_view low, double lo, std::string_view high, double hi) {
     if (lo > hi && m.has(low))
       error(m.at(low), fmt::format("must not exceed {} ({})", high, hi));
@@ -1998,6 +2155,8 @@ std::expected<Scenario, Diagnostics> Loader::load(std::string_view text) {
   read_launch_sites(top);
   read_raids(top);
   read_sensors(top);
+  read_interceptor_types(top);
+  read_batteries(top);
   read_tracker(top);
   read_doctrine(top);
   // The reach of each raid whose parts are all valid.

@@ -954,6 +954,68 @@ TEST(Load, BadDoctrineIsReportedAtItsKey) {
   EXPECT_NE(all.find("shots"), std::string::npos) << all;
 }
 
+constexpr const char* kDefense = R"(interceptor_types:
+  - {name: generic, launch_mass_kg: 90, propellant_mass_kg: 35, burn_time_s: 3, thrust_n: 30000,
+     diameter_m: 0.16, cd_mach: [[0, 0.3], [1, 0.5], [3, 0.35]], max_accel_g: 30,
+     max_flight_s: 40, seeker: {range_km: 4, sigma_mrad: 1}, lethal_radius_m: 8,
+     pk_at_lethal_radius: 0.9, cost: 50000}
+batteries:
+  - name: b1
+    position_km: [2, 3]
+    launchers: [{position_km: [2.2, 3.1], interceptors: 20, reload_s: 600}, {position_km: [1.8, 3.0]}]
+    min_launch_interval_s: 1.5
+    intercept_altitude_m: [800, 9000]
+    interceptor: generic
+doctrine: {shots_per_threat: 3, mode: salvo, debris_weight: 2, cost_weight: 0.001, replan_s: 0.25}
+)";
+
+TEST(Load, BatteriesAndInterceptorsAreReadInSiUnits) {
+  const Scenario sc = loads(std::string(kBase) + kDefense);
+  ASSERT_EQ(sc.interceptor_types.size(), 1u);
+  const InterceptorType& t = sc.interceptor_types[0];
+  EXPECT_DOUBLE_EQ(t.params.thrust_N, 30000);
+  EXPECT_DOUBLE_EQ(t.max_accel_mps2, 30 * 9.80665);
+  EXPECT_DOUBLE_EQ(t.seeker.range_m, 4000);
+  EXPECT_DOUBLE_EQ(t.seeker.sigma_rad, 1e-3);
+  EXPECT_DOUBLE_EQ(t.cost, 50000);
+  EXPECT_DOUBLE_EQ(t.rcs_m2, 0.02);  // default
+  ASSERT_EQ(sc.batteries.size(), 1u);
+  const Battery& b = sc.batteries[0];
+  EXPECT_DOUBLE_EQ(b.position_en_m.x(), 2000);
+  ASSERT_EQ(b.launchers.size(), 2u);
+  EXPECT_DOUBLE_EQ(b.launchers[0].position_en_m.y(), 3100);
+  EXPECT_EQ(b.launchers[1].interceptors, 20);  // default
+  EXPECT_DOUBLE_EQ(b.min_launch_interval_s, 1.5);
+  EXPECT_DOUBLE_EQ(b.min_intercept_alt_m, 800);
+  EXPECT_DOUBLE_EQ(b.max_intercept_alt_m, 9000);
+  EXPECT_EQ(sc.doctrine.shots_per_threat, 3);
+  EXPECT_EQ(sc.doctrine.mode, Doctrine::Mode::kSalvo);
+  EXPECT_DOUBLE_EQ(sc.doctrine.debris_weight, 2);
+  EXPECT_DOUBLE_EQ(sc.doctrine.replan_s, 0.25);
+  const Scenario plain = loads(kBase);
+  EXPECT_EQ(plain.doctrine.mode, Doctrine::Mode::kShootLookShoot);
+  EXPECT_EQ(plain.doctrine.shots_per_threat, 2);
+}
+
+TEST(Load, BadBatteriesAreReportedEachAtItsKey) {
+  std::string text = std::string(kBase) + kDefense;
+  text = edit(text, "interceptor: generic", "interceptor: generik");
+  text = edit(text, "intercept_altitude_m: [800, 9000]", "intercept_altitude_m: [9000, 800]");
+  text = edit(text, "interceptors: 20,", "interceptors: -1,");
+  text = edit(text, "mode: salvo", "mode: volley");
+  text = edit(text, "seeker: {range_km: 4, sigma_mrad: 1}", "seeker: {range_km: 4}");
+  const std::string all = listing(errors_of(text));
+  EXPECT_NE(all.find("no interceptor type named 'generik'; did you mean 'generic'?"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("batteries[0].intercept_altitude_m: the minimum must be below the maximum"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("batteries[0].launchers[0].interceptors"), std::string::npos) << all;
+  EXPECT_NE(all.find("unknown mode 'volley'"), std::string::npos) << all;
+  EXPECT_NE(all.find("interceptor_types[0].seeker"), std::string::npos) << all;
+}
+
 TEST(Load, BadSensorsAreReportedEachAtItsKey) {
   std::string text = std::string(kBase) + kSensors;
   text = edit(text, "range_km: [1, 100]", "range_km: [100, 1]");

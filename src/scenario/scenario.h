@@ -145,6 +145,51 @@ struct Doctrine {
   double alert_hold_s = 5;             // hold an alert until predicted impact + this
   double min_warning_s = 10;           // less warning than this counts as a missed alert
   double prediction_interval_s = 1.0;  // refresh of each track's impact prediction
+  // Engagement (docs/engage.md).
+  enum class Mode { kShootLookShoot, kSalvo };
+  int shots_per_threat = 2;  // at most this many interceptors per threat
+  Mode mode = Mode::kShootLookShoot;
+  double debris_weight = 0.5;  // penalty per unit of P(debris on a defended area)
+  double cost_weight = 0.01;   // value units per unit of interceptor cost
+  double replan_s = 0.5;       // weapon-target assignment period
+};
+
+// An interceptor's seeker (terminal guidance).
+struct Seeker {
+  double range_m = 4000;    // acquires the target inside this range
+  double sigma_rad = 1e-3;  // angle noise per axis
+};
+
+// An interceptor type (scenario key `interceptor_types[]`).
+struct InterceptorType {
+  std::string name;
+  physics::RocketParams params;          // motor, mass, diameter, Cd(Mach)
+  double max_accel_mps2 = 30 * 9.80665;  // lateral acceleration limit
+  double max_flight_s = 40;
+  Seeker seeker;
+  double lethal_radius_m = 8;
+  double pk_at_lethal_radius = 0.9;
+  double cost = 50000;
+  double rcs_m2 = 0.02;                  // what the radars see
+  double min_intercept_speed_mps = 300;  // slower at the intercept point: no plan
+};
+
+// One launcher of a battery.
+struct Launcher {
+  Vec2 position_en_m = Vec2::Zero();
+  int interceptors = 20;
+  double reload_s = 600;  // an emptied launcher is full again this long after its last shot
+};
+
+// A battery (scenario key `batteries[]`): fire control and its launchers.
+struct Battery {
+  std::string name;
+  Vec2 position_en_m = Vec2::Zero();
+  std::vector<Launcher> launchers;
+  double min_launch_interval_s = 1.0;  // between two launches of the battery
+  double min_intercept_alt_m = 500;
+  double max_intercept_alt_m = 10000;
+  int interceptor_type = 0;  // into Scenario::interceptor_types
 };
 
 struct Scenario {
@@ -160,6 +205,8 @@ struct Scenario {
   std::vector<LaunchSite> launch_sites;
   std::vector<Raid> raids;
   std::vector<Sensor> sensors;
+  std::vector<InterceptorType> interceptor_types;
+  std::vector<Battery> batteries;
   TrackerConfig tracker;
   Doctrine doctrine;
 
