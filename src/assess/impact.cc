@@ -76,6 +76,14 @@ void moments(const std::vector<Eigen::Vector3d>& pts, ImpactPrediction& ip) {
 
 }  // namespace
 
+physics::RocketParams drag_body(double kd, const physics::CdTable& cd) {
+  physics::RocketParams body;
+  body.launch_mass_kg = 1;
+  body.diameter_m = std::sqrt(4 * std::max(0.0, kd) / 3.14159265358979323846);
+  body.cd = cd;
+  return body;
+}
+
 std::optional<GroundPoint> fly_to_ground(const physics::Environment& env,
                                          const physics::CdTable& cd, const Vec7& x, double t0,
                                          const Vec2& wind_error, double h, double horizon_s) {
@@ -178,12 +186,7 @@ core::Result<ImpactPrediction> ImpactPredictor::monte_carlo(const BallisticEstim
     VecA z;
     for (int i = 0; i < kAug; ++i) z(i) = rng.normal();
     const VecA a = mean + L * z;
-    // A body whose drag parameter Cd_factor x area / mass is kd: 1 kg, Cd
-    // factor 1, the area kd.
-    physics::RocketParams body;
-    body.launch_mass_kg = 1;
-    body.diameter_m = std::sqrt(4 * std::max(0.0, a(6)) / 3.14159265358979323846);
-    body.cd = est.cd;
+    const physics::RocketParams body = drag_body(a(6), est.cd);
     physics::Environment env = config_.environment;
     if (env.wind.alt_m.empty()) {
       env.wind.alt_m = {0.0};

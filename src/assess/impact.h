@@ -76,6 +76,10 @@ std::optional<GroundPoint> fly_to_ground(const physics::Environment& env,
                                          const Vec2& wind_error_en_mps, double step_s,
                                          double horizon_s);
 
+// A body whose drag parameter Cd_factor x area / mass is kd (1 kg, Cd
+// factor 1, area kd), for flying an estimate with physics::Flight.
+physics::RocketParams drag_body(double kd, const physics::CdTable& cd);
+
 class ImpactPredictor {
  public:
   explicit ImpactPredictor(PredictorConfig config) : config_(std::move(config)) {}

@@ -1,0 +1,79 @@
+// Interceptor guidance and lethality (docs/engage.md).
+//
+// Midcourse: true proportional navigation on the battle manager's uplinked
+// track of the target, a = N Vc (Omega x u) with u the line of sight, Omega
+// its rotation rate and Vc the closing speed; N = kNavigationConstant.
+// Terminal: inside the seeker's range the line of sight comes from the
+// seeker's own noisy angle measurements, smoothed with an alpha-beta filter
+// on the relative position (range from the uplinked track, direction from
+// the seeker; the interceptor's own acceleration is known from its inertial
+// unit).
+//
+//   engage::Guidance g(type);
+//   g.uplink({t, p_W, v_W});                     // at the radar's update rate
+//   if (g.terminal()) g.seeker(t, los_unit_W, own, a_own_W);
+//   Vec3 a_cmd = g.command(t, own_state);
+#pragma once
+
+#include <optional>
+
+#include "canopy/core/earth.h"
+#include "canopy/physics/flight.h"
+#include "canopy/scenario/scenario.h"
+
+namespace canopy::engage {
+
+using core::Vec3;
+
+// Navigation constant of the proportional navigation law.
+inline constexpr double kNavigationConstant = 4.0;
+
+// True proportional navigation: the acceleration command for relative
+// position r = target - interceptor and relative velocity w.
+Vec3 pn_accel_W(const Vec3& r_W, const Vec3& w_W, double navigation_constant);
+
+// Kill probability at a miss distance: pk_at_lethal_radius up to the lethal
+// radius R, then a Gaussian fall-off, pk * exp(-2 ((m - R) / R)^2)
+// (half of it at about 1.6 R, 2 % at 2.4 R).
+double kill_probability(double miss_m, double lethal_radius_m, double pk_at_lethal_radius);
+
+// The target as the battle manager's track gives it.
+struct TargetState {
+  double t_s = 0;
+  Vec3 p_W = Vec3::Zero();
+  Vec3 v_W = Vec3::Zero();
+};
+
+// The interceptor's onboard guidance computer.
+class Guidance {
+ public:
+  explicit Guidance(const scenario::InterceptorType& type,
+                    double navigation_constant = kNavigationConstant);
+
+  // A new track state of the target from the battle manager.
+  void uplink(const TargetState& target);
+  bool has_target() const { return target_.has_value(); }
+  // The target's position predicted from the latest uplink (gravity only).
+  Vec3 predicted_target_W(double t_s) const;
+  Vec3 predicted_target_velocity_W(double t_s) const;
+
+  // Whether the target (as predicted) is inside the seeker's range.
+  bool in_seeker_range(double t_s, const Vec3& own_p_W) const;
+  // One seeker measurement: the unit line of sight to the target (noisy).
+  void seeker(double t_s, const Vec3& los_unit_W, const physics::State& own, const Vec3& a_own_W);
+  bool terminal() const { return terminal_; }
+
+  // The acceleration command (lateral limiting is the airframe's).
+  Vec3 command(double t_s, const physics::State& own) const;
+
+ private:
+  double navigation_constant_;
+  double seeker_range_m_;
+  std::optional<TargetState> target_;
+  bool terminal_ = false;
+  // Terminal filter: relative position and velocity at t_rel_s_.
+  double t_rel_s_ = 0;
+  Vec3 r_W_ = Vec3::Zero(), w_W_ = Vec3::Zero();
+};
+
+}  // namespace canopy::engage

@@ -1,0 +1,88 @@
+// Intercept planning (docs/engage.md): the threat's predicted trajectory,
+// the debris a kill makes, and for one launcher the feasible intercept
+// window: the earliest and latest launch times, and the chosen predicted
+// intercept point with its expected kill probability.
+//
+//   engage::ThreatPath path = engage::predict_path(estimate, forecast);
+//   engage::InterceptWindow w = engage::intercept_window(path, launcher, now, ctx);
+//   if (w.feasible) fire_at(w.best.t_launch_s, w.best.p_W);
+#pragma once
+
+#include <vector>
+
+#include "canopy/assess/impact.h"
+#include "canopy/core/random.h"
+#include "canopy/engage/flyout.h"
+#include "canopy/scenario/scenario.h"
+
+namespace canopy::engage {
+
+// The mean predicted trajectory of a track, sampled every `dt_s` from the
+// estimate's time down to the ground (the last state is on the ground).
+struct ThreatPath {
+  std::vector<physics::State> states;
+};
+ThreatPath predict_path(const assess::BallisticEstimate& estimate,
+                        const physics::Environment& forecast, double dt_s = 0.5);
+
+// What a kill leaves (docs/engage.md): kFragmentCount fragments sharing the
+// rocket's burnout mass, thrown with an isotropic Gaussian velocity of
+// kFragmentSpread_mps per axis, tumbling (Cd 1.2), each with radar
+// cross-section kFragmentRcs_m2.
+inline constexpr int kFragmentCount = 6;
+inline constexpr double kFragmentSpread_mps = 60;
+inline constexpr double kFragmentCd = 1.2;
+inline constexpr double kFragmentRcs_m2 = 0.01;
+inline constexpr double kFragmentDensity_kgpm3 = 3000;  // sets each fragment's size
+
+struct Fragment {
+  physics::RocketParams body;  // no motor; the fragment's mass, size and drag
+  physics::State state;
+};
+std::vector<Fragment> make_fragments(const physics::State& at, double mass_kg, core::Stream& rng);
+// The drag parameter Cd A / m of the planning model's typical fragment.
+double typical_fragment_kd(double rocket_mass_kg);
+
+struct InterceptOption {
+  double t_launch_s = 0;
+  double t_intercept_s = 0;
+  Vec3 p_W = Vec3::Zero();  // predicted intercept point
+  double flight_s = 0;
+  double speed_mps = 0;  // interceptor speed there
+  double pk = 0;         // expected kill probability
+  double p_debris = 0;   // P(debris falls on a defended area)
+  double score = 0;      // pk - debris_weight x p_debris
+};
+
+struct InterceptWindow {
+  bool feasible = false;
+  double earliest_launch_s = 0;
+  double latest_launch_s = 0;
+  InterceptOption best;
+};
+
+// What the planner needs besides the path and the launcher.
+struct InterceptContext {
+  const scenario::Battery* battery = nullptr;
+  const scenario::InterceptorType* type = nullptr;
+  const FlyoutTable* table = nullptr;
+  const std::vector<scenario::DefendedArea>* areas = nullptr;
+  physics::Environment forecast;
+  double debris_weight = 0.5;
+  double threat_mass_kg = 50;  // burnout mass of the threat class
+  // Debris footprints are evaluated at this many candidate points across
+  // the window (the rest take the score of their nearest evaluated one).
+  int debris_candidates = 5;
+};
+
+// Expected kill probability of a planned intercept: the type's Pk inside
+// its lethal radius, lowered for a slow or long flyout (documented in
+// docs/engage.md as the planning model).
+double expected_pk(const scenario::InterceptorType& type, double flight_s, double speed_mps);
+
+// The window of one launcher on one threat path, for launches at or after
+// `ready_s`.
+InterceptWindow intercept_window(const ThreatPath& path, const Vec3& launcher_W, double ready_s,
+                                 const InterceptContext& ctx);
+
+}  // namespace canopy::engage
