@@ -120,7 +120,12 @@ TEST(Cli, DefaultScenarioRunsWithoutAFile) {
   const auto summary = nlohmann::json::parse(slurp(dir / "summary.json"));
   EXPECT_EQ(summary["scenario"], "default");
   EXPECT_GE(summary["rockets_launched"].get<int>(), 150);
-  EXPECT_EQ(summary["rockets_launched"], summary["impacts"]);
+  // Every rocket lands or is intercepted; the defense fires.
+  const auto& engagement = summary["engagement"];
+  EXPECT_EQ(summary["rockets_launched"].get<int>(),
+            summary["impacts"].get<int>() + engagement["rockets_intercepted"].get<int>());
+  EXPECT_GT(engagement["interceptors_fired"].get<int>(), 0);
+  EXPECT_GE(engagement["intercepted_of_engaged"].get<double>(), 0.8);
   fs::remove_all(dir);
 }
 
@@ -288,5 +293,87 @@ TEST(Cli, TrackRejectsBadDetectionsWithLineAndExitTwo) {
   EXPECT_EQ(canopy("track " + (dir / "d.csv").string() + " --out " + (dir / "t.csv").string()).code,
             2);
   EXPECT_EQ(canopy("track " + (dir / "d.csv").string() + " --model nope --out x.csv").code, 2);
+  fs::remove_all(dir);
+}
+
+namespace {
+
+const char* kWta =
+    R"({"name": "tiny", "values": [10, 4, 1], "p": [[0.8, 0.5, 0.0], [0.0, 0.7, 0.6]],
+  "counts": [2, 1], "family": "test"})";
+
+// The objective of an assignment, written out: sum_j V_j prod (1 - p)^x.
+double wta_value(const nlohmann::json& inst, const nlohmann::json& assignment) {
+  std::vector<double> s(inst["values"].size(), 1.0);
+  for (size_t i = 0; i < assignment.size(); ++i)
+    for (int j : assignment[i]) s[j] *= 1.0 - inst["p"][i][j].get<double>();
+  double f = 0;
+  for (size_t j = 0; j < s.size(); ++j) f += inst["values"][j].get<double>() * s[j];
+  return f;
+}
+
+}  // namespace
+
+TEST(Cli, WtaSolvesAnInstanceAndItsObjectiveMatchesTheAssignment) {
+  const fs::path dir = temp_dir("wta");
+  const fs::path inst = write(dir, "i.json", kWta);
+  for (const std::string flags : {"--time-limit-s 0.05", "--exact"}) {
+    const Output o = canopy("wta " + inst.string() + " " + flags);
+    ASSERT_EQ(o.code, 0) << o.err;
+    const auto out = nlohmann::json::parse(o.out);
+    const auto in = nlohmann::json::parse(kWta);
+    ASSERT_EQ(out["assignment"].size(), 2u);
+    EXPECT_NEAR(out["objective"].get<double>(), wta_value(in, out["assignment"]), 1e-12);
+    // Optimum: both rounds of type 0 on target 0, type 1 on target 1.
+    EXPECT_NEAR(out["objective"].get<double>(), 10 * 0.04 + 4 * 0.3 + 1, 1e-12) << flags;
+    ASSERT_FALSE(out["lower_bound"].is_null());
+    EXPECT_LE(out["lower_bound"].get<double>(), out["objective"].get<double>() + 1e-12);
+    EXPECT_GE(out["solve_s"].get<double>(), 0.0);
+  }
+  // --out writes the same layout to a file, nothing on stdout.
+  const Output o = canopy("wta " + inst.string() + " --out " + (dir / "s.json").string());
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_TRUE(o.out.empty());
+  EXPECT_TRUE(nlohmann::json::parse(slurp(dir / "s.json")).contains("assignment"));
+  fs::remove_all(dir);
+}
+
+TEST(Cli, WtaRejectsBadInstancesNamingFileAndPlace) {
+  const fs::path dir = temp_dir("wtabad");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"{\"values\": [1, 2], \"p\": [[0.5, 0.5]]", "not valid JSON"},
+      {"[1, 2]", "expected a JSON object"},
+      {R"({"values": [1, 2], "p": [[0.5, 0.5]]})", "missing key 'counts'"},
+      {R"({"values": [1, 2], "p": [[0.5, 0.5], [0.1, 0.1]], "counts": [1]})", "p has 2 rows"},
+      {R"({"values": [1, 2], "p": [[0.5]], "counts": [1]})", "p[0] must be an array of 2"},
+      {R"({"values": [1, 2], "p": [[0.5, 1.5]], "counts": [1]})", "p[0][1] = 1.5"},
+      {R"({"values": [1, -2], "p": [[0.5, 0.5]], "counts": [1]})", "values[1] = -2"},
+      {R"({"values": [1, 2], "p": [[0.5, 0.5]], "counts": [-1]})", "counts[0] = -1"},
+      {R"({"values": [1, "x"], "p": [[0.5, 0.5]], "counts": [1]})", "values[1] is not a number"},
+      {R"({"values": [1, 2], "p": [[0.5, null]], "counts": [1]})", "p[0][1] is not a number"},
+  };
+  for (size_t k = 0; k < cases.size(); ++k) {
+    const fs::path f = write(dir, "bad" + std::to_string(k) + ".json", cases[k].first);
+    const Output o = canopy("wta " + f.string());
+    EXPECT_EQ(o.code, 2) << cases[k].first;
+    EXPECT_NE(o.err.find(f.filename().string()), std::string::npos) << o.err;
+    EXPECT_NE(o.err.find(cases[k].second), std::string::npos) << o.err;
+    EXPECT_TRUE(o.out.empty());
+  }
+  EXPECT_EQ(canopy("wta " + (dir / "missing.json").string()).code, 2);
+  // Too large for --exact: refused with a reason, exit 2.
+  std::string big = "{\"values\": [" + std::string(""), p = "[", counts = "[";
+  for (int j = 0; j < 60; ++j) big += (j ? "," : "") + std::string("50");
+  for (int j = 0; j < 60; ++j) p += (j ? "," : "") + std::string("0.5");
+  p += "]";
+  for (int i = 0; i < 30; ++i) counts += (i ? "," : "") + std::string("3");
+  std::string rows;
+  for (int i = 0; i < 30; ++i) rows += (i ? "," : "") + p;
+  big += "], \"p\": [" + rows + "], \"counts\": " + counts + "]}";
+  const fs::path f = write(dir, "big.json", big);
+  const Output o = canopy("wta " + f.string() + " --exact");
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("too large for the exact solver"), std::string::npos) << o.err;
+  EXPECT_EQ(canopy("wta " + f.string() + " --time-limit-s 0.01").code, 0);
   fs::remove_all(dir);
 }

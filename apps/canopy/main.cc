@@ -4,6 +4,7 @@
 //   canopy validate SCENARIO
 //   canopy range-table TYPE [SCENARIO] [--from-deg A] [--to-deg B] [--step-deg S] [--csv]
 //   canopy track DETECTIONS.csv --out TRACKS.csv [--sigma-m S | --sensors FILE] [--model M] ...
+//   canopy wta INSTANCE.json [--exact] [--time-limit-s T] [--seed N] [--out FILE]
 //
 // Exit codes: 0 success; 1 failure while running (e.g. output cannot be
 // written); 2 bad input (flags, scenario); 3 internal error.
@@ -18,12 +19,14 @@
 #include <string>
 
 #include "canopy/core/units.h"
+#include "canopy/eval/engagement_metrics.h"
 #include "canopy/eval/scoring_sink.h"
 #include "canopy/io/run_files.h"
 #include "canopy/physics/ballistics.h"
 #include "canopy/scenario/load.h"
 #include "canopy/sim/world.h"
 #include "track_cmd.h"
+#include "wta_cmd.h"
 
 namespace canopy {
 namespace {
@@ -45,7 +48,8 @@ std::optional<scenario::Scenario> load(const std::string& path) {
 }
 
 void print_summary(const sim::RunSummary& s, const eval::TrackingMetrics* tracking,
-                   const eval::AssessMetrics* assessment, const std::string& out_dir, bool plots) {
+                   const eval::AssessMetrics* assessment, const eval::EngagementMetrics* engagement,
+                   const std::string& out_dir, bool plots) {
   fmt::print("canopy run: scenario '{}', seed {}, {:.1f} s simulated\n", s.scenario, s.seed,
              s.sim_time_s);
   fmt::print("  rockets launched   {:>6} of {} planned\n", s.rockets_launched, s.rockets_planned);
@@ -64,6 +68,7 @@ void print_summary(const sim::RunSummary& s, const eval::TrackingMetrics* tracki
   }
   if (tracking != nullptr) fmt::print("{}", eval::summary_text(*tracking));
   if (assessment != nullptr) fmt::print("{}", eval::summary_text(*assessment));
+  if (engagement != nullptr) fmt::print("{}", eval::summary_text(*engagement));
   fmt::print("\n  wrote {0}/events.jsonl, {0}/trajectories.csv, {0}/summary.json{1}\n", out_dir,
              plots ? fmt::format(", {}/plots.csv", out_dir) : "");
 }
@@ -116,13 +121,16 @@ int cmd_run(const std::string& path, const std::string& out_dir, std::optional<s
     sections["tracking"] = eval::to_json(metrics);
     sections["assessment"] = eval::to_json(assessment);
   }
+  const bool defended = tracked && !sc->batteries.empty();
+  const eval::EngagementMetrics engagement = eval::engagement_metrics(world->summary());
+  if (defended) sections["engagement"] = eval::to_json(engagement);
   if (auto ok = files->commit(world->summary(), sections); !ok) {
     fmt::print(stderr, "canopy run: {}\n", ok.error().message);
     return kExitRunFailed;
   }
   if (!quiet)
     print_summary(world->summary(), tracked ? &metrics : nullptr, tracked ? &assessment : nullptr,
-                  out_dir, plots);
+                  defended ? &engagement : nullptr, out_dir, plots);
   return kExitOk;
 }
 
@@ -271,6 +279,15 @@ int main_impl(int argc, char** argv) {
   rt->add_option("--step-deg", step_deg, "Elevation step")->capture_default_str();
   rt->add_flag("--csv", csv, "CSV output (SI units)");
 
+  WtaOptions wo;
+  auto* wta = app.add_subcommand("wta", "Solve a static weapon-target assignment instance (JSON)");
+  wta->add_option("instance", wo.instance_path, "Instance JSON: values, p, counts")->required();
+  wta->add_flag("--exact", wo.exact, "Exact solver (small instances only)");
+  wta->add_option("--time-limit-s", wo.time_limit_s, "Wall-time limit of the fast solver")
+      ->capture_default_str();
+  wta->add_option("--seed", wo.seed, "Seed of the fast solver's search")->capture_default_str();
+  wta->add_option("--out", wo.out_path, "Write the solution JSON here (default: stdout)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -294,6 +311,7 @@ int main_impl(int argc, char** argv) {
     return cmd_track(tr);
   }
   if (validate->parsed()) return cmd_validate(validate_path);
+  if (wta->parsed()) return cmd_wta(wo);
   return cmd_range_table(rt_type, rt_path, from_deg, to_deg, step_deg, csv);
 }
 

@@ -50,6 +50,8 @@ Knowledge Knowledge::from_scenario(const scenario::Scenario& sc, physics::Enviro
   k.tracker = sc.tracker;
   k.doctrine = sc.doctrine;
   k.forecast = std::move(forecast);
+  k.interceptor_types = sc.interceptor_types;
+  k.batteries = sc.batteries;
   return k;
 }
 
@@ -72,20 +74,43 @@ BattleManager::BattleManager(Knowledge knowledge)
       predictor_(make_predictor(knowledge_)),
       geo_(knowledge_.origin.lat_deg, knowledge_.origin.lon_deg, knowledge_.origin.alt_m),
       zone_polygons_(zone_polygons(knowledge_)),
-      threat_board_(knowledge_.doctrine) {
+      threat_board_(knowledge_.doctrine),
+      fire_control_(knowledge_.interceptor_types, knowledge_.batteries, knowledge_.defended_areas,
+                    knowledge_.doctrine, knowledge_.forecast) {
   for (auto policy : {assess::AlertPolicy::kProbability, assess::AlertPolicy::kRadius,
                       assess::AlertPolicy::kRegion})
     alert_boards_.emplace_back(policy, knowledge_.doctrine, zone_polygons_);
 }
 
-Orders BattleManager::step(double now_s, std::span<const sensors::Scan> arrived) {
+Orders BattleManager::step(double now_s, std::span<const sensors::Scan> arrived,
+                           std::span<const InterceptorReport> interceptors) {
+  std::vector<Vec3> plots_W;
   for (const sensors::Scan& scan : arrived) {
     tracking::ScanInput in;
     in.sensor = scan.sensor;
     in.t_s = scan.t_s;
     in.arrival_s = scan.arrival_s;
     in.measurements.reserve(scan.plots.size());
-    for (const sensors::Plot& p : scan.plots) in.measurements.push_back(measurement_from_plot(p));
+    plots_W.clear();
+    const scenario::Sensor& radar = knowledge_.sensors[static_cast<size_t>(scan.sensor)];
+    for (const sensors::Plot& p : scan.plots) {
+      const Vec3 p_W =
+          sensors::W_from_polar(radar.p_W, {p.range_m, p.azimuth_rad, p.elevation_rad});
+      if (fire_control_.active()) {
+        // Its own interceptors' plots are discounted: they are where the
+        // downlink says, within three sigmas of the radar's noise.
+        const double cross =
+            p.range_m * std::max(radar.sigma_azimuth_rad, radar.sigma_elevation_rad);
+        const double gate = 3 * std::hypot(radar.sigma_range_m, cross) + 30;
+        if (fire_control_.near_own_interceptor(p.t_s, p_W, gate)) {
+          ++stats_.own_plots_discounted;
+          continue;
+        }
+      }
+      plots_W.push_back(p_W);
+      in.measurements.push_back(measurement_from_plot(p));
+    }
+    if (fire_control_.active()) fire_control_.observe(scan.t_s, scan.sensor, plots_W);
     tracker_.receive(std::move(in));
   }
   tracker_.advance_to(now_s);
@@ -104,6 +129,15 @@ Orders BattleManager::step(double now_s, std::span<const sensors::Scan> arrived)
     for (const tracking::TrackSnapshot& snap : tracker_.picture(now_s, due_)) {
       live_[snap.id].next_prediction_s = now_s + knowledge_.doctrine.prediction_interval_s;
       assess_track(now_s, snap, orders);
+    }
+  }
+  if (fire_control_.active()) {
+    orders.engagement = fire_control_.step(now_s, interceptors, tracker_);
+    for (const KillAssessment& k : orders.engagement.assessments) {
+      if (!k.killed) continue;
+      // A kill stops the rocket's alerts at once.
+      for (size_t i = 0; i < alert_boards_.size(); ++i)
+        alert_boards_[i].end_track(k.track, now_s, /*destroyed=*/true, orders.alerts[i].changes);
     }
   }
   for (size_t i = 0; i < alert_boards_.size(); ++i)
@@ -132,6 +166,7 @@ void BattleManager::handle_track_events(double now_s, Orders& orders) {
     } else if (e.kind == tracking::TrackEvent::Kind::kEnd) {
       live_.erase(e.track);
       threat_board_.forget(e.track);
+      fire_control_.track_ended(e.track, now_s);
       for (size_t i = 0; i < alert_boards_.size(); ++i)
         alert_boards_[i].end_track(e.track, now_s, /*destroyed=*/false, orders.alerts[i].changes);
     }
@@ -162,7 +197,10 @@ void BattleManager::assess_track(double now_s, const tracking::TrackSnapshot& sn
   a.threat = assess::evaluate_threat(*ip, knowledge_.defended_areas);
   a.p_boost = snap.ballistic.p_boost;
   a.used = a.p_boost < kMaxBoostProbability;
-  if (a.used) {
+  if (fire_control_.killed(snap.id)) {
+    // Assessed killed: what the track follows now is debris.
+    a.used = false;
+  } else if (a.used) {
     if (auto d = threat_board_.update(snap.id, now_s, a.threat, ip->t_impact_s))
       orders.decisions.push_back(*d);
     const std::vector<double> p_zone = assess::polygon_probabilities(*ip, zone_polygons_);
@@ -173,6 +211,20 @@ void BattleManager::assess_track(double now_s, const tracking::TrackSnapshot& sn
     alert_boards_[2].update(snap.id, now_s, *ip, {}, orders.alerts[2].changes);
   }
   a.threat_declared = threat_board_.is_threat(snap.id);
+  if (fire_control_.active()) {
+    std::optional<ThreatTrack> th;
+    if (a.used && a.threat_declared) {
+      th.emplace();
+      th->track = snap.id;
+      th->threat_value = a.threat.threat_value;
+      const auto& type = knowledge_.threat_library.empty()
+                             ? nullptr
+                             : &knowledge_.threat_library[static_cast<size_t>(snap.ballistic.type)];
+      if (type) th->burnout_mass_kg = type->params.launch_mass_kg - type->params.propellant_mass_kg;
+      th->path = engage::predict_path(est, knowledge_.forecast);
+    }
+    fire_control_.update_threat(snap.id, std::move(th));
+  }
   orders.assessments.push_back(std::move(a));
 }
 

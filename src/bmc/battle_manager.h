@@ -1,8 +1,8 @@
 // The battle manager: the defense's own picture of the sky, built from radar
 // plots only, and what it decides from it (docs/assess.md). One call, step(),
 // runs the chain: tracking, then impact prediction, then threat evaluation
-// and the engage decision, then civil-alert orders. Engagement orders join
-// the same call in the next issue.
+// and the engage decision, then civil-alert orders, then engagement (fire
+// control: assignment, launches, uplinks, kill assessment).
 //
 // It is given only what a real battle manager knows (Knowledge): its
 // sensors, the defended areas and alert zones, the threat library (rocket
@@ -23,6 +23,7 @@
 #include "canopy/assess/alerts.h"
 #include "canopy/assess/impact.h"
 #include "canopy/assess/threat.h"
+#include "canopy/bmc/fire_control.h"
 #include "canopy/core/geodetic.h"
 #include "canopy/physics/flight.h"
 #include "canopy/scenario/scenario.h"
@@ -40,6 +41,8 @@ struct Knowledge {
   scenario::TrackerConfig tracker;
   scenario::Doctrine doctrine;
   physics::Environment forecast;  // the Earth model, air, and the wind forecast
+  std::vector<scenario::InterceptorType> interceptor_types;
+  std::vector<scenario::Battery> batteries;
 
   // What a scenario tells the defense (everything but its truth), with the
   // given wind forecast.
@@ -74,11 +77,14 @@ struct Orders {
   std::vector<assess::ThreatDecision> decisions;
   // [0] canopy's policy (the sirens); [1] baseline (a); [2] baseline (b).
   std::array<PolicyAlerts, 3> alerts;
+  // Launches, uplinks, kill assessments and assignment plans.
+  FireControlOrders engagement;
 };
 
 struct BattleManagerStats {
   std::int64_t predictions = 0;
   std::int64_t prediction_failures = 0;
+  std::int64_t own_plots_discounted = 0;  // plots of its own interceptors
 };
 
 // The measurement a radar plot gives the tracker: (range, azimuth,
@@ -90,8 +96,9 @@ class BattleManager {
   explicit BattleManager(Knowledge knowledge);
 
   // Scans that arrived since the last step (any order), then the chain up
-  // to now_s.
-  Orders step(double now_s, std::span<const sensors::Scan> arrived);
+  // to now_s. `interceptors`: the downlink of its own interceptors.
+  Orders step(double now_s, std::span<const sensors::Scan> arrived,
+              std::span<const InterceptorReport> interceptors = {});
   // Ends every track (end of run) and every alert.
   Orders finish(double now_s);
 
@@ -101,6 +108,7 @@ class BattleManager {
   const tracking::Tracker& tracker() const { return tracker_; }
   const Knowledge& knowledge() const { return knowledge_; }
   const BattleManagerStats& stats() const { return stats_; }
+  const FireControl& fire_control() const { return fire_control_; }
 
  private:
   struct Live {
@@ -120,6 +128,7 @@ class BattleManager {
   std::unordered_map<int, Live> live_;            // confirmed tracks
   std::vector<int> due_;
   std::vector<tracking::TrackEvent> track_events_;
+  FireControl fire_control_;
   BattleManagerStats stats_;
 };
 

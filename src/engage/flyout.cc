@@ -31,7 +31,8 @@ std::optional<Flyout> fly_to_point(const scenario::InterceptorType& type, const 
   Vec3 w_prev = -f.current().v_W;
   while (f.flight_time_s() < type.max_flight_s) {
     const physics::State& s = f.current();
-    f.step(h, pn_accel_W(point_W - s.p_W, -s.v_W, kNavigationConstant));
+    const bool guided = s.v_W.norm() >= kGuidanceMinSpeed_mps;
+    f.step(h, guided ? pn_accel_W(point_W - s.p_W, -s.v_W, kNavigationConstant) : Vec3::Zero());
     const Vec3 r = point_W - f.current().p_W;
     const Vec3 w = -f.current().v_W;
     if (f.altitude_m() < -1.0) return std::nullopt;

@@ -75,6 +75,7 @@ void Guidance::seeker(double t_s, const Vec3& los_unit_W, const physics::State& 
 }
 
 Vec3 Guidance::command(double t_s, const physics::State& own) const {
+  if (own.v_W.norm() < kGuidanceMinSpeed_mps) return Vec3::Zero();
   if (terminal_) {
     const double dt = t_s - t_rel_s_;
     return pn_accel_W(r_W_ + dt * w_W_, w_W_, navigation_constant_);

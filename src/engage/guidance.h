@@ -27,6 +27,10 @@ using core::Vec3;
 
 // Navigation constant of the proportional navigation law.
 inline constexpr double kNavigationConstant = 4.0;
+// Guidance starts once the interceptor is this fast: before, it flies
+// along the launcher's pointing (proportional navigation at low speed
+// would turn it far off the collision course).
+inline constexpr double kGuidanceMinSpeed_mps = 300;
 
 // True proportional navigation: the acceleration command for relative
 // position r = target - interceptor and relative velocity w.

@@ -53,7 +53,8 @@ ordered_json event_json(const sim::TrackEvent& e) {
   return j;
 }
 
-ordered_json nullable(const std::optional<int>& v) {
+template <class T>
+ordered_json nullable(const std::optional<T>& v) {
   return v ? ordered_json(*v) : ordered_json(nullptr);
 }
 
@@ -96,6 +97,73 @@ ordered_json event_json(const sim::AlertEvent& e) {
           {"track", e.track},
           {"t_impact", e.t_impact_s},
           {"rocket", nullable(e.rocket)}};
+}
+
+ordered_json event_json(const sim::FireEvent& e) {
+  return {{"t", e.t_s},
+          {"type", "fire"},
+          {"battery", e.battery},
+          {"launcher", e.launcher},
+          {"interceptor", e.interceptor},
+          {"track", e.track},
+          {"rocket", nullable(e.rocket)},
+          {"intercept_enu_m", vec(e.intercept_W)},
+          {"t_intercept", e.t_intercept_s},
+          {"pk", e.pk},
+          {"p_debris", e.p_debris}};
+}
+
+ordered_json event_json(const sim::InterceptEvent& e) {
+  return {{"t", e.t_s},
+          {"type", "intercept"},
+          {"interceptor", e.interceptor},
+          {"rocket", e.rocket},
+          {"miss_m", e.miss_m},
+          {"killed", e.killed},
+          {"p_enu_m", vec(e.p_W)},
+          {"altitude_m", e.altitude_m},
+          {"pk", e.pk}};
+}
+
+ordered_json event_json(const sim::InterceptorEndEvent& e) {
+  return {{"t", e.t_s},
+          {"type", "interceptor_end"},
+          {"interceptor", e.interceptor},
+          {"reason", e.reason},
+          {"p_enu_m", vec(e.p_W)}};
+}
+
+ordered_json event_json(const sim::DebrisImpactEvent& e) {
+  return {{"t", e.t_s},
+          {"type", "debris_impact"},
+          {"rocket", e.rocket},
+          {"fragment", e.fragment},
+          {"p_enu_m", vec(e.p_W)},
+          {"mass_kg", e.mass_kg},
+          {"speed_mps", e.speed_mps},
+          {"area", nullable(e.area)}};
+}
+
+ordered_json event_json(const sim::KillAssessmentEvent& e) {
+  return {{"t", e.t_s},
+          {"type", "kill_assessment"},
+          {"track", e.track},
+          {"interceptor", e.interceptor},
+          {"killed", e.killed},
+          {"track_ended", e.track_ended},
+          {"plots_per_scan", e.plots_per_scan},
+          {"rocket_killed", nullable(e.rocket_killed)}};
+}
+
+ordered_json event_json(const sim::EngagementPlanEvent& e) {
+  return {{"t", e.t_s},
+          {"type", "engagement_plan"},
+          {"threats", e.threats},
+          {"launchers", e.launchers},
+          {"rounds", e.rounds},
+          {"objective", e.objective},
+          {"lower_bound", nullable(e.lower_bound)},
+          {"gap", e.gap}};
 }
 
 }  // namespace

@@ -110,8 +110,76 @@ struct AlertEvent {
   int policy = 0;
 };
 
-using Event = std::variant<LaunchEvent, ImpactEvent, TrackEvent, ImpactPredictionEvent,
-                           ThreatDecisionEvent, AlertEvent>;
+// The battle manager launches an interceptor at a track. `rocket`: the
+// truth behind the track, for analysis only.
+struct FireEvent {
+  double t_s = 0;
+  std::string battery;
+  int launcher = 0;  // index within the battery
+  int interceptor = 0;
+  int track = 0;
+  std::optional<int> rocket;
+  Vec3 intercept_W = Vec3::Zero();  // planned intercept point
+  double t_intercept_s = 0;
+  double pk = 0;        // expected, as planned
+  double p_debris = 0;  // P(debris on a defended area), as planned
+};
+// An interceptor passes its closest approach to the rocket its seeker
+// locked on and fuzes.
+struct InterceptEvent {
+  double t_s = 0;
+  int interceptor = 0;
+  int rocket = 0;
+  double miss_m = 0;
+  bool killed = false;
+  Vec3 p_W = Vec3::Zero();  // the interceptor at closest approach
+  double altitude_m = 0;
+  double pk = 0;  // Pk(miss) the kill was drawn from
+};
+// An interceptor's flight ends: fuzed, timeout (max flight time), ground,
+// target_lost (its locked rocket is gone), run_end.
+struct InterceptorEndEvent {
+  double t_s = 0;
+  int interceptor = 0;
+  std::string reason;
+  Vec3 p_W = Vec3::Zero();
+};
+// A fragment of a killed rocket reaches the ground.
+struct DebrisImpactEvent {
+  double t_s = 0;
+  int rocket = 0;    // whose fragment
+  int fragment = 0;  // 1-based within the rocket
+  Vec3 p_W = Vec3::Zero();
+  double mass_kg = 0;
+  double speed_mps = 0;
+  std::optional<std::string> area;
+};
+// The battle manager's kill assessment of an intercept, from plots alone.
+// `rocket_killed` is the truth, for analysis only.
+struct KillAssessmentEvent {
+  double t_s = 0;
+  int track = 0;
+  int interceptor = 0;
+  bool killed = false;
+  bool track_ended = false;
+  double plots_per_scan = 0;
+  std::optional<bool> rocket_killed;
+};
+// One weapon-target assignment: its size, objective, certified bound and gap.
+struct EngagementPlanEvent {
+  double t_s = 0;
+  int threats = 0;
+  int launchers = 0;
+  int rounds = 0;
+  double objective = 0;
+  std::optional<double> lower_bound;
+  double gap = 0;
+};
+
+using Event =
+    std::variant<LaunchEvent, ImpactEvent, TrackEvent, ImpactPredictionEvent, ThreatDecisionEvent,
+                 AlertEvent, FireEvent, InterceptEvent, InterceptorEndEvent, DebrisImpactEvent,
+                 KillAssessmentEvent, EngagementPlanEvent>;
 
 double event_time(const Event& e);
 

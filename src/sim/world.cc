@@ -14,7 +14,24 @@ namespace {
 // Aim points drawn per rocket before the raid is declared unreachable.
 constexpr int kMaxAimDraws = 1000;
 
+// Radar object ids of interceptors and fragments (rockets are 1..N).
+constexpr int kInterceptorObject = 1'000'000;
+constexpr int kFragmentObject = 2'000'000;
+// The proximity fuze fires at a closest approach within this distance;
+// farther, the interceptor has missed and destroys itself.
+constexpr double kFuzeRange_m = 50;
+// An interceptor whose range to its locked rocket has opened this far past
+// its closest approach has missed.
+constexpr double kMissedOpening_m = 300;
+// The seeker locks on the rocket nearest to where the uplinked track puts
+// the target, if one is this close to it.
+constexpr double kLockGate_m = 500;
+
 }  // namespace
+
+int World::rocket_or_none(int object) const {
+  return object >= 1 && object <= static_cast<int>(plans_.size()) ? object : -1;
+}
 
 double event_time(const Event& e) {
   return std::visit([](const auto& ev) { return ev.t_s; }, e);
@@ -87,6 +104,8 @@ core::Result<World> World::create(const scenario::Scenario& sc, WorldOptions opt
   // wind plus one error vector, drawn per run).
   w.seed_ = seed;
   w.first_detected_s_.assign(w.plans_.size(), -1.0);
+  w.killed_.assign(w.plans_.size(), false);
+  w.shots_at_.assign(w.plans_.size(), 0);
   w.forecast_ = sc.environment;
   {
     core::Stream rng(seed, static_cast<std::uint64_t>(options.run_index), core::tag("forecast"));
@@ -117,7 +136,8 @@ core::Result<World> World::create(const scenario::Scenario& sc, WorldOptions opt
 
 bool World::done() const {
   if (static_cast<double>(tick_) * step_s_ >= duration_s_ - 1e-9) return true;
-  return options_.stop_when_quiet && next_launch_ == plans_.size() && airborne_.empty();
+  return options_.stop_when_quiet && next_launch_ == plans_.size() && airborne_.empty() &&
+         interceptors_.empty() && fragments_.empty();
 }
 
 void World::run() {
@@ -191,6 +211,7 @@ void World::advance_flights_to(double t_s) {
   while (!stepping_.empty() && stepping_.top().first < t_s) {
     const int idx = stepping_.top().second;
     stepping_.pop();
+    if (killed_[static_cast<size_t>(idx)]) continue;
     physics::Flight& f = *flights_[idx];
     f.advance_to(t_s);
     if (f.landed()) {
@@ -220,6 +241,21 @@ void World::scan(int r, double t_s, std::vector<PlotRecord>& plots) {
     const physics::State st = f.state_at(t_s);
     objects.push_back({idx + 1, st.p_W, st.v_W, scenario_.rocket_types[plans_[idx].type].rcs_m2});
   }
+  // Interceptors (at the start of this tick's flight step; extrapolated to
+  // the scan time) and fragments are objects like any other.
+  for (const Interceptor& icpt : interceptors_) {
+    const physics::State& st = icpt.flight.current();
+    objects.push_back({kInterceptorObject + icpt.id, st.p_W + (t_s - st.t_s) * st.v_W, st.v_W,
+                       scenario_.interceptor_types[static_cast<size_t>(icpt.type)].rcs_m2});
+  }
+  for (size_t i = 0; i < fragments_.size(); ++i) {
+    physics::Flight& f = fragments_[i].flight;
+    f.advance_to(t_s);
+    if (f.landed() && f.impact()->t_s <= t_s) continue;
+    const physics::State st = f.state_at(t_s);
+    objects.push_back({kFragmentObject + fragments_[i].rocket * 100 + fragments_[i].index, st.p_W,
+                       st.v_W, engage::kFragmentRcs_m2});
+  }
   core::Stream rng(seed_, static_cast<std::uint64_t>(options_.run_index), core::tag("radar"),
                    static_cast<std::uint64_t>(r), static_cast<std::uint64_t>(k));
   std::vector<sensors::PlotOrigin> origins;
@@ -228,6 +264,7 @@ void World::scan(int r, double t_s, std::vector<PlotRecord>& plots) {
   for (const sensors::PlotOrigin& o : origins) {
     plot_rocket_[o.plot_id] = o.object;
     ++summary_.plots;
+    if (o.object > static_cast<int>(plans_.size())) continue;  // interceptor or fragment
     if (o.object < 0) {
       ++summary_.clutter_plots;
     } else if (first_detected_s_[o.object - 1] < 0) {
@@ -238,7 +275,7 @@ void World::scan(int r, double t_s, std::vector<PlotRecord>& plots) {
   }
   if (sink_ != nullptr) {
     for (const sensors::Plot& p : out.plots)
-      plots.push_back({p, scenario_.sensors[r].name, plot_rocket_[p.id]});
+      plots.push_back({p, scenario_.sensors[r].name, rocket_or_none(plot_rocket_[p.id])});
   }
   in_transit_.push_back(std::move(out));
 }
@@ -268,7 +305,8 @@ void World::run_battle_manager(double t_end, std::vector<Event>& events) {
                    [](const auto& a, const auto& b) { return a.arrival_s < b.arrival_s; });
   size_t n = 0;
   while (n < in_transit_.size() && in_transit_[n].arrival_s <= t_end + 1e-12) ++n;
-  bmc::Orders orders = bm_->step(t_end, std::span<const sensors::Scan>(in_transit_.data(), n));
+  bmc::Orders orders = bm_->step(t_end, std::span<const sensors::Scan>(in_transit_.data(), n),
+                                 std::exchange(reports_, {}));
   in_transit_.erase(in_transit_.begin(), in_transit_.begin() + static_cast<std::ptrdiff_t>(n));
   std::optional<bmc::Orders> last;
   if (done()) {
@@ -279,7 +317,8 @@ void World::run_battle_manager(double t_end, std::vector<Event>& events) {
   // Truth behind the tracks, from the plots they used (analysis only).
   for (const tracking::Association& a : bm_->take_associations()) {
     const auto it = plot_rocket_.find(a.plot_id);
-    if (it != plot_rocket_.end() && it->second > 0) ++track_votes_[a.track][it->second];
+    if (it != plot_rocket_.end() && it->second > 0 && it->second <= static_cast<int>(plans_.size()))
+      ++track_votes_[a.track][it->second];
   }
   for (const tracking::TrackEvent& te : bm_->take_track_events()) {
     TrackEvent e;
@@ -387,6 +426,262 @@ void World::record_orders(const bmc::Orders& orders, std::vector<Event>& events)
   }
   summary_.predictions = bm_->stats().predictions;
   summary_.prediction_failures = bm_->stats().prediction_failures;
+  summary_.own_plots_discounted = bm_->stats().own_plots_discounted;
+
+  const bmc::FireControlOrders& eng = orders.engagement;
+  for (const bmc::FireOrder& o : eng.fire) fire(o, events);
+  for (const bmc::Uplink& u : eng.uplinks) {
+    for (Interceptor& icpt : interceptors_)
+      if (icpt.id == u.interceptor) icpt.guidance.uplink(u.target);
+  }
+  for (const bmc::KillAssessment& k : eng.assessments) {
+    KillAssessmentEvent e;
+    e.t_s = k.t_s;
+    e.track = k.track;
+    e.interceptor = k.interceptor;
+    e.killed = k.killed;
+    e.track_ended = k.track_ended;
+    e.plots_per_scan = k.plots_per_scan;
+    const int r = majority_rocket(k.track);
+    if (r > 0) {
+      e.rocket_killed = static_cast<bool>(killed_[static_cast<size_t>(r - 1)]);
+      ++summary_.kill_assessments;
+      if (*e.rocket_killed == k.killed) ++summary_.kill_assessments_right;
+    }
+    events.push_back(e);
+  }
+  for (const bmc::EngagementPlan& p : eng.plans) {
+    EngagementPlanEvent e;
+    e.t_s = p.t_s;
+    e.threats = p.threats;
+    e.launchers = p.launchers;
+    e.rounds = p.rounds;
+    e.objective = p.objective;
+    e.lower_bound = p.lower_bound;
+    e.gap = p.gap;
+    ++summary_.plans;
+    summary_.max_plan_gap = std::max(summary_.max_plan_gap, p.gap);
+    events.push_back(e);
+  }
+}
+
+const scenario::DefendedArea* World::undefended_area(int idx) const {
+  physics::Flight rest = *flights_[static_cast<size_t>(idx)];
+  const Vec2 en = rest.fly_to_ground().p_W.head<2>();
+  for (const auto& area : scenario_.defended_areas)
+    if (area.polygon.contains(en)) return &area;
+  return nullptr;
+}
+
+std::optional<std::string> World::area_at(const Vec2& en) const {
+  for (const auto& area : scenario_.defended_areas)
+    if (area.polygon.contains(en)) return area.name;
+  return std::nullopt;
+}
+
+void World::fire(const bmc::FireOrder& o, std::vector<Event>& events) {
+  const scenario::Battery& b = scenario_.batteries[static_cast<size_t>(o.battery)];
+  const scenario::InterceptorType& type =
+      scenario_.interceptor_types[static_cast<size_t>(b.interceptor_type)];
+  Interceptor icpt{o.interceptor,
+                   b.interceptor_type,
+                   o.track,
+                   physics::GuidedFlight::launch(type.params, scenario_.environment,
+                                                 type.max_accel_mps2, o.launcher_W, o.dir_W, o.t_s),
+                   engage::Guidance(type),
+                   0,
+                   {},
+                   true};
+  interceptors_.push_back(std::move(icpt));
+  ++summary_.interceptors_fired;
+  summary_.interceptor_cost += type.cost;
+
+  FireEvent e;
+  e.t_s = o.t_s;
+  e.battery = b.name;
+  e.launcher = o.launcher;
+  e.interceptor = o.interceptor;
+  e.track = o.track;
+  const int r = majority_rocket(o.track);
+  if (r > 0) {
+    e.rocket = r;
+    if (shots_at_[static_cast<size_t>(r - 1)]++ == 0 && !killed_[static_cast<size_t>(r - 1)]) {
+      ++summary_.rockets_engaged;
+      if (undefended_area(r - 1))
+        ++summary_.engaged_in_areas;
+      else
+        ++summary_.engaged_open_ground;
+    }
+  }
+  e.intercept_W = o.intercept_W;
+  e.t_intercept_s = o.t_intercept_s;
+  e.pk = o.pk;
+  e.p_debris = o.p_debris;
+  events.push_back(std::move(e));
+}
+
+void World::end_interceptor(Interceptor& icpt, double t_s, const char* reason,
+                            std::vector<Event>& events) {
+  icpt.alive = false;
+  InterceptorEndEvent e;
+  e.t_s = t_s;
+  e.interceptor = icpt.id;
+  e.reason = reason;
+  e.p_W = icpt.flight.current().p_W;
+  events.push_back(std::move(e));
+  if (std::string_view(reason) != "fuzed") {
+    reports_.push_back(
+        {icpt.id, t_s, e.p_W, icpt.flight.current().v_W, bmc::InterceptorReport::Status::kEnded});
+  }
+}
+
+void World::kill(int idx, const physics::State& at, std::vector<Event>& events) {
+  (void)events;
+  killed_[static_cast<size_t>(idx)] = true;
+  ++summary_.rockets_killed;
+  if (const scenario::DefendedArea* area = undefended_area(idx)) {
+    summary_.value_saved += area->value;
+    ++summary_.killed_in_areas;
+  }
+  std::erase(airborne_, idx);
+  std::erase(landing_, idx);
+  // The debris: fragments from the rocket's burnout mass, from its own stream.
+  const RocketPlan& plan = plans_[static_cast<size_t>(idx)];
+  const auto& params = scenario_.rocket_types[static_cast<size_t>(plan.type)].params;
+  core::Stream rng(seed_, static_cast<std::uint64_t>(options_.run_index), core::tag("debris"),
+                   static_cast<std::uint64_t>(plan.id));
+  int k = 0;
+  for (const engage::Fragment& f :
+       engage::make_fragments(at, params.launch_mass_kg - params.propellant_mass_kg, rng)) {
+    fragments_.push_back(
+        {plan.id, ++k, f.body.launch_mass_kg,
+         physics::Flight::coast_from(f.body, scenario_.environment, f.state, options_.integrator)});
+  }
+}
+
+void World::fly_interceptors(double t0, double t1, std::vector<Event>& events) {
+  const double h = t1 - t0;
+  // Truth of a rocket at a time within this tick (its flight brackets t1;
+  // back to t0 by a second-order step, exact to about g h^2 / 2).
+  auto rocket_at = [&](int idx, double t) {
+    physics::State s = flights_[static_cast<size_t>(idx)]->state_at(t1);
+    const double dt = t - t1;
+    s.p_W += dt * s.v_W;
+    s.t_s = t;
+    return s;
+  };
+  for (Interceptor& icpt : interceptors_) {
+    if (!icpt.alive) continue;
+    const scenario::InterceptorType& type =
+        scenario_.interceptor_types[static_cast<size_t>(icpt.type)];
+    physics::GuidedFlight& f = icpt.flight;
+    if (f.current().t_s > t0 + 1e-9) continue;  // launched at the end of this tick
+    const physics::State own = f.current();
+    // Seeker: lock on, then measure the line of sight.
+    if (icpt.locked == 0 && icpt.guidance.in_seeker_range(t0, own.p_W)) {
+      const Vec3 expected = icpt.guidance.predicted_target_W(t0);
+      double best = kLockGate_m;
+      for (int idx : airborne_) {
+        if (flights_[static_cast<size_t>(idx)]->t_launch_s() >= t0) continue;
+        const physics::State r = rocket_at(idx, t0);
+        const double d = (r.p_W - expected).norm();
+        if (d < best && (r.p_W - own.p_W).norm() <= type.seeker.range_m) {
+          best = d;
+          icpt.locked = idx + 1;
+          icpt.target_prev = r;
+        }
+      }
+    }
+    if (icpt.locked > 0) {
+      const int idx = icpt.locked - 1;
+      if (std::find(airborne_.begin(), airborne_.end(), idx) == airborne_.end()) {
+        end_interceptor(icpt, t0, "target_lost", events);
+        continue;
+      }
+      core::Stream rng(seed_, static_cast<std::uint64_t>(options_.run_index), core::tag("seeker"),
+                       static_cast<std::uint64_t>(icpt.id),
+                       static_cast<std::uint64_t>(std::llround(t0 / h)));
+      Vec3 los = (icpt.target_prev.p_W - own.p_W).normalized();
+      los += type.seeker.sigma_rad * Vec3(rng.normal(), rng.normal(), rng.normal());
+      icpt.guidance.seeker(t0, los.normalized(), own, f.accel_W());
+    }
+    f.step(h, icpt.guidance.command(t0, own));
+
+    if (icpt.locked > 0) {
+      const int idx = icpt.locked - 1;
+      const physics::State tgt = rocket_at(idx, t1);
+      const Vec3 r0 = icpt.target_prev.p_W - own.p_W, w0 = icpt.target_prev.v_W - own.v_W;
+      const Vec3 r1 = tgt.p_W - f.current().p_W, w1 = tgt.v_W - f.current().v_W;
+      icpt.target_prev = tgt;
+      const physics::ClosestApproach ca = physics::closest_approach(r0, w0, r1, w1, h);
+      const bool passing = r1.dot(w1) > 0 && r0.dot(w0) <= 0;
+      if (passing && ca.distance_m < icpt.closest_m) {
+        icpt.closest_m = ca.distance_m;
+        icpt.closest_t_s = t0 + ca.s * h;
+        icpt.closest_p_W = f.state_at(icpt.closest_t_s).p_W;
+      }
+      // Fuze at a closest approach inside the fuze range; a pass farther
+      // out is a miss once the range has opened well beyond it.
+      const bool fuze = passing && ca.distance_m <= kFuzeRange_m;
+      const bool missed = r1.dot(w1) > 0 && r1.norm() > icpt.closest_m + kMissedOpening_m;
+      if (fuze || missed) {
+        InterceptEvent e;
+        e.t_s = icpt.closest_t_s;
+        e.interceptor = icpt.id;
+        e.rocket = idx + 1;
+        e.miss_m = icpt.closest_m;
+        e.p_W = icpt.closest_p_W;
+        e.altitude_m = core::altitude_m(e.p_W);
+        summary_.miss_m.push_back(e.miss_m);
+        summary_.intercept_alt_m.push_back(e.altitude_m);
+        if (fuze) {
+          e.pk = engage::kill_probability(e.miss_m, type.lethal_radius_m, type.pk_at_lethal_radius);
+          core::Stream rng(seed_, static_cast<std::uint64_t>(options_.run_index), core::tag("kill"),
+                           static_cast<std::uint64_t>(icpt.id));
+          e.killed = rng.uniform() < e.pk;
+          ++summary_.fuzed;
+          if (e.killed) kill(idx, rocket_at(idx, e.t_s), events);
+          events.push_back(e);
+          end_interceptor(icpt, e.t_s, "fuzed", events);
+          reports_.push_back(
+              {icpt.id, e.t_s, e.p_W, f.current().v_W, bmc::InterceptorReport::Status::kDetonated});
+        } else {
+          events.push_back(e);
+          end_interceptor(icpt, t1, "missed", events);
+        }
+        continue;
+      }
+    }
+    if (f.altitude_m() < 0) {
+      end_interceptor(icpt, t1, "ground", events);
+    } else if (f.flight_time_s() >= type.max_flight_s) {
+      end_interceptor(icpt, t1, "timeout", events);
+    } else {
+      reports_.push_back(
+          {icpt.id, t1, f.current().p_W, f.current().v_W, bmc::InterceptorReport::Status::kFlying});
+    }
+  }
+  std::erase_if(interceptors_, [](const Interceptor& i) { return !i.alive; });
+}
+
+void World::land_fragments(double t_s, std::vector<Event>& events) {
+  std::erase_if(fragments_, [&](Fragment& frag) {
+    frag.flight.advance_to(t_s);
+    if (!frag.flight.landed() || frag.flight.impact()->t_s > t_s) return false;
+    const physics::Impact& hit = *frag.flight.impact();
+    DebrisImpactEvent e;
+    e.t_s = hit.t_s;
+    e.rocket = frag.rocket;
+    e.fragment = frag.index;
+    e.p_W = hit.p_W;
+    e.mass_kg = frag.mass_kg;
+    e.speed_mps = hit.v_W.norm();
+    e.area = area_at(hit.p_W.head<2>());
+    ++summary_.debris_impacts;
+    if (e.area) ++summary_.debris_in_areas;
+    events.push_back(std::move(e));
+    return true;
+  });
 }
 
 void World::step() {
@@ -467,6 +762,9 @@ void World::step() {
     std::erase(airborne_, idx);
     return true;
   });
+
+  if (!interceptors_.empty()) fly_interceptors(t_end - step_s_, t_end, events);
+  if (!fragments_.empty()) land_fragments(t_end, events);
 
   ++tick_;
   summary_.sim_time_s = time_s();

@@ -26,8 +26,10 @@
 #include "canopy/bmc/battle_manager.h"
 #include "canopy/core/error.h"
 #include "canopy/core/geodetic.h"
+#include "canopy/engage/guidance.h"
 #include "canopy/physics/ballistics.h"
 #include "canopy/physics/flight.h"
+#include "canopy/physics/interceptor.h"
 #include "canopy/scenario/scenario.h"
 #include "canopy/sensors/radar.h"
 #include "canopy/sim/events.h"
@@ -96,6 +98,25 @@ struct RunSummary {
   std::int64_t prediction_failures = 0;
   int threats_declared = 0;  // decisions that declared a threat
   int alerts_on = 0;         // canopy's policy: (zone, track) alerts issued
+  // Engagement (docs/engage.md, docs/metrics.md).
+  int interceptors_fired = 0;
+  double interceptor_cost = 0;
+  int rockets_engaged = 0;  // rockets with at least one interceptor fired at their track
+  int rockets_killed = 0;
+  int engaged_open_ground = 0;  // engaged rockets that would have fallen outside every area
+  int engaged_in_areas = 0;     // ... and inside one
+  double value_saved = 0;       // the area values of the killed rockets' would-be impacts
+  int killed_in_areas = 0;      // killed rockets that would have fallen in an area
+  std::vector<double> miss_m;   // per closest approach
+  std::vector<double> intercept_alt_m;
+  int fuzed = 0;
+  int debris_impacts = 0;
+  int debris_in_areas = 0;
+  int kill_assessments = 0;
+  int kill_assessments_right = 0;
+  std::int64_t own_plots_discounted = 0;
+  int plans = 0;
+  double max_plan_gap = 0;  // largest certified assignment gap
 };
 
 class World {
@@ -167,6 +188,7 @@ class World {
   void collect_truth(double t_s, PictureSample& out) const;
   void run_battle_manager(double t_end, std::vector<Event>& events);
   int majority_rocket(int track) const;
+  int rocket_or_none(int object) const;
   void record_orders(const bmc::Orders& orders, std::vector<Event>& events);
   std::vector<sensors::Radar> radars_;
   std::vector<std::int64_t> scan_k_;  // per radar: index of its next scan
@@ -184,6 +206,41 @@ class World {
   std::vector<std::pair<int, double>> new_detections_;
   std::vector<PictureSample::Confirmation> new_confirmations_;
   std::int64_t next_picture_k_ = 0;
+
+  // Engagement: interceptors in flight, fragments of killed rockets.
+  struct Interceptor {
+    int id = 0;
+    int type = 0;  // into scenario.interceptor_types
+    int track = 0;
+    physics::GuidedFlight flight;
+    engage::Guidance guidance;
+    int locked = 0;              // rocket index + 1 the seeker locked on; 0: none
+    physics::State target_prev;  // the locked rocket at the flight's current time
+    bool alive = true;
+    double closest_m = 1e18;  // closest approach to the locked rocket so far
+    double closest_t_s = 0;
+    Vec3 closest_p_W = Vec3::Zero();
+  };
+  struct Fragment {
+    int rocket = 0;  // 1-based
+    int index = 0;   // 1-based within the rocket
+    double mass_kg = 0;
+    physics::Flight flight;
+  };
+  void fire(const bmc::FireOrder& order, std::vector<Event>& events);
+  void fly_interceptors(double t0_s, double t1_s, std::vector<Event>& events);
+  void kill(int idx, const physics::State& at, std::vector<Event>& events);
+  void land_fragments(double t_s, std::vector<Event>& events);
+  void end_interceptor(Interceptor& icpt, double t_s, const char* reason,
+                       std::vector<Event>& events);
+  std::optional<std::string> area_at(const Vec2& en) const;
+  // The defended area a rocket in flight would fall in, undefended.
+  const scenario::DefendedArea* undefended_area(int idx) const;
+  std::vector<Interceptor> interceptors_;
+  std::vector<Fragment> fragments_;
+  std::vector<bmc::InterceptorReport> reports_;  // downlink for the next battle-manager step
+  std::vector<bool> killed_;                     // per rocket
+  std::vector<int> shots_at_;                    // per rocket: interceptors fired at its track
   bool finished_ = false;
   EventSink* sink_ = nullptr;
   RunSummary summary_;

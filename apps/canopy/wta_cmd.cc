@@ -1,0 +1,135 @@
+// `canopy wta`: the static weapon-target assignment solver (docs/wta.md).
+#include "wta_cmd.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "canopy/engage/wta.h"
+#include "canopy/io/atomic_file.h"
+
+namespace canopy {
+namespace {
+
+using nlohmann::json;
+
+// Reads and checks an instance; the error names what and where.
+core::Result<engage::WtaProblem> read_instance(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return core::fail(fmt::format("{}: cannot open the file", path));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  json doc;
+  try {
+    doc = json::parse(ss.str());
+  } catch (const json::parse_error& e) {
+    return core::fail(fmt::format("{}: not valid JSON (byte {}): {}", path, e.byte, e.what()));
+  }
+  if (!doc.is_object()) return core::fail(fmt::format("{}: expected a JSON object", path));
+  for (const char* key : {"values", "p", "counts"}) {
+    if (!doc.contains(key)) return core::fail(fmt::format("{}: missing key '{}'", path, key));
+    if (!doc[key].is_array())
+      return core::fail(fmt::format("{}: '{}' must be an array", path, key));
+  }
+  // A finite number, or an error naming the element.
+  auto number = [&](const json& v, const std::string& where) -> core::Result<double> {
+    if (!v.is_number()) return core::fail(fmt::format("{}: {} is not a number", path, where));
+    const double x = v.get<double>();
+    if (!std::isfinite(x)) return core::fail(fmt::format("{}: {} is not finite", path, where));
+    return x;
+  };
+  engage::WtaProblem pb;
+  const json& values = doc["values"];
+  const json& p = doc["p"];
+  const json& counts = doc["counts"];
+  for (size_t j = 0; j < values.size(); ++j) {
+    auto v = number(values[j], fmt::format("values[{}]", j));
+    if (!v) return std::unexpected(v.error());
+    if (*v < 0) return core::fail(fmt::format("{}: values[{}] = {} is negative", path, j, *v));
+    pb.values.push_back(*v);
+  }
+  for (size_t i = 0; i < counts.size(); ++i) {
+    auto v = number(counts[i], fmt::format("counts[{}]", i));
+    if (!v) return std::unexpected(v.error());
+    if (*v < 0 || *v != std::floor(*v) || *v > 1e6)
+      return core::fail(
+          fmt::format("{}: counts[{}] = {} is not a whole number in [0, 1e6]", path, i, *v));
+    pb.counts.push_back(static_cast<int>(*v));
+  }
+  const size_t W = counts.size(), T = values.size();
+  if (p.size() != W)
+    return core::fail(fmt::format(
+        "{}: p has {} rows, expected {} (one per weapon type, as in 'counts')", path, p.size(), W));
+  pb.p.resize(static_cast<Eigen::Index>(W), static_cast<Eigen::Index>(T));
+  for (size_t i = 0; i < W; ++i) {
+    if (!p[i].is_array() || p[i].size() != T)
+      return core::fail(
+          fmt::format("{}: p[{}] must be an array of {} numbers (one per target)", path, i, T));
+    for (size_t j = 0; j < T; ++j) {
+      auto v = number(p[i][j], fmt::format("p[{}][{}]", i, j));
+      if (!v) return std::unexpected(v.error());
+      if (*v < 0 || *v > 1)
+        return core::fail(fmt::format("{}: p[{}][{}] = {} is outside [0, 1]", path, i, j, *v));
+      pb.p(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = *v;
+    }
+  }
+  if (auto ok = pb.validate(); !ok)
+    return core::fail(fmt::format("{}: {}", path, ok.error().message));
+  return pb;
+}
+
+}  // namespace
+
+int cmd_wta(const WtaOptions& o) {
+  constexpr int kOk = 0, kRunFailed = 1, kBadInput = 2;
+  auto pb = read_instance(o.instance_path);
+  if (!pb) {
+    fmt::print(stderr, "canopy wta: {}\n", pb.error().message);
+    return kBadInput;
+  }
+  if (!(o.time_limit_s >= 0) || !std::isfinite(o.time_limit_s)) {
+    fmt::print(stderr, "canopy wta: --time-limit-s must be a finite number >= 0\n");
+    return kBadInput;
+  }
+  engage::WtaSolution sol;
+  if (o.exact) {
+    auto ex = engage::solve_wta_exact(*pb);
+    if (!ex) {
+      fmt::print(stderr, "canopy wta: {}: {}\n", o.instance_path, ex.error().message);
+      return kBadInput;
+    }
+    sol = std::move(*ex);
+  } else {
+    engage::WtaFastOptions fo;
+    fo.time_limit_s = o.time_limit_s;
+    fo.seed = o.seed;
+    sol = engage::solve_wta_fast(*pb, fo);
+  }
+  nlohmann::ordered_json out;
+  out["assignment"] = sol.assignment;
+  out["objective"] = sol.objective;
+  out["lower_bound"] = sol.lower_bound ? json(*sol.lower_bound) : json(nullptr);
+  out["solve_s"] = sol.solve_s;
+  const std::string text = out.dump() + "\n";
+  if (o.out_path.empty()) {
+    std::cout << text << std::flush;
+    return kOk;
+  }
+  auto f = io::AtomicFile::open(o.out_path);
+  if (!f) {
+    fmt::print(stderr, "canopy wta: {}\n", f.error().message);
+    return kRunFailed;
+  }
+  f->stream() << text;
+  if (auto ok = f->commit(); !ok) {
+    fmt::print(stderr, "canopy wta: {}\n", ok.error().message);
+    return kRunFailed;
+  }
+  return kOk;
+}
+
+}  // namespace canopy

@@ -1,0 +1,150 @@
+// Engagement inside the world, on crafted cases whose right answers are
+// known: a battery defends a town against a short salvo; rockets for open
+// ground are left alone; a kill is assessed from plots; a rocket that
+// survives is engaged again (shoot-look-shoot).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "canopy/physics/examples.h"
+#include "canopy/sim/world.h"
+
+namespace canopy::sim {
+namespace {
+
+core::Polygon square(double e0, double n0, double size) {
+  return core::Polygon({{e0, n0}, {e0 + size, n0}, {e0 + size, n0 + size}, {e0, n0 + size}});
+}
+
+scenario::InterceptorType generic(double pk) {
+  scenario::InterceptorType t;
+  t.name = "generic";
+  t.params.launch_mass_kg = 90;
+  t.params.propellant_mass_kg = 35;
+  t.params.burn_time_s = 3;
+  t.params.thrust_N = 30000;
+  t.params.diameter_m = 0.16;
+  t.params.cd = physics::CdTable{{0, 1, 3}, {0.3, 0.5, 0.35}};
+  t.pk_at_lethal_radius = pk;
+  t.cost = 50000;
+  return t;
+}
+
+// Rockets from 18 km west at a 2 km town at the origin (aims listed), one
+// all-round radar, one battery of two launchers 2 km behind the town.
+scenario::Scenario defended(std::vector<core::Vec2> aims, double pk) {
+  scenario::Scenario sc;
+  sc.name = "defended";
+  sc.origin = {31.0, -41.0, 0.0};
+  sc.run = {200, 0.01, 5};
+  sc.defended_areas.push_back({"Town", 1000, square(-1000, -1000, 2000)});
+  sc.rocket_types.push_back({"medium", physics::example_medium_rocket(), 0.0});
+  sc.launch_sites.push_back({"west", {-18000, 0}, 0});
+  for (size_t i = 0; i < aims.size(); ++i) {
+    scenario::Raid raid;
+    raid.at_s = 5 + 3.0 * static_cast<double>(i);
+    raid.aim.point_en_m = aims[i];
+    sc.raids.push_back(raid);
+  }
+  scenario::Sensor radar;
+  radar.name = "r";
+  radar.p_W = core::ground_point({0, 0});
+  radar.detection.pd = 0.95;
+  sc.sensors.push_back(radar);
+  sc.interceptor_types.push_back(generic(pk));
+  scenario::Battery b;
+  b.name = "b1";
+  b.position_en_m = {2000, 0};
+  b.launchers = {{{2000, 300}, 10, 600}, {{2000, -300}, 10, 600}};
+  sc.batteries.push_back(b);
+  return sc;
+}
+
+struct Recorder : EventSink {
+  void on_event(const Event& e) override { events.push_back(e); }
+  template <class T>
+  std::vector<T> all() const {
+    std::vector<T> out;
+    for (const Event& e : events)
+      if (const T* x = std::get_if<T>(&e)) out.push_back(*x);
+    return out;
+  }
+  std::vector<Event> events;
+};
+
+struct Outcome {
+  Recorder rec;
+  RunSummary summary;
+};
+
+Outcome run(const scenario::Scenario& sc) {
+  auto world = World::create(sc);
+  EXPECT_TRUE(world.has_value()) << world.error().message;
+  Outcome r;
+  world->set_sink(&r.rec);
+  world->run();
+  r.summary = world->summary();
+  return r;
+}
+
+TEST(EngageInWorld, ABatteryKillsASalvoOnItsTownAndLeavesOpenGroundAlone) {
+  // Three rockets on the town, one 8 km south of it (open ground).
+  const Outcome r = run(defended({{0, 0}, {300, -200}, {-200, 300}, {0, -8000}}, 0.9));
+  const auto fires = r.rec.all<FireEvent>();
+  const auto intercepts = r.rec.all<InterceptEvent>();
+  ASSERT_GE(fires.size(), 3u);
+  std::set<int> engaged;
+  for (const FireEvent& f : fires) {
+    ASSERT_TRUE(f.rocket.has_value());
+    engaged.insert(*f.rocket);
+    EXPECT_EQ(f.battery, "b1");
+    EXPECT_GT(f.pk, 0.5);
+  }
+  // The open-ground rocket (id 4: launched last) is never engaged.
+  EXPECT_FALSE(engaged.contains(4));
+  EXPECT_EQ(engaged.size(), 3u);
+  // Every interceptor ends, and every kill comes from a pass inside the
+  // lethal radius.
+  EXPECT_EQ(r.rec.all<InterceptorEndEvent>().size(), fires.size());
+  for (const InterceptEvent& i : intercepts) {
+    if (i.killed) EXPECT_LE(i.miss_m, 8.0 * 2.5);
+    EXPECT_GT(i.altitude_m, 400);
+  }
+  EXPECT_EQ(r.summary.rockets_killed, 3);
+  EXPECT_EQ(r.summary.impacts_in_areas, 0);
+  EXPECT_EQ(r.summary.impacts, 1);  // the open-ground rocket lands
+  EXPECT_GT(r.summary.debris_impacts, 0);
+  // The battle manager assessed every fuzed intercept from plots, rightly.
+  const auto assessments = r.rec.all<KillAssessmentEvent>();
+  EXPECT_EQ(static_cast<int>(assessments.size()), r.summary.fuzed);
+  for (const KillAssessmentEvent& a : assessments) {
+    ASSERT_TRUE(a.rocket_killed.has_value());
+    EXPECT_EQ(a.killed, *a.rocket_killed) << "track " << a.track;
+  }
+  // Its own interceptors' plots were discounted, and the plans certified.
+  EXPECT_GT(r.summary.own_plots_discounted, 0);
+  EXPECT_GT(r.summary.plans, 0);
+  EXPECT_LE(r.summary.max_plan_gap, 1e-6);
+}
+
+TEST(EngageInWorld, ASurvivorIsAssessedAliveAndEngagedAgain) {
+  // A warhead that the interceptor almost never kills: the first shot's
+  // assessment must say "alive" and shoot-look-shoot fires the second.
+  scenario::Scenario sc = defended({{0, 0}}, 0.001);
+  sc.interceptor_types[0].cost = 0;  // worth firing at any Pk
+  const Outcome r = run(sc);
+  const auto fires = r.rec.all<FireEvent>();
+  ASSERT_EQ(fires.size(), 2u);  // shots_per_threat
+  EXPECT_LT(fires[0].t_s + 1.0, fires[1].t_s);
+  const auto assessments = r.rec.all<KillAssessmentEvent>();
+  ASSERT_GE(assessments.size(), 1u);
+  EXPECT_FALSE(assessments[0].killed);
+  EXPECT_FALSE(*assessments[0].rocket_killed);
+  EXPECT_LT(assessments[0].t_s, fires[1].t_s + 1e-9);
+  EXPECT_EQ(r.summary.rockets_killed, 0);
+  EXPECT_EQ(r.summary.impacts_in_areas, 1);
+}
+
+}  // namespace
+}  // namespace canopy::sim
