@@ -26,7 +26,8 @@ std::optional<Flyout> fly_to_point(const scenario::InterceptorType& type, const 
                                    const Vec3& point_W, double h, double tolerance_m) {
   physics::Environment env;  // calm air over the sphere
   auto f = physics::GuidedFlight::launch(type.params, env, type.max_accel_mps2, launcher_W,
-                                         launch_direction_W(launcher_W, point_W), 0.0);
+                                         launch_direction_W(launcher_W, point_W), 0.0,
+                                         type.autopilot_lag_s);
   Vec3 r_prev = point_W - f.current().p_W;
   Vec3 w_prev = -f.current().v_W;
   while (f.flight_time_s() < type.max_flight_s) {
@@ -107,8 +108,9 @@ const FlyoutTable& flyout_table(const scenario::InterceptorType& type) {
   // Keyed by every parameter the flights use.
   const auto& p = type.params;
   std::string key =
-      fmt::format("{}|{}|{}|{}|{}|{}|{}|{}", p.launch_mass_kg, p.propellant_mass_kg, p.burn_time_s,
-                  p.thrust_N, p.diameter_m, p.cd_factor, type.max_accel_mps2, type.max_flight_s);
+      fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}", p.launch_mass_kg, p.propellant_mass_kg,
+                  p.burn_time_s, p.thrust_N, p.diameter_m, p.cd_factor, type.max_accel_mps2,
+                  type.max_flight_s, type.autopilot_lag_s);
   for (size_t i = 0; i < p.cd.mach.size(); ++i)
     key += fmt::format("|{},{}", p.cd.mach[i], p.cd.cd[i]);
   std::lock_guard lock(mutex);

@@ -45,7 +45,8 @@ Engagement engage(const Vec3& target_p0, const Vec3& target_v, double uplink_sig
   const Vec3 launcher = Vec3::Zero();
   // Launch toward the target's position 8 s later (a rough intercept point).
   Vec3 dir = (target_at(8.0) - launcher).normalized();
-  auto f = physics::GuidedFlight::launch(type.params, env, type.max_accel_mps2, launcher, dir, 0);
+  auto f = physics::GuidedFlight::launch(type.params, env, type.max_accel_mps2, launcher, dir, 0,
+                                         type.autopilot_lag_s);
   Engagement e;
   Vec3 r_prev = target_at(0) - f.current().p_W, w_prev = target_v - f.current().v_W;
   double next_uplink = 0;

@@ -31,11 +31,16 @@ double seconds_since(Clock::time_point t0) {
 // pairs that can matter (p > 0, V > 0, rounds in stock).
 struct Model {
   int W = 0, T = 0, cap = 0;
-  std::vector<double> V, p, q, cost;  // p, q: W x T row-major
+  // p, q: W x T row-major; q = 1 - p (clamped), +inf where the pair is
+  // useless (so a swap or move onto it never looks improving); qt: q, T x W.
+  std::vector<double> V, p, q, qt, cost;
   std::vector<int> c;
   std::vector<std::vector<int>> targets_of;  // per type: useful targets
   std::vector<std::vector<int>> types_of;    // per target: useful types
   std::vector<std::vector<double>> tp, tpq;  // per type, along targets_of: p, p / q
+  // Per target, along types_of: -log q, computed when first needed (NaN
+  // until then; only the bound uses it).
+  mutable std::vector<std::vector<double>> tb;
   long rounds = 0;
 
   explicit Model(const WtaProblem& pb) {
@@ -47,26 +52,65 @@ struct Model {
     cost.assign(W, 0.0);
     if (!pb.round_cost.empty()) cost = pb.round_cost;
     p.assign(static_cast<size_t>(W) * T, 0.0);
-    q.assign(p.size(), 1.0);
+    q.assign(p.size(), kInf);
+    qt.assign(p.size(), kInf);
     targets_of.resize(W);
     types_of.resize(T);
     tp.resize(W);
     tpq.resize(W);
+    tb.resize(T);
+    for (int i = 0; i < W; ++i) rounds += c[i];
+    if (cap <= 0) return;
+    // Target by target (the caller's p is column-major) into qt, then type
+    // by type into p and q: both passes write contiguously, and without
+    // branches on the (random) feasibility pattern.
+    std::vector<int> buf(std::max(W, T));
+    for (int j = 0; j < T; ++j) {
+      if (!(V[j] > 0)) continue;
+      const double* col = pb.p.data() + static_cast<size_t>(j) * pb.p.rows();
+      double* qj = qt.data() + static_cast<size_t>(j) * W;  // (data(): W may be 0)
+      int n = 0;
+      for (int i = 0; i < W; ++i) {
+        const double pij = col[i];
+        const bool ok = pij > 0 && c[i] > 0;
+        qj[i] = ok ? std::max(kQMin, 1.0 - pij) : kInf;
+        buf[n] = i;
+        n += ok;
+      }
+      types_of[j].assign(buf.begin(), buf.begin() + n);
+      tb[j].assign(n, std::numeric_limits<double>::quiet_NaN());
+    }
     for (int i = 0; i < W; ++i) {
-      rounds += c[i];
+      if (c[i] <= 0) continue;
+      double* pi = p.data() + idx(i, 0);  // (data(): T may be 0)
+      double* qi = q.data() + idx(i, 0);
+      const double* qti = qt.data() + i;
+      int n = 0;
       for (int j = 0; j < T; ++j) {
-        const double pij = pb.p(i, j);
-        if (!(pij > 0) || !(V[j] > 0) || c[i] <= 0 || cap <= 0) continue;
-        p[idx(i, j)] = pij;
-        q[idx(i, j)] = std::max(kQMin, 1.0 - pij);
-        targets_of[i].push_back(j);
-        types_of[j].push_back(i);
-        tp[i].push_back(pij);
-        tpq[i].push_back(pij / q[idx(i, j)]);
+        const double qij = qti[static_cast<size_t>(j) * W];
+        const bool ok = qij != kInf;
+        qi[j] = qij;
+        pi[j] = ok ? 1.0 - qij : 0.0;  // p itself unless clamped (p ~ 1)
+        buf[n] = j;
+        n += ok;
+      }
+      targets_of[i].assign(buf.begin(), buf.begin() + n);
+      tp[i].resize(n);
+      tpq[i].resize(n);
+      for (int t = 0; t < n; ++t) {
+        const int j = buf[t];
+        tp[i][t] = pi[j];
+        tpq[i][t] = pi[j] / qi[j];
       }
     }
   }
   size_t idx(int i, int j) const { return static_cast<size_t>(i) * T + j; }
+  // -log q of the t-th type of target j.
+  double logkill(int j, size_t t) const {
+    double& b = tb[j][t];
+    if (std::isnan(b)) b = -std::log(q[idx(types_of[j][t], j)]);
+    return b;
+  }
   bool useful() const {
     return std::any_of(targets_of.begin(), targets_of.end(), [](auto& v) { return !v.empty(); });
   }
@@ -78,6 +122,12 @@ struct State {
   std::vector<int> x, n, left;
   std::vector<double> s, vs;  // survival, and V_j s_j
   std::vector<char> dirty;    // survival changed since the last swap pass
+  std::vector<char> tdirty;   // per type: a target of it changed since its
+                              // last scan found no improving move
+  // Scratch of the swap pass (kept to avoid reallocations).
+  std::vector<int> gk, gbeg;
+  std::vector<double> ginv, gtop;
+  std::vector<std::pair<int, int>> dg;
   double f = 0;
 
   explicit State(const Model& m)
@@ -86,7 +136,8 @@ struct State {
         left(m.c),
         s(m.T, 1.0),
         vs(m.V),
-        dirty(m.T, 1) {
+        dirty(m.T, 1),
+        tdirty(m.W, 1) {
     f = std::accumulate(m.V.begin(), m.V.end(), 0.0);
   }
   // One round of type i from target `from` to target `to` (-1: the stock).
@@ -99,6 +150,7 @@ struct State {
       --x[m.idx(i, from)];
       --n[from];
       dirty[from] = 1;
+      for (int h : m.types_of[from]) tdirty[h] = 1;
     } else {
       --left[i];
       f += m.cost[i];
@@ -111,6 +163,7 @@ struct State {
       ++x[m.idx(i, to)];
       ++n[to];
       dirty[to] = 1;
+      for (int h : m.types_of[to]) tdirty[h] = 1;
     } else {
       ++left[i];
       f -= m.cost[i];
@@ -257,56 +310,93 @@ bool improve_type(const Model& m, State& st, Journal& jr, int i) {
 }
 
 bool improve_swap(const Model& m, State& st, Journal& jr) {
-  // Groups of rounds (type, target) with x > 0; after a local optimum only
-  // swaps that touch a target whose survival changed can improve.
-  std::vector<std::pair<int, int>> g, d;
-  for (int i = 0; i < m.W; ++i)
-    for (int j : m.targets_of[i])
-      if (st.x[m.idx(i, j)] > 0) {
-        g.push_back({i, j});
+  // Groups of rounds (type, target) with x > 0, by type; after a local
+  // optimum only swaps that touch a target whose survival changed can
+  // improve. Swapping (i on j) with (h on k) changes the objective by
+  //   vs_j (q_hj / q_ij - 1) + vs_k (q_ik / q_hk - 1),
+  // whose second term is above -vs_k: a type h is skipped at once when the
+  // first term is at least the largest vs_k over its groups (or infinite:
+  // h cannot engage j). Candidates are re-checked before they are applied.
+  auto& gk = st.gk;
+  auto& ginv = st.ginv;
+  auto& d = st.dg;
+  auto& beg = st.gbeg;
+  auto& top = st.gtop;
+  gk.clear(), ginv.clear(), d.clear();
+  beg.assign(m.W + 1, 0);
+  top.assign(m.W, 0.0);
+  for (int i = 0; i < m.W; ++i) {
+    beg[i] = static_cast<int>(gk.size());
+    if (m.targets_of[i].empty()) continue;
+    const int* xi = &st.x[m.idx(i, 0)];  // a dense row: a fast scan
+    for (int j = 0; j < m.T; ++j)
+      if (xi[j] > 0) {
+        gk.push_back(j), ginv.push_back(1.0 / m.q[m.idx(i, j)]);
         if (st.dirty[j]) d.push_back({i, j});
       }
+  }
+  beg[m.W] = static_cast<int>(gk.size());
+  auto tops = [&] {
+    for (int h = 0; h < m.W; ++h) {
+      double t = 0;
+      for (int g = beg[h]; g < beg[h + 1]; ++g) t = std::max(t, st.vs[gk[g]]);
+      top[h] = t;
+    }
+  };
+  tops();
   std::fill(st.dirty.begin(), st.dirty.end(), 0);
+  const double* vs = st.vs.data();
   bool any = false;
-  for (const auto [i, j] : d) {
-    for (const auto [h, k] : g) {
-      if (h == i || k == j || st.x[m.idx(i, j)] <= 0) continue;
-      if (st.x[m.idx(h, k)] <= 0) continue;
-      const double pik = m.p[m.idx(i, k)], phj = m.p[m.idx(h, j)];
-      if (!(pik > 0) || !(phj > 0)) continue;
-      const double sj = st.s[j] / m.q[m.idx(i, j)] * m.q[m.idx(h, j)];
-      const double sk = st.s[k] / m.q[m.idx(h, k)] * m.q[m.idx(i, k)];
-      const double delta = m.V[j] * (sj - st.s[j]) + m.V[k] * (sk - st.s[k]);
-      if (delta < -tol(m.V[j] * st.s[j] + m.V[k] * st.s[k])) {
+  for (const auto& [i, j] : d) {
+    if (st.x[m.idx(i, j)] <= 0) continue;
+    const double* qti = &m.q[m.idx(i, 0)];                    // type i on every target
+    const double* qtj = &m.qt[static_cast<size_t>(j) * m.W];  // every type on j
+    const double invqij = 1.0 / m.q[m.idx(i, j)];
+    bool moved = false;
+    for (int h = 0; h < m.W && !moved; ++h) {
+      if (h == i || beg[h] == beg[h + 1]) continue;
+      const double t1 = vs[j] * (qtj[h] * invqij - 1.0);
+      if (!(t1 < top[h])) continue;
+      for (int g = beg[h]; g < beg[h + 1]; ++g) {
+        const int k = gk[g];
+        const double delta = t1 + vs[k] * (qti[k] * ginv[g] - 1.0);
+        if (!(delta < -tol(vs[j] + vs[k])) || k == j) continue;
+        if (st.x[m.idx(h, k)] <= 0) continue;
         jr.move(m, st, i, j, k);
         jr.move(m, st, h, k, j);
-        any = true;
+        any = moved = true;
+        break;
       }
     }
+    if (moved) tops();  // survivals changed: refresh the bounds
   }
   return any;
 }
 
 // Stops at the deadline (the state stays feasible, maybe not a local optimum).
 void local_search(const Model& m, State& st, Journal& jr,
-                  Clock::time_point deadline = Clock::time_point::max()) {
+                  Clock::time_point deadline = Clock::time_point::max(), bool swaps = true) {
   for (int pass = 0; pass < 10000; ++pass) {
     bool moved = true;
     while (moved) {
       moved = false;
       for (int i = 0; i < m.W; ++i) {
-        moved |= improve_type(m, st, jr, i);
+        if (!st.tdirty[i]) continue;  // nothing it sees changed: still optimal
+        if (improve_type(m, st, jr, i)) {
+          moved = true;
+        } else {
+          st.tdirty[i] = 0;
+        }
         if ((i & 7) == 7 && Clock::now() > deadline) return;
       }
     }
-    if (Clock::now() > deadline || !improve_swap(m, st, jr)) break;
+    if (!swaps || Clock::now() > deadline || !improve_swap(m, st, jr)) break;
   }
 }
 
 // ---------------------------------------------------------------------------
-// Staged linear assignment: rounds x (target, k-th round) slots, slot value
-// V_j qbar_j^(k-1) p_ij, plus a "keep" column per round; solved exactly by
-// the Hungarian method (rectangular, O(n^2 m)).
+// The Hungarian method (rectangular, O(n^2 m)), for the exact reassignment
+// neighbourhood below.
 // ---------------------------------------------------------------------------
 std::vector<int> hungarian(const std::vector<double>& a, int n, int mcols) {
   // a: n x mcols costs (n <= mcols); returns the column of each row.
@@ -352,45 +442,78 @@ std::vector<int> hungarian(const std::vector<double>& a, int n, int mcols) {
   return col;
 }
 
-double staged_work(const Model& m, int K) {
-  const double n = static_cast<double>(m.rounds);
-  return n * n * (static_cast<double>(m.T) * K + n);
-}
+// ---------------------------------------------------------------------------
+// Exact reassignment neighbourhood (a very large-scale neighbourhood in the
+// spirit of Ahuja et al.'s ejection chains): on a set S of targets, free one
+// round per target (and a few rounds from stock), then give each freed round
+// to at most one target of S, optimally, by the Hungarian method. With at
+// most one freed round arriving per target the objective of every such
+// reassignment is known exactly, so the neighbourhood (all moves, swaps and
+// cyclic exchanges of the freed rounds) is searched exactly.
+// ---------------------------------------------------------------------------
+struct Chains {
+  std::vector<std::pair<int, int>> rows;  // freed rounds: (type, from; -1 stock)
+  std::vector<double> a, sfix;
+  std::vector<char> freed;
 
-void fill_staged(const Model& m, State& st, int K) {
-  std::vector<int> unit;  // weapon type of each round
-  for (int i = 0; i < m.W; ++i)
-    if (!m.targets_of[i].empty())
-      for (int k = 0; k < m.c[i]; ++k) unit.push_back(i);
-  const int n = static_cast<int>(unit.size());
-  if (n == 0) return;
-  K = std::max(1, std::min(K, m.cap));
-  std::vector<double> qbar(m.T, 1.0);
-  for (int j = 0; j < m.T; ++j) {
-    double sum = 0;
-    for (int i : m.types_of[j]) sum += m.q[m.idx(i, j)];
-    if (!m.types_of[j].empty()) qbar[j] = sum / static_cast<double>(m.types_of[j].size());
-  }
-  const int cols = m.T * K + n;
-  std::vector<double> a(static_cast<size_t>(n) * cols, 0.0);
-  for (int r = 0; r < n; ++r) {
-    const int i = unit[r];
-    double* row = &a[static_cast<size_t>(r) * cols];
-    for (int j = 0; j < m.T; ++j) {
-      const double pij = m.p[m.idx(i, j)];
-      double w = m.V[j] * pij;
-      for (int k = 0; k < K; ++k, w *= qbar[j])
-        row[j * K + k] = pij > 0 ? std::min(0.0, m.cost[i] - w) : 0.0;
+  // Returns true if the state improved.
+  bool improve(const Model& m, State& st, Journal& jr, const std::vector<int>& S,
+               core::Stream& rng) {
+    const int ns = static_cast<int>(S.size());
+    if (ns == 0) return false;
+    rows.clear();
+    sfix.assign(ns, 0.0);
+    freed.assign(ns, 0);
+    double before = 0;
+    for (int t = 0; t < ns; ++t) {
+      const int j = S[t];
+      before += m.V[j] * st.s[j];
+      sfix[t] = st.s[j];
+      if (st.n[j] == 0) continue;
+      int nth = static_cast<int>(rng.uniform() * st.n[j]) % st.n[j];
+      for (int i : m.types_of[j]) {
+        nth -= st.x[m.idx(i, j)];
+        if (nth < 0) {
+          rows.push_back({i, j});
+          sfix[t] = st.s[j] / m.q[m.idx(i, j)];
+          freed[t] = 1;
+          before += m.cost[i];
+          break;
+        }
+      }
     }
+    // Rounds in stock (one per type, while the rows fit the columns).
+    for (int i = 0; i < m.W && static_cast<int>(rows.size()) < ns; ++i)
+      if (st.left[i] > 0 && !m.targets_of[i].empty()) rows.push_back({i, -1});
+    const int n = static_cast<int>(rows.size());
+    if (n == 0) return false;
+    a.assign(static_cast<size_t>(n) * ns, 0.0);
+    for (int r = 0; r < n; ++r) {
+      const int i = rows[r].first;
+      double* row = &a[static_cast<size_t>(r) * ns];
+      for (int t = 0; t < ns; ++t) {
+        const int j = S[t];
+        const size_t ij = m.idx(i, j);
+        if (!(m.p[ij] > 0)) continue;
+        // The rounds that stay on j, plus this one, within the cap.
+        if (st.n[j] - freed[t] + 1 > m.cap) continue;
+        row[t] = std::min(0.0, m.cost[i] - m.V[j] * sfix[t] * m.p[ij]);
+      }
+    }
+    const std::vector<int> col = hungarian(a, n, ns);
+    double after = 0;
+    for (int t = 0; t < ns; ++t) after += m.V[S[t]] * sfix[t];
+    for (int r = 0; r < n; ++r)
+      if (col[r] >= 0) after += a[static_cast<size_t>(r) * ns + col[r]];
+    if (!(after < before - 1e-9 * (1.0 + std::abs(before)))) return false;
+    for (int r = 0; r < n; ++r)
+      if (rows[r].second >= 0) jr.move(m, st, rows[r].first, rows[r].second, -1);
+    for (int r = 0; r < n; ++r)
+      if (col[r] >= 0 && a[static_cast<size_t>(r) * ns + col[r]] < 0)
+        jr.move(m, st, rows[r].first, -1, S[col[r]]);
+    return true;
   }
-  const std::vector<int> col = hungarian(a, n, cols);
-  for (int r = 0; r < n; ++r) {
-    if (col[r] < 0 || col[r] >= m.T * K) continue;
-    const int j = col[r] / K, i = unit[r];
-    if (m.p[m.idx(i, j)] > 0 && st.n[j] < m.cap && a[static_cast<size_t>(r) * cols + col[r]] < 0)
-      st.move(m, i, -1, j);
-  }
-}
+};
 
 // ---------------------------------------------------------------------------
 // Lagrangian relaxation of the inventory: for multipliers mu_i = lambda_i +
@@ -406,10 +529,13 @@ class Subproblem {
     pattern.clear();
     const double V = m.V[j];
     items_.clear();
-    for (int i : m.types_of[j]) {
+    if (node_limit <= 0) return relax_only(m, j, mu);
+    const auto& ty = m.types_of[j];
+    for (size_t t = 0; t < ty.size(); ++t) {
+      const int i = ty[t];
       const double pij = m.p[m.idx(i, j)];
       if (!(mu[i] < V * pij)) continue;  // not even a first round pays
-      const double b = -std::log(m.q[m.idx(i, j)]);
+      const double b = m.logkill(j, t);
       items_.push_back({i, b, mu[i], mu[i] / b, std::min(m.c[i], m.cap)});
     }
     std::sort(items_.begin(), items_.end(), [](const Item& x, const Item& y) {
@@ -435,6 +561,43 @@ class Subproblem {
     double b, mu, ratio;
     int max;
   };
+  // min(V, the continuous relaxation at the root) without sorting all the
+  // items: a heap yields them by price only as far as the relaxation needs.
+  double relax_only(const Model& m, int j, const std::vector<double>& mu) {
+    const double V = m.V[j];
+    const auto& ty = m.types_of[j];
+    for (size_t t = 0; t < ty.size(); ++t) {
+      const int i = ty[t];
+      if (!(mu[i] < V * m.p[m.idx(i, j)])) continue;
+      const double b = m.logkill(j, t);
+      items_.push_back({i, b, mu[i], mu[i] / b, std::min(m.c[i], m.cap)});
+    }
+    auto later = [](const Item& x, const Item& y) { return x.ratio > y.ratio; };
+    std::make_heap(items_.begin(), items_.end(), later);
+    double z = 0, g = 0, bound = -1;
+    while (!items_.empty()) {
+      std::pop_heap(items_.begin(), items_.end(), later);
+      const Item it = items_.back();
+      items_.pop_back();
+      const double len = it.b * it.max;
+      const double at = V * std::exp(-z);
+      if (at <= it.ratio) {
+        bound = at + g;
+        break;
+      }
+      const double zs = it.ratio > 0 ? std::log(V / it.ratio) : kInf;
+      if (zs <= z + len) {
+        bound = it.ratio + g + it.ratio * (zs - z);
+        break;
+      }
+      g += it.mu * it.max;
+      z += len;
+    }
+    if (bound < 0) bound = V * std::exp(-z) + g;
+    items_.clear();
+    // The cap is ignored by the relaxation (a weaker, still valid bound).
+    return std::min(V, bound);
+  }
   // min over real z >= 0 of A e^-z + g(z), g the cheapest way (items t..)
   // to buy z units of log-kill: a lower bound on what is left.
   double relax(size_t t, double A) const {
@@ -504,8 +667,12 @@ std::vector<double> lambda_from(const Model& m, const State& st) {
   return lam;
 }
 
+// Passes after the first stop at `deadline`; the first one (always run) stops
+// at `hard`, the targets it did not reach counting 0 (every subproblem's
+// minimum is >= 0, so the bound stays valid, only weaker).
 LagrangeResult lagrangian(const Model& m, const State& incumbent, double ub,
-                          Clock::time_point deadline, int max_iter) {
+                          Clock::time_point deadline, int max_iter,
+                          Clock::time_point hard = Clock::time_point::max()) {
   LagrangeResult res;
   std::vector<double> lam = lambda_from(m, incumbent), mu(m.W);
   std::vector<std::vector<std::pair<int, int>>> pat(m.T);
@@ -528,12 +695,12 @@ LagrangeResult lagrangian(const Model& m, const State& incumbent, double ub,
         continue;
       }
       L += sub.solve(m, j, mu, node_limit, pat[j]);
-      if ((j & 15) == 15 && Clock::now() > deadline && it > 0) {
+      if ((j & 15) == 15 && Clock::now() > (it > 0 ? deadline : hard)) {
         timed_out = true;
         break;
       }
     }
-    if (timed_out) break;
+    if (timed_out && it > 0) break;
     for (int i = 0; i < m.W; ++i) L -= lam[i] * m.c[i];
     ++res.iterations;
     if (L > res.lb) {
@@ -545,7 +712,8 @@ LagrangeResult lagrangian(const Model& m, const State& incumbent, double ub,
       theta *= 0.5;
       stall = 0;
     }
-    if (res.lb >= ub - 1e-9 * std::abs(ub) || theta < 1e-5 || Clock::now() > deadline) break;
+    if (timed_out || res.lb >= ub - 1e-9 * std::abs(ub) || theta < 1e-5 || Clock::now() > deadline)
+      break;
     // Subgradient step on the inventory constraints.
     std::fill(g.begin(), g.end(), 0.0);
     for (int j = 0; j < m.T; ++j)
@@ -593,11 +761,25 @@ void fill_from_patterns(const Model& m, State& st,
 // Iterated local search: random kicks (moves of a few rounds to random
 // targets), local search, accept if no worse, undo otherwise.
 // ---------------------------------------------------------------------------
+// Targets per exact reassignment step (the Hungarian method is cubic in it):
+// all of them up to kChainAll, else kChainRelated related ones (measured on
+// dome 125 x 500: smaller, more frequent steps improve faster). Then failed
+// steps in a row before the search falls back on random kicks.
+constexpr int kChainAll = 100;
+constexpr int kChainRelated = 32;
+constexpr int kChainPatience = 8;
+// The share of the time limit the search may use (see solve_wta_fast).
+constexpr double kStopFraction = 0.9;
+
 struct Search {
   const Model& m;
   core::Stream rng;
   State best;
   double best_f;
+  Chains chains;
+  std::vector<int> pool, sub, types;
+  std::vector<char> mark;
+  int chain_size_ = chain_size();
 
   Search(const Model& model, std::uint64_t seed, const State& start)
       : m(model), rng(seed, core::tag("wta_ils")), best(start), best_f(start.f) {}
@@ -633,19 +815,98 @@ struct Search {
     }
   }
 
+  // Up to `size` targets for a reassignment step. When they are few, a
+  // random sample; otherwise related targets: those where a few random
+  // weapon types have rounds, and where those types would gain the most.
+  int chain_size() const {
+    int useful = 0;
+    for (int j = 0; j < m.T; ++j) useful += !m.types_of[j].empty();
+    return useful <= kChainAll ? useful : kChainRelated;
+  }
+  const std::vector<int>& subset(const State& st) {
+    const int size = chain_size_;
+    if (pool.empty()) {
+      for (int j = 0; j < m.T; ++j)
+        if (!m.types_of[j].empty()) pool.push_back(j);
+      for (int i = 0; i < m.W; ++i)
+        if (!m.targets_of[i].empty()) types.push_back(i);
+      mark.assign(m.T, 0);
+    }
+    const int np = static_cast<int>(pool.size());
+    sub.clear();
+    if (np <= kChainAll) {
+      const int k = std::min(size, np);
+      for (int t = 0; t < k; ++t) std::swap(pool[t], pool[t + pick(np - t)]);
+      sub.assign(pool.begin(), pool.begin() + k);
+      return sub;
+    }
+    auto add = [&](int j) {
+      if (!mark[j] && static_cast<int>(sub.size()) < size) mark[j] = 1, sub.push_back(j);
+    };
+    const int nty = static_cast<int>(types.size());
+    for (int tries = 0; tries < 4 * nty && static_cast<int>(sub.size()) < size; ++tries) {
+      const int i = types[pick(nty)];
+      // The targets where type i has rounds, and its best two destinations.
+      double a1 = -1, a2 = -1;
+      int k1 = -1, k2 = -1;
+      const auto& tg = m.targets_of[i];
+      for (size_t t = 0; t < tg.size(); ++t) {
+        const int k = tg[t];
+        if (st.x[m.idx(i, k)] > 0) {
+          add(k);
+          continue;
+        }
+        const double a = st.vs[k] * m.tp[i][t];
+        if (a > a1) {
+          a2 = a1, k2 = k1, a1 = a, k1 = k;
+        } else if (a > a2) {
+          a2 = a, k2 = k;
+        }
+      }
+      if (k1 >= 0) add(k1);
+      if (k2 >= 0) add(k2);
+    }
+    for (int j : sub) mark[j] = 0;
+    return sub;
+  }
+
   long run(State& cur, Clock::time_point deadline, long max_iter, double lb) {
     Journal jr;
     jr.on = true;
     long it = 0;
     long since_best = 0;
+    int chain_fail = 0;
+    // The longest reassignment step so far; before the first, a guess of
+    // 3 ns per inner step of the Hungarian method.
+    const double n = chain_size_;
+    Clock::duration chain_cost = std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(3e-9 * n * n * n));
+    long steps = 0;
     for (; it < max_iter; ++it) {
       if (Clock::now() > deadline) break;
       if (best_f <= lb + 1e-9 * std::abs(best_f)) break;
       jr.steps.clear();
       const double f0 = cur.f;
+      if (chain_fail < kChainPatience && Clock::now() + chain_cost < deadline) {
+        // The exact reassignment neighbourhood first; kicks once it stalls.
+        const auto c0 = Clock::now();
+        const bool better = chains.improve(m, cur, jr, subset(cur), rng);
+        chain_cost = steps++ == 0 ? Clock::now() - c0 : std::max(chain_cost, Clock::now() - c0);
+        if (better) {
+          local_search(m, cur, jr, deadline);
+          cur.refresh(m);
+          offer(cur);
+          chain_fail = 0;
+          since_best = 0;
+        } else {
+          ++chain_fail;
+        }
+        continue;
+      }
       kick(cur, jr, 1 + pick(3));
       local_search(m, cur, jr, deadline);
       if (cur.f <= f0 + tol(f0)) {
+        if (cur.f < f0 - tol(f0)) chain_fail = 0;
         if (cur.f < best_f - tol(best_f)) {
           cur.refresh(m);
           offer(cur);
@@ -748,11 +1009,10 @@ WtaSolution solve_wta_mmr(const WtaProblem& pb, bool with_local_search) {
 
 WtaSolution solve_wta_fast(const WtaProblem& pb, const WtaFastOptions& o) {
   const auto t0 = Clock::now();
-  const auto deadline = t0 + std::chrono::duration_cast<Clock::duration>(
-                                 std::chrono::duration<double>(std::max(0.0, o.time_limit_s)));
   WtaSolution sol;
   if (!pb.validate()) return sol;
   const Model m(pb);
+  const auto t_model = Clock::now();
   State st(m);
   if (!m.useful()) {  // nothing can be engaged: fire nothing
     sol.assignment.assign(m.W, {});
@@ -768,34 +1028,42 @@ WtaSolution solve_wta_fast(const WtaProblem& pb, const WtaFastOptions& o) {
     return t0 +
            std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(frac * tl));
   };
-  // Construction: MMR, and the staged assignment when it is cheap enough.
+  // The search stops a little before the limit: a step in flight, writing
+  // the result, and (on a loaded machine) preemption come after it.
+  const auto stop = at(kStopFraction);
+  // Construction: MMR and a complete local search.
   fill_mmr(m, st);
-  local_search(m, st, jr, at(0.9));
+  local_search(m, st, jr, stop);
   st.refresh(m);
-  if (staged_work(m, 2) <= 3e8 * tl) {
-    State st2(m);
-    fill_staged(m, st2, 2);
-    fill_mmr(m, st2);
-    local_search(m, st2, jr, at(0.5));
-    st2.refresh(m);
-    if (st2.f < st.f) st = st2;
-  }
   // Lower bound (its first pass always runs), and a start from its patterns.
+  // Its first pass costs about as much as building the model; when that is
+  // a large share of the limit, it runs last instead, so that the search
+  // gets the time (it still stops at `stop`; see lagrangian()).
+  const double model_s = std::chrono::duration<double>(t_model - t0).count();
+  const bool bound_last = o.lower_bound && 1.5 * model_s > 0.05 * tl;
   double lb = -kInf;
-  if (o.lower_bound) {
-    LagrangeResult lr = lagrangian(m, st, st.f, at(0.6), 300);
-    lb = lr.lb;
-    if (!lr.pattern.empty() && Clock::now() < at(0.7)) {
+  if (o.lower_bound && !bound_last) {
+    LagrangeResult lr = lagrangian(m, st, st.f, at(0.3), 300, stop);
+    lb = std::max(0.0, lr.lb);  // the objective is never negative
+    const bool patterns = std::any_of(lr.pattern.begin(), lr.pattern.end(),
+                                      [](const auto& pt) { return !pt.empty(); });
+    if (patterns && Clock::now() < at(0.4)) {
       State st3(m);
       fill_from_patterns(m, st3, lr.pattern);
-      local_search(m, st3, jr, deadline);
+      local_search(m, st3, jr, stop);
       st3.refresh(m);
       if (st3.f < st.f) st = st3;
     }
   }
   // Iterated local search for the rest of the time.
   Search search(m, o.seed, st);
-  sol.iterations = search.run(st, deadline, o.max_iterations, lb);
+  const auto search_stop = bound_last ? stop - std::chrono::duration_cast<Clock::duration>(
+                                                   std::chrono::duration<double>(1.5 * model_s))
+                                      : stop;
+  sol.iterations = search.run(st, search_stop, o.max_iterations, lb);
+  if (bound_last) {
+    lb = std::max(0.0, lagrangian(m, search.best, search.best_f, stop, 300, stop).lb);
+  }
   sol.assignment = search.best.assignment(m);
   sol.objective = true_objective(pb, m, search.best);
   if (lb > -kInf) {

@@ -19,10 +19,12 @@
 //   // s.assignment[i]: the target of each round of type i that is fired.
 //
 // Solvers:
-//   solve_wta_fast   construction (maximum marginal return, staged linear
-//                    assignment) + local search + iterated local search,
-//                    with a Lagrangian lower bound; anytime, deterministic
-//                    for a seed when the time limit does not bind.
+//   solve_wta_fast   maximum marginal return + local search, then exact
+//                    reassignment steps (Hungarian method over one freed
+//                    round per target) and iterated local search, with a
+//                    Lagrangian lower bound; anytime (stops at 90 % of the
+//                    limit), deterministic for a seed when the time limit
+//                    does not bind.
 //   solve_wta_exact  dynamic programming over targets with the remaining
 //                    inventory as state; small instances only
 //                    (wta_exact_fits).

@@ -113,7 +113,9 @@ TEST(Wta, LowerBoundNeverExceedsOptimumAndObjectiveNeverBelowIt) {
     ASSERT_TRUE(fast.lower_bound.has_value());
     EXPECT_LE(*fast.lower_bound, opt + eps) << "seed " << seed;
     EXPECT_GE(fast.objective, opt - eps) << "seed " << seed;
-    if (fast.proven_optimal) EXPECT_NEAR(fast.objective, opt, 1e-7 * std::max(1.0, opt));
+    if (fast.proven_optimal) {
+      EXPECT_NEAR(fast.objective, opt, 1e-7 * std::max(1.0, opt));
+    }
   }
 }
 
@@ -125,6 +127,51 @@ TEST(Wta, FastSolverIsNeverWorseThanMmrWithLocalSearch) {
     const WtaSolution fast = solve_wta_fast(pb, budget(500));
     EXPECT_LE(base.objective, mmr.objective + 1e-9);
     EXPECT_LE(fast.objective, base.objective + 1e-9) << "seed " << seed;
+  }
+}
+
+TEST(Wta, ReassignmentFindsTheOptimumOfOneRoundInstances) {
+  // One round per weapon type, as many types as targets (the ahuja family):
+  // the exact reassignment neighbourhood (one freed round per target,
+  // Hungarian method) should reach the optimum; measured 0 gap on all 30.
+  for (std::uint64_t seed = 1; seed <= 30; ++seed) {
+    WtaProblem pb = random_problem(seed, 7, 7, 1, 0.0);
+    std::fill(pb.counts.begin(), pb.counts.end(), 1);
+    auto ex = solve_wta_exact(pb);
+    ASSERT_TRUE(ex);
+    const WtaSolution fast = solve_wta_fast(pb, budget(50));
+    ASSERT_TRUE(wta_check(pb, fast.assignment));
+    EXPECT_NEAR(fast.objective, ex->objective, 1e-9 * std::max(1.0, ex->objective))
+        << "seed " << seed;
+  }
+}
+
+TEST(Wta, TightTimeLimitsGiveAFeasibleResultAndAValidBound) {
+  // Large enough that nothing finishes at these limits: the search stops,
+  // the first bound pass is cut short (unreached targets count 0), and the
+  // result is still feasible, no worse than MMR and above its bound.
+  const WtaProblem pb = random_problem(5, 60, 300, 5, 0.4);
+  const WtaSolution mmr = solve_wta_mmr(pb, false);
+  for (double tl : {0.0, 1e-4, 2e-3}) {
+    const WtaSolution s = solve_wta_fast(pb, tl);
+    ASSERT_TRUE(wta_check(pb, s.assignment)) << tl;
+    ASSERT_TRUE(s.lower_bound.has_value()) << tl;
+    EXPECT_GE(*s.lower_bound, 0.0) << tl;
+    EXPECT_LE(*s.lower_bound, s.objective + 1e-9) << tl;
+    EXPECT_LE(s.objective, mmr.objective + 1e-9) << tl;
+  }
+  // Small instances with a cut-short bound against the exact optimum.
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    const WtaProblem small = random_problem(seed, 4, 40, 2, 0.3);
+    const WtaSolution s = solve_wta_fast(small, 0.0);
+    const auto lb = wta_lower_bound(small, 0.0);
+    ASSERT_TRUE(s.lower_bound.has_value() && lb.has_value());
+    auto ex = solve_wta_exact(small);
+    ASSERT_TRUE(ex);
+    const double eps = 1e-9 * std::max(1.0, ex->objective);
+    EXPECT_LE(*s.lower_bound, ex->objective + eps) << seed;
+    EXPECT_LE(*lb, ex->objective + eps) << seed;
+    EXPECT_GE(s.objective, ex->objective - eps) << seed;
   }
 }
 

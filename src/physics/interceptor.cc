@@ -28,8 +28,9 @@ Vec3 interceptor_accel_W(const Environment& env, const RocketParams& params, dou
 
 GuidedFlight GuidedFlight::launch(const RocketParams& params, const Environment& env,
                                   double max_accel_mps2, const Vec3& p_launch_W, const Vec3& dir_W,
-                                  double t_launch_s) {
+                                  double t_launch_s, double autopilot_lag_s) {
   GuidedFlight f;
+  f.autopilot_lag_s_ = autopilot_lag_s;
   f.params_ = params;
   f.env_ = env;
   f.max_accel_mps2_ = max_accel_mps2;
@@ -47,7 +48,12 @@ Vec3 GuidedFlight::accel(double t_s, const Vec3& p_W, const Vec3& v_W, const Vec
                              lateral_accel_W(a_cmd_W, v_W, max_accel_mps2_));
 }
 
-void GuidedFlight::step(double h, const Vec3& a_cmd_W) {
+void GuidedFlight::step(double h, const Vec3& a_cmd) {
+  a_achieved_W_ =
+      autopilot_lag_s_ > 0
+          ? Vec3(a_achieved_W_ + (1 - std::exp(-h / autopilot_lag_s_)) * (a_cmd - a_achieved_W_))
+          : a_cmd;
+  const Vec3& a_cmd_W = a_achieved_W_;
   const State s = now_;
   // Burnout inside the step: the thrust term switches at tau = burn time;
   // RK4 across it is first order there, which the small guidance step keeps

@@ -27,12 +27,16 @@ inline constexpr double kLauncherExitSpeed_mps = 1.0;
 
 class GuidedFlight {
  public:
+  // `autopilot_lag_s`: the airframe achieves the commanded acceleration
+  // through a first-order lag of this time constant (0: at once).
   static GuidedFlight launch(const RocketParams& params, const Environment& env,
                              double max_accel_mps2, const Vec3& p_launch_W, const Vec3& dir_W,
-                             double t_launch_s);
+                             double t_launch_s, double autopilot_lag_s = 0);
 
-  // One RK4 step of length h with the guidance command held (its lateral
-  // part is re-projected on the velocity at every stage).
+  // One RK4 step of length h. The achieved acceleration moves toward the
+  // command through the autopilot lag (exactly, for a command held over
+  // the step) and is then held over the step, its lateral part re-projected
+  // on the velocity at every stage.
   void step(double h, const Vec3& a_cmd_W);
 
   const State& current() const { return now_; }
@@ -51,6 +55,8 @@ class GuidedFlight {
   RocketParams params_;
   Environment env_;
   double max_accel_mps2_ = 0;
+  double autopilot_lag_s_ = 0;
+  Vec3 a_achieved_W_ = Vec3::Zero();
   double t_launch_s_ = 0;
   State prev_, now_;
   Vec3 a_prev_ = Vec3::Zero(), a_now_ = Vec3::Zero();

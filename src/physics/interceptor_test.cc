@@ -66,6 +66,22 @@ TEST(GuidedFlight, LateralCommandDoesNoWork) {
   EXPECT_NEAR(turning.current().v_W.y(), std::sin(0.4), 1e-3);  // turned 0.2 rad/s for 2 s
 }
 
+TEST(GuidedFlight, AutopilotLagIsFirstOrder) {
+  // A horizontal command on a vertical flight: after one time constant the
+  // airframe achieves 1 - 1/e of it.
+  Environment env;
+  env.earth = EarthModel::kFlatUniform;
+  env.air = false;
+  RocketParams p = motor();
+  p.thrust_N = 0;
+  const double tau = 0.15;
+  auto f = GuidedFlight::launch(p, env, 1000, Vec3::Zero(), Vec3::UnitZ(), 0, tau);
+  // (A small command: the 1 m/s exit speed must stay nearly vertical.)
+  for (int i = 0; i < 15; ++i) f.step(0.01, Vec3(1e-3, 0, 0));
+  EXPECT_NEAR(f.accel_W().x(), 1e-3 * (1 - std::exp(-1.0)), 1e-6);
+  EXPECT_NEAR(f.accel_W().z(), -9.80665, 1e-6);
+}
+
 TEST(ClosestApproach, MatchesTheClosedFormForStraightLines) {
   // Relative motion at constant velocity: r(t) = r0 + w t, closest at
   // t* = -r0.w / |w|^2.

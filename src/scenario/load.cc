@@ -68,8 +68,8 @@ const std::vector<KeyTable>& key_tables() {
        {"pd", "rcs_m2", "reference_range_km", "reference_snr_db", "threshold_db"}},
       {"interceptor_types[]",
        {"name", "launch_mass_kg", "propellant_mass_kg", "burn_time_s", "thrust_n", "diameter_m",
-        "cd_mach", "max_accel_g", "max_flight_s", "seeker", "lethal_radius_m",
-        "pk_at_lethal_radius", "cost", "rcs_m2", "min_intercept_speed_mps"}},
+        "cd_mach", "max_accel_g", "max_flight_s", "autopilot_time_constant_s", "seeker",
+        "lethal_radius_m", "pk_at_lethal_radius", "cost", "rcs_m2", "min_intercept_speed_mps"}},
       {"interceptor_types[].seeker", {"range_km", "sigma_mrad"}},
       {"batteries[]",
        {"name", "position_km", "position_deg", "launchers", "min_launch_interval_s",
@@ -1498,13 +1498,14 @@ void Loader::read_interceptor_types(Map& top) {
     bool ok = read_airframe(m, f, t.params) && name;
     const auto accel = req_number(m, "max_accel_g", above_upto(0, 200));
     const auto flight = req_number(m, "max_flight_s", above_upto(0, 600));
+    const auto lag = opt_number(m, "autopilot_time_constant_s", t.autopilot_lag_s, between(0, 10));
     const auto lethal = req_number(m, "lethal_radius_m", above_upto(0, 1000));
     const auto pk = req_number(m, "pk_at_lethal_radius", above_upto(0, 1));
     const auto cost = opt_number(m, "cost", 0.0, at_least(0));
     const auto rcs = opt_number(m, "rcs_m2", t.rcs_m2, above_upto(0, 1000));
     const auto vmin =
         opt_number(m, "min_intercept_speed_mps", t.min_intercept_speed_mps, between(0, 5000));
-    ok = ok && accel && flight && lethal && pk && cost && rcs && vmin;
+    ok = ok && accel && flight && lag && lethal && pk && cost && rcs && vmin;
     if (m.require("seeker")) {
       Map sk(*this, m.at("seeker"), "interceptor_types[].seeker", false);
       const auto range = sk.ok() ? req_number(sk, "range_km", above_upto(0, 100)) : std::nullopt;
@@ -1518,6 +1519,7 @@ void Loader::read_interceptor_types(Map& top) {
     t.name = name.value_or("");
     t.max_accel_mps2 = accel.value_or(30) * core::kStandardGravity_mps2;
     t.max_flight_s = flight.value_or(40);
+    t.autopilot_lag_s = lag.value_or(0.0);
     t.lethal_radius_m = lethal.value_or(8);
     t.pk_at_lethal_radius = pk.value_or(0.9);
     t.cost = cost.value_or(0);

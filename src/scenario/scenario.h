@@ -166,6 +166,7 @@ struct InterceptorType {
   physics::RocketParams params;          // motor, mass, diameter, Cd(Mach)
   double max_accel_mps2 = 30 * 9.80665;  // lateral acceleration limit
   double max_flight_s = 40;
+  double autopilot_lag_s = 0;  // first-order lag from commanded to achieved acceleration (0: ideal)
   Seeker seeker;
   double lethal_radius_m = 8;
   double pk_at_lethal_radius = 0.9;

@@ -124,8 +124,15 @@ TEST(EngageInWorld, ABatteryKillsASalvoOnItsTownAndLeavesOpenGroundAlone) {
   }
   // Its own interceptors' plots were discounted, and the plans certified.
   EXPECT_GT(r.summary.own_plots_discounted, 0);
-  EXPECT_GT(r.summary.plans, 0);
-  EXPECT_LE(r.summary.max_plan_gap, 1e-6);
+  const auto plans = r.rec.all<EngagementPlanEvent>();
+  EXPECT_EQ(static_cast<int>(plans.size()), r.summary.plans);
+  ASSERT_FALSE(plans.empty());
+  for (const EngagementPlanEvent& p : plans) {
+    ASSERT_TRUE(p.lower_bound.has_value());
+    EXPECT_LE(*p.lower_bound, p.objective + 1e-9 * (1 + p.objective));
+    EXPECT_GE(p.gap, 0);
+    EXPECT_LT(p.gap, 1);
+  }
 }
 
 TEST(EngageInWorld, ASurvivorIsAssessedAliveAndEngagedAgain) {

@@ -483,15 +483,16 @@ void World::fire(const bmc::FireOrder& o, std::vector<Event>& events) {
   const scenario::Battery& b = scenario_.batteries[static_cast<size_t>(o.battery)];
   const scenario::InterceptorType& type =
       scenario_.interceptor_types[static_cast<size_t>(b.interceptor_type)];
-  Interceptor icpt{o.interceptor,
-                   b.interceptor_type,
-                   o.track,
-                   physics::GuidedFlight::launch(type.params, scenario_.environment,
-                                                 type.max_accel_mps2, o.launcher_W, o.dir_W, o.t_s),
-                   engage::Guidance(type),
-                   0,
-                   {},
-                   true};
+  Interceptor icpt{
+      o.interceptor,
+      b.interceptor_type,
+      o.track,
+      physics::GuidedFlight::launch(type.params, scenario_.environment, type.max_accel_mps2,
+                                    o.launcher_W, o.dir_W, o.t_s, type.autopilot_lag_s),
+      engage::Guidance(type),
+      0,
+      {},
+      true};
   interceptors_.push_back(std::move(icpt));
   ++summary_.interceptors_fired;
   summary_.interceptor_cost += type.cost;
