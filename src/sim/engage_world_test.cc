@@ -153,5 +153,23 @@ TEST(EngageInWorld, ASurvivorIsAssessedAliveAndEngagedAgain) {
   EXPECT_EQ(r.summary.impacts_in_areas, 1);
 }
 
+TEST(EngageInWorld, ASalvoFiresBothShotsBeforeTheFirstIntercept) {
+  scenario::Scenario sc = defended({{0, 0}}, 0.9);
+  sc.doctrine.mode = scenario::Doctrine::Mode::kSalvo;
+  // (A town worth 1,000 does not pay for a second 50,000 round at the
+  // default cost weight; the objective decides that, not the doctrine.)
+  sc.interceptor_types[0].cost = 0;
+  const Outcome r = run(sc);
+  const auto fires = r.rec.all<FireEvent>();
+  ASSERT_EQ(fires.size(), 2u);
+  EXPECT_EQ(fires[0].track, fires[1].track);
+  // One battery: one launch per min_launch_interval_s.
+  EXPECT_GE(fires[1].t_s - fires[0].t_s, sc.batteries[0].min_launch_interval_s - 1e-9);
+  const auto intercepts = r.rec.all<InterceptEvent>();
+  ASSERT_FALSE(intercepts.empty());
+  EXPECT_LT(fires[1].t_s, intercepts.front().t_s);
+  EXPECT_EQ(r.summary.impacts_in_areas, 0);
+}
+
 }  // namespace
 }  // namespace canopy::sim
