@@ -536,8 +536,7 @@ void World::end_interceptor(Interceptor& icpt, double t_s, const char* reason,
   }
 }
 
-void World::kill(int idx, const physics::State& at, std::vector<Event>& events) {
-  (void)events;
+void World::kill(int idx, const physics::State& at) {
   killed_[static_cast<size_t>(idx)] = true;
   ++summary_.rockets_killed;
   if (const scenario::DefendedArea* area = undefended_area(idx)) {
@@ -641,7 +640,7 @@ void World::fly_interceptors(double t0, double t1, std::vector<Event>& events) {
                            static_cast<std::uint64_t>(icpt.id));
           e.killed = rng.uniform() < e.pk;
           ++summary_.fuzed;
-          if (e.killed) kill(idx, rocket_at(idx, e.t_s), events);
+          if (e.killed) kill(idx, rocket_at(idx, e.t_s));
           events.push_back(e);
           end_interceptor(icpt, e.t_s, "fuzed", events);
           reports_.push_back(

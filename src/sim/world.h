@@ -229,7 +229,7 @@ class World {
   };
   void fire(const bmc::FireOrder& order, std::vector<Event>& events);
   void fly_interceptors(double t0_s, double t1_s, std::vector<Event>& events);
-  void kill(int idx, const physics::State& at, std::vector<Event>& events);
+  void kill(int idx, const physics::State& at);
   void land_fragments(double t_s, std::vector<Event>& events);
   void end_interceptor(Interceptor& icpt, double t_s, const char* reason,
                        std::vector<Event>& events);
