@@ -1,6 +1,10 @@
 // canopy: the command line (docs/cli.md).
 //
-//   canopy run [SCENARIO] [--out DIR] [--seed N] [--quiet]
+//   canopy run [SCENARIO] [--out DIR] [--seed N] [--run I] [--quiet]
+//   canopy montecarlo [SCENARIO] --runs N [--threads T] [--out DIR] [--resume]
+//   canopy sweep [SCENARIO] --set 'KEY=[V1, V2, ...]' [--set ...] --runs N [...]
+//   canopy compare A.yaml B.yaml [...] --runs N [...]
+//   canopy report DIR [--no-exports] [--no-viewer]
 //   canopy validate SCENARIO
 //   canopy range-table TYPE [SCENARIO] [--from-deg A] [--to-deg B] [--step-deg S] [--csv]
 //   canopy track DETECTIONS.csv --out TRACKS.csv [--sigma-m S | --sensors FILE] [--model M] ...
@@ -24,7 +28,11 @@
 #include "canopy/io/run_files.h"
 #include "canopy/physics/ballistics.h"
 #include "canopy/scenario/load.h"
+#include "canopy/scenario/source.h"
 #include "canopy/sim/world.h"
+#include "montecarlo_cmd.h"
+#include "ranks.h"
+#include "report_cmd.h"
 #include "track_cmd.h"
 #include "wta_cmd.h"
 
@@ -38,8 +46,15 @@ constexpr int kExitInternal = 3;
 
 // Loads the named scenario, or the built-in default; prints every
 // diagnostic on failure.
-std::optional<scenario::Scenario> load(const std::string& path) {
-  auto sc = path.empty() ? scenario::load_default() : scenario::load_file(path);
+std::optional<scenario::Scenario> load(const std::string& path,
+                                       scenario::Source* source = nullptr) {
+  auto src = scenario::read_source(path);
+  if (!src) {
+    fmt::print(stderr, "{}\n", src.error().message);
+    return std::nullopt;
+  }
+  auto sc = scenario::load(*src);
+  if (source != nullptr) *source = std::move(*src);
   if (sc) return std::move(*sc);
   for (const auto& d : sc.error()) fmt::print(stderr, "{}\n", d.to_string());
   fmt::print(stderr, "{} error{} in {}\n", sc.error().size(), sc.error().size() == 1 ? "" : "s",
@@ -69,16 +84,20 @@ void print_summary(const sim::RunSummary& s, const eval::TrackingMetrics* tracki
   if (tracking != nullptr) fmt::print("{}", eval::summary_text(*tracking));
   if (assessment != nullptr) fmt::print("{}", eval::summary_text(*assessment));
   if (engagement != nullptr) fmt::print("{}", eval::summary_text(*engagement));
-  fmt::print("\n  wrote {0}/events.jsonl, {0}/trajectories.csv, {0}/summary.json{1}\n", out_dir,
-             plots ? fmt::format(", {}/plots.csv", out_dir) : "");
+  fmt::print(
+      "\n  wrote {0}/events.jsonl, {0}/trajectories.csv, {0}/tracks.csv, {0}/interceptors.csv,\n"
+      "        {0}/scenario.yaml, {0}/summary.json{1}\n",
+      out_dir, plots ? fmt::format(", {}/plots.csv", out_dir) : "");
 }
 
 int cmd_run(const std::string& path, const std::string& out_dir, std::optional<std::uint64_t> seed,
-            double trajectory_interval_s, bool plots, bool quiet) {
-  auto sc = load(path);
+            int run_index, double trajectory_interval_s, bool plots, bool report, bool quiet) {
+  scenario::Source source;
+  auto sc = load(path, &source);
   if (!sc) return kExitBadInput;
   sim::WorldOptions opts;
   opts.seed = seed;
+  opts.run_index = run_index;
   opts.trajectory_interval_s = trajectory_interval_s;
   auto world = sim::World::create(*sc, opts);
   if (!world) {
@@ -87,6 +106,7 @@ int cmd_run(const std::string& path, const std::string& out_dir, std::optional<s
   }
   io::RunFilesOptions file_opts;
   file_opts.plots = plots;
+  file_opts.scenario_yaml = scenario::self_contained_yaml(source, *sc);
   for (const auto& sensor : sc->sensors) file_opts.range_rate |= sensor.sigma_range_rate_mps > 0;
   auto files = io::RunFiles::open(out_dir, file_opts);
   if (!files) {
@@ -131,6 +151,7 @@ int cmd_run(const std::string& path, const std::string& out_dir, std::optional<s
   if (!quiet)
     print_summary(world->summary(), tracked ? &metrics : nullptr, tracked ? &assessment : nullptr,
                   defended ? &engagement : nullptr, out_dir, plots);
+  if (report) return cmd_report({.dir = out_dir, .quiet = quiet});
   return kExitOk;
 }
 
@@ -222,8 +243,15 @@ int main_impl(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(0.0, 3600.0));
   run->add_flag("--quiet", quiet, "Print nothing but errors");
-  bool plots = false;
+  int run_index = 0;
+  run->add_option("--run", run_index,
+                  "Run index: repeats run I of a Monte Carlo on the same seed (its random streams)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000000));
+  bool plots = false, run_report = false;
   run->add_flag("--plots", plots, "Also write the radar plots to plots.csv");
+  run->add_flag("--report", run_report,
+                "Also write report.html (with the replay), replay.czml and impacts.geojson");
 
   TrackOptions tr;
   std::string tr_model = "ballistic", tr_filter = "ekf", tr_assoc = "gnn", tr_earth = "sphere";
@@ -288,13 +316,70 @@ int main_impl(int argc, char** argv) {
   wta->add_option("--seed", wo.seed, "Seed of the fast solver's search")->capture_default_str();
   wta->add_option("--out", wo.out_path, "Write the solution JSON here (default: stdout)");
 
+  MonteCarloCmdOptions mc;
+  std::string mc_path;
+  std::vector<std::string> sweep_sets, compare_paths;
+  auto add_mc_options = [&](CLI::App* cmd, const char* default_out) {
+    mc.out_dir = default_out;
+    cmd->add_option("--runs", mc.runs, "Runs (each on its own run index)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 10000000));
+    cmd->add_option("--threads", mc.threads, "Worker threads (0: one per core)")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 1024));
+    cmd->add_option("--out", mc.out_dir, "Output directory")->capture_default_str();
+    cmd->add_flag("--resume", mc.resume, "Complete an interrupted set from its checkpoint");
+    cmd->add_flag("--quiet", mc.quiet, "Print nothing but errors");
+    cmd->add_flag("--report", mc.report, "Also write report.html");
+  };
+  auto* montecarlo = app.add_subcommand(
+      "montecarlo", "Monte Carlo: metrics per run (runs.csv) and their 95 % intervals");
+  montecarlo->add_option("scenario", mc_path, "Scenario YAML file (default: the built-in one)")
+      ->check(CLI::ExistingFile);
+  add_mc_options(montecarlo, "out/montecarlo");
+  auto* sweep = app.add_subcommand("sweep", "A Monte Carlo for every combination of --set values");
+  sweep->add_option("scenario", mc_path, "Scenario YAML file (default: the built-in one)")
+      ->check(CLI::ExistingFile);
+  sweep
+      ->add_option("--set", sweep_sets,
+                   "KEY=[V1, V2, ...] (YAML list), e.g. raids[0].count=[10, 40]")
+      ->required();
+  add_mc_options(sweep, "out/sweep");
+  auto* compare =
+      app.add_subcommand("compare", "Designs on common random numbers, with paired differences");
+  compare->add_option("designs", compare_paths, "Two or more scenario YAML files")
+      ->required()
+      ->expected(2, 64)
+      ->check(CLI::ExistingFile);
+  add_mc_options(compare, "out/compare");
+
+  ReportCmdOptions report_opts;
+  bool no_exports = false, no_viewer = false;
+  auto* report = app.add_subcommand(
+      "report", "report.html for a run, Monte Carlo, sweep or compare directory");
+  report
+      ->add_option("dir", report_opts.dir, "Output directory of run, montecarlo, sweep or compare")
+      ->required();
+  report->add_flag("--no-exports", no_exports, "Skip replay.czml and impacts.geojson");
+  report->add_flag("--no-viewer", no_viewer, "Leave the replay viewer out of the page");
+  report->add_flag("--quiet", report_opts.quiet, "Print nothing but errors");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? kExitOk : kExitBadInput;
   }
-  if (run->parsed()) return cmd_run(run_path, out_dir, seed, traj_dt, plots, quiet);
+  if (run->parsed())
+    return cmd_run(run_path, out_dir, seed, run_index, traj_dt, plots, run_report, quiet);
+  if (report->parsed()) {
+    report_opts.exports = !no_exports;
+    report_opts.viewer = !no_viewer;
+    return cmd_report(report_opts);
+  }
+  if (montecarlo->parsed()) return cmd_montecarlo(mc_path, mc);
+  if (sweep->parsed()) return cmd_sweep(mc_path, sweep_sets, mc);
+  if (compare->parsed()) return cmd_compare(compare_paths, mc);
   if (track->parsed()) {
     using C = scenario::TrackerConfig;
     if (tr.config.confirm_m > tr.config.confirm_n) {
@@ -319,6 +404,7 @@ int main_impl(int argc, char** argv) {
 }  // namespace canopy
 
 int main(int argc, char** argv) {
+  canopy::Ranks::init(argc, argv);
   try {
     return canopy::main_impl(argc, argv);
   } catch (const std::exception& e) {

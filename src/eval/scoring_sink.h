@@ -32,6 +32,9 @@ class ScoringSink : public sim::EventSink {
     if (next_) next_->on_plot(p);
   }
   void on_picture(const sim::PictureSample& sample) override;
+  void on_interceptor(const sim::InterceptorSample& s) override {
+    if (next_) next_->on_interceptor(s);
+  }
 
   TrackingMetrics result() const { return scorer_.result(); }
   AssessMetrics assessment() const { return assess_.result(); }

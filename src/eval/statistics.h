@@ -1,8 +1,14 @@
-// Small order statistics shared by the metrics.
+// Small statistics shared by the metrics and the Monte Carlo: order
+// statistics, the Wilson interval of a proportion, Student-t intervals of a
+// mean, of a paired difference and of an unpaired (Welch) difference, and
+// percentile bootstrap intervals (docs/montecarlo.md says which is used
+// where).
 #pragma once
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -29,5 +35,36 @@ inline std::pair<double, double> wilson_interval(long k, long n, double z = 1.95
   const double half = z / (1 + z2 / nn) * std::sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn));
   return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
 }
+
+// A point estimate with its 95 % interval (lo = hi = estimate when the
+// interval is undefined, e.g. one sample; all NaN for none).
+struct Estimate {
+  double estimate = 0;
+  double lo = 0, hi = 0;
+  double sd = 0;  // sample standard deviation, for means
+  long n = 0;     // samples
+};
+
+// Quantile of Student's t distribution with `dof` degrees of freedom
+// (Boost.Math; dof need not be whole, for Welch).
+double student_t_quantile(double p, double dof);
+
+// Mean of the finite values and its Student-t 95 % interval.
+Estimate mean_interval(std::span<const double> values);
+
+// Paired difference b - a over the indices where both are finite: mean
+// difference and its Student-t 95 % interval.
+Estimate paired_difference(std::span<const double> a, std::span<const double> b);
+
+// Unpaired difference of means b - a (each over its finite values), with
+// Welch's 95 % interval: what two independent Monte Carlos would give.
+Estimate welch_difference(std::span<const double> a, std::span<const double> b);
+
+// Percentile bootstrap (B resamples of the runs, seeded) of the ratio
+// sum(num) / sum(den): the run-level interval of a pooled proportion, which
+// unlike the Wilson interval does not treat the trials within a run as
+// independent. Runs with den = 0 take part with weight 0.
+Estimate bootstrap_ratio(std::span<const double> num, std::span<const double> den,
+                         std::uint64_t seed, int resamples = 2000);
 
 }  // namespace canopy::eval

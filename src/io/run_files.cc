@@ -221,19 +221,26 @@ std::string plot_row(const sim::PlotRecord& r, bool range_rate) {
 
 core::Result<RunFiles> RunFiles::open(const std::filesystem::path& dir, RunFilesOptions options) {
   if (auto ok = ensure_directory(dir); !ok) return std::unexpected(ok.error());
-  auto events = AtomicFile::open(dir / "events.jsonl");
-  if (!events) return std::unexpected(events.error());
-  auto traj = AtomicFile::open(dir / "trajectories.csv");
-  if (!traj) return std::unexpected(traj.error());
-  traj->stream() << kTrajectoryHeader << '\n';
-  RunFiles files(std::move(*events), std::move(*traj), dir);
-  files.options_ = options;
+  RunFiles files;
+  auto open_file = [&](std::optional<AtomicFile>& file, const char* name,
+                       const std::string& header) -> core::Result<void> {
+    auto f = AtomicFile::open(dir / name);
+    if (!f) return std::unexpected(f.error());
+    if (!header.empty()) f->stream() << header << '\n';
+    file.emplace(std::move(*f));
+    return {};
+  };
+  for (auto ok : {open_file(files.events_, "events.jsonl", ""),
+                  open_file(files.trajectories_, "trajectories.csv", kTrajectoryHeader),
+                  open_file(files.tracks_, "tracks.csv", kTrackHeader),
+                  open_file(files.interceptors_, "interceptors.csv", kInterceptorHeader)})
+    if (!ok) return std::unexpected(ok.error());
   if (options.plots) {
-    auto plots = AtomicFile::open(dir / "plots.csv");
-    if (!plots) return std::unexpected(plots.error());
-    plots->stream() << plot_header(options.range_rate) << '\n';
-    files.plots_.emplace(std::move(*plots));
+    if (auto ok = open_file(files.plots_, "plots.csv", plot_header(options.range_rate)); !ok)
+      return std::unexpected(ok.error());
   }
+  files.options_ = std::move(options);
+  files.dir_ = dir;
   return files;
 }
 
@@ -243,6 +250,17 @@ std::string plot_header(bool range_rate) {
                     : "time_s,sensor,range_m,azimuth_rad,elevation_rad,snr_db,plot_id,truth_id";
 }
 
+void RunFiles::on_picture(const sim::PictureSample& sample) {
+  for (const auto& t : sample.tracks)
+    tracks_->stream() << fmt::format("{:.4f},{},{:.3f},{:.3f},{:.3f}\n", sample.t_s, t.id,
+                                     t.p_W.x(), t.p_W.y(), t.p_W.z());
+}
+
+void RunFiles::on_interceptor(const sim::InterceptorSample& s) {
+  interceptors_->stream() << fmt::format("{:.4f},{},{:.3f},{:.3f},{:.3f}\n", s.t_s, s.interceptor,
+                                         s.p_W.x(), s.p_W.y(), s.p_W.z());
+}
+
 void RunFiles::on_plot(const sim::PlotRecord& plot) {
   if (plots_) plots_->stream() << plot_row(plot, options_.range_rate);
 }
@@ -250,11 +268,11 @@ void RunFiles::on_plot(const sim::PlotRecord& plot) {
 void RunFiles::on_event(const sim::Event& event) {
   // The baselines' alerts feed the metrics only; the log holds the sirens.
   if (const auto* a = std::get_if<sim::AlertEvent>(&event); a && a->policy != 0) return;
-  events_.stream() << to_json(event).dump() << '\n';
+  events_->stream() << to_json(event).dump() << '\n';
 }
 
 void RunFiles::on_trajectory(const sim::TrajectorySample& sample) {
-  trajectories_.stream() << trajectory_row(sample);
+  trajectories_->stream() << trajectory_row(sample);
 }
 
 core::Result<void> RunFiles::commit(const sim::RunSummary& summary,
@@ -265,13 +283,21 @@ core::Result<void> RunFiles::commit(const sim::RunSummary& summary,
   if (metrics.is_object())
     for (const auto& [key, value] : metrics.items()) j[key] = value;
   sum->stream() << j.dump(2) << '\n';
-  if (plots_) {
-    if (auto ok = plots_->commit(); !ok) return ok;
+  std::optional<AtomicFile> scenario;
+  if (!options_.scenario_yaml.empty()) {
+    auto f = AtomicFile::open(dir_ / "scenario.yaml");
+    if (!f) return std::unexpected(f.error());
+    f->stream() << options_.scenario_yaml;
+    scenario.emplace(std::move(*f));
   }
   // The summary goes last: its presence marks a complete run.
-  for (AtomicFile* f : {&events_, &trajectories_, &*sum}) {
-    if (auto ok = f->commit(); !ok) return ok;
+  for (std::optional<AtomicFile>* f :
+       {&plots_, &scenario, &events_, &trajectories_, &tracks_, &interceptors_}) {
+    if (*f) {
+      if (auto ok = (*f)->commit(); !ok) return ok;
+    }
   }
+  if (auto ok = sum->commit(); !ok) return ok;
   return {};
 }
 

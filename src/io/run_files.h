@@ -1,5 +1,6 @@
-// The files of one run: events.jsonl (one JSON object per line, in time
-// order), trajectories.csv (decimated truth) and summary.json. Each file is
+// The files of one run (docs/outputs.md): events.jsonl (one JSON object per
+// line, in time order), trajectories.csv (decimated truth), tracks.csv,
+// interceptors.csv, scenario.yaml and summary.json. Each file is
 // written atomically: a run that fails leaves none of them half-written.
 //
 //   auto files = io::RunFiles::open("out/run1");
@@ -33,9 +34,16 @@ std::string trajectory_row(const sim::TrajectorySample& s);
 std::string plot_header(bool range_rate);
 std::string plot_row(const sim::PlotRecord& record, bool range_rate);
 
+// tracks.csv (confirmed tracks' positions) and interceptors.csv.
+inline constexpr const char* kTrackHeader = "t,track,e_m,n_m,u_m";
+inline constexpr const char* kInterceptorHeader = "t,interceptor,e_m,n_m,u_m";
+
 struct RunFilesOptions {
   bool plots = false;       // also write plots.csv
   bool range_rate = false;  // with a range_rate_mps column
+  // Written as scenario.yaml when not empty: the scenario the run used,
+  // self-contained (scenario::self_contained_yaml).
+  std::string scenario_yaml;
 };
 
 class RunFiles : public sim::EventSink {
@@ -47,6 +55,8 @@ class RunFiles : public sim::EventSink {
   void on_event(const sim::Event& event) override;
   void on_trajectory(const sim::TrajectorySample& sample) override;
   void on_plot(const sim::PlotRecord& plot) override;
+  void on_picture(const sim::PictureSample& sample) override;
+  void on_interceptor(const sim::InterceptorSample& sample) override;
 
   // Writes summary.json (with the metrics' sections, e.g. "tracking" and
   // "assessment", if given) and renames every file into place.
@@ -54,11 +64,8 @@ class RunFiles : public sim::EventSink {
                             const nlohmann::ordered_json& metrics = nullptr);
 
  private:
-  RunFiles(AtomicFile events, AtomicFile trajectories, std::filesystem::path dir)
-      : events_(std::move(events)), trajectories_(std::move(trajectories)), dir_(std::move(dir)) {}
-  AtomicFile events_;
-  AtomicFile trajectories_;
-  std::optional<AtomicFile> plots_;
+  RunFiles() = default;
+  std::optional<AtomicFile> events_, trajectories_, tracks_, interceptors_, plots_;
   RunFilesOptions options_;
   std::filesystem::path dir_;
 };

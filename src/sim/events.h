@@ -191,6 +191,15 @@ struct TrajectorySample {
   Vec3 v_W = Vec3::Zero();
 };
 
+// One interceptor's position, for the replay: at launch, each time its
+// flight crosses a multiple of a quarter of the trajectory interval, and at
+// its end.
+struct InterceptorSample {
+  double t_s = 0;
+  int interceptor = 0;
+  Vec3 p_W = Vec3::Zero();
+};
+
 // One radar plot with the truth behind it (the simulation's map), for
 // plots.csv and analysis.
 struct PlotRecord {
@@ -237,6 +246,7 @@ class EventSink {
   virtual void on_trajectory(const TrajectorySample& /*sample*/) {}
   virtual void on_plot(const PlotRecord& /*plot*/) {}
   virtual void on_picture(const PictureSample& /*sample*/) {}
+  virtual void on_interceptor(const InterceptorSample& /*sample*/) {}
 };
 
 }  // namespace canopy::sim

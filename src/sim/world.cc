@@ -493,6 +493,8 @@ void World::fire(const bmc::FireOrder& o, std::vector<Event>& events) {
       0,
       {},
       true};
+  if (sink_ != nullptr && options_.trajectory_interval_s > 0)
+    interceptor_samples_.push_back({o.t_s, icpt.id, icpt.flight.current().p_W});
   interceptors_.push_back(std::move(icpt));
   ++summary_.interceptors_fired;
   summary_.interceptor_cost += type.cost;
@@ -529,6 +531,8 @@ void World::end_interceptor(Interceptor& icpt, double t_s, const char* reason,
   e.interceptor = icpt.id;
   e.reason = reason;
   e.p_W = icpt.flight.current().p_W;
+  if (sink_ != nullptr && options_.trajectory_interval_s > 0)
+    interceptor_samples_.push_back({t_s, icpt.id, e.p_W});
   events.push_back(std::move(e));
   if (std::string_view(reason) != "fuzed") {
     reports_.push_back(
@@ -606,6 +610,11 @@ void World::fly_interceptors(double t0, double t1, std::vector<Event>& events) {
       icpt.guidance.seeker(t0, los.normalized(), own, f.accel_W());
     }
     f.step(h, icpt.guidance.command(t0, own));
+    if (sink_ != nullptr && options_.trajectory_interval_s > 0) {
+      const double dt = options_.trajectory_interval_s / 4;
+      if (std::floor(t1 / dt + 1e-9) > std::floor(t0 / dt + 1e-9))
+        interceptor_samples_.push_back({t1, icpt.id, f.current().p_W});
+    }
 
     if (icpt.locked > 0) {
       const int idx = icpt.locked - 1;
@@ -785,6 +794,12 @@ void World::step() {
   for (const TrajectorySample& s : samples) sink_->on_trajectory(s);
   for (const PlotRecord& p : plots) sink_->on_plot(p);
   for (const PictureSample& p : pictures_) sink_->on_picture(p);
+  std::stable_sort(interceptor_samples_.begin(), interceptor_samples_.end(),
+                   [](const auto& a, const auto& b) {
+                     return a.t_s != b.t_s ? a.t_s < b.t_s : a.interceptor < b.interceptor;
+                   });
+  for (const InterceptorSample& s : interceptor_samples_) sink_->on_interceptor(s);
+  interceptor_samples_.clear();
 }
 
 }  // namespace canopy::sim

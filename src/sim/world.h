@@ -238,9 +238,10 @@ class World {
   const scenario::DefendedArea* undefended_area(int idx) const;
   std::vector<Interceptor> interceptors_;
   std::vector<Fragment> fragments_;
-  std::vector<bmc::InterceptorReport> reports_;  // downlink for the next battle-manager step
-  std::vector<bool> killed_;                     // per rocket
-  std::vector<int> shots_at_;                    // per rocket: interceptors fired at its track
+  std::vector<InterceptorSample> interceptor_samples_;  // this tick's, for the sink
+  std::vector<bmc::InterceptorReport> reports_;         // downlink for the next battle-manager step
+  std::vector<bool> killed_;                            // per rocket
+  std::vector<int> shots_at_;  // per rocket: interceptors fired at its track
   bool finished_ = false;
   EventSink* sink_ = nullptr;
   RunSummary summary_;

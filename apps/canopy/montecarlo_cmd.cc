@@ -1,0 +1,678 @@
+#include "montecarlo_cmd.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+#include "canopy/core/random.h"
+#include "canopy/eval/montecarlo.h"
+#include "canopy/eval/statistics.h"
+#include "canopy/io/atomic_file.h"
+#include "canopy/scenario/source.h"
+#include "ranks.h"
+#include "report_cmd.h"
+
+namespace canopy {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::ordered_json;
+
+constexpr int kExitOk = 0;
+constexpr int kExitRunFailed = 1;
+constexpr int kExitBadInput = 2;
+constexpr int kExitInterrupted = 130;
+
+// The metrics the commands print (all are in the files).
+constexpr const char* kHeadline[] = {
+    "leak_rate",           "interception_rate", "value_hit",         "interceptors_fired",
+    "warning_rate",        "mean_warning_s",    "false_zone_alerts", "open_ground_engaged_rate",
+    "threat_declared_rate"};
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_signal(int) { g_interrupted = true; }
+
+// SIGINT and SIGTERM stop the runs at the next run boundary; completed runs
+// stay in the checkpoint for --resume. (SIGKILL cannot be caught; the
+// checkpoint survives it too.)
+void catch_interrupts() {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+struct Failure {
+  int code = kExitRunFailed;
+  std::string message;
+};
+template <class T>
+using Outcome = std::expected<T, Failure>;
+
+std::unexpected<Failure> failure(int code, std::string message) {
+  return std::unexpected(Failure{code, std::move(message)});
+}
+
+// Runs done, rate and ETA: a redrawn bar on a terminal, a plain line every
+// tenth of the runs (or 30 s) otherwise.
+class Progress {
+ public:
+  Progress(std::string label, int total, int done, bool enabled)
+      : label_(std::move(label)),
+        total_(total),
+        done_(done),
+        start_done_(done),
+        enabled_(enabled),
+        tty_(::isatty(STDERR_FILENO) != 0),
+        start_(std::chrono::steady_clock::now()),
+        last_(start_) {}
+
+  void tick() {
+    ++done_;
+    if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    const double since_last = std::chrono::duration<double>(now - last_).count();
+    const int tenth = std::max(1, total_ / 10);
+    if (tty_ ? (since_last < 0.2 && done_ < total_)
+             : (done_ % tenth != 0 && done_ < total_ && since_last < 30))
+      return;
+    last_ = now;
+    const double wall = std::chrono::duration<double>(now - start_).count();
+    const double rate = wall > 0 ? (done_ - start_done_) / wall : 0;
+    const double eta = rate > 0 ? (total_ - done_) / rate : 0;
+    if (tty_) {
+      constexpr int kWidth = 30;
+      const int fill = total_ > 0 ? kWidth * done_ / total_ : kWidth;
+      fmt::print(stderr, "\r  {} [{:#<{}}{:-<{}}] {}/{} runs  {:.2f} runs/s  ETA {}   ", label_, "",
+                 fill, "", kWidth - fill, done_, total_, rate, clock(eta));
+      drawn_ = true;
+    } else {
+      fmt::print(stderr, "  {}: {}/{} runs, {:.2f} runs/s, ETA {}\n", label_, done_, total_, rate,
+                 clock(eta));
+    }
+  }
+
+  ~Progress() {
+    if (drawn_) fmt::print(stderr, "\n");
+  }
+
+ private:
+  static std::string clock(double s) {
+    const long t = std::lround(s);
+    return t >= 3600 ? fmt::format("{}:{:02}:{:02}", t / 3600, t / 60 % 60, t % 60)
+                     : fmt::format("{}:{:02}", t / 60, t % 60);
+  }
+  std::string label_;
+  int total_, done_, start_done_;
+  bool enabled_, tty_, drawn_ = false;
+  std::chrono::steady_clock::time_point start_, last_;
+};
+
+// A checkpoint line: the runs.csv row and the run's wall time.
+std::string checkpoint_line(const eval::RunRecord& r, std::uint64_t seed) {
+  return fmt::format("{},{}\n", eval::runs_csv_row(r, seed), r.wall_s);
+}
+
+// A checkpoint line back: the row and, after it, the wall time.
+std::optional<eval::RunRecord> parse_checkpoint_line(std::string_view line) {
+  auto r = eval::parse_runs_csv_row(line);
+  if (!r) return std::nullopt;  // a header, or a line torn by a kill
+  const size_t comma = line.rfind(',');
+  r->wall_s = std::strtod(std::string(line.substr(comma + 1)).c_str(), nullptr);
+  return std::move(*r);
+}
+
+// Completed runs kept by earlier attempts: runs.csv of a finished set (when
+// resuming) and every rank's checkpoint file. Torn lines are skipped.
+std::map<int, eval::RunRecord> read_done(const fs::path& dir, bool resume) {
+  std::map<int, eval::RunRecord> done;
+  auto read = [&](const fs::path& file, bool checkpoint) {
+    std::ifstream in(file, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    size_t start = 0;
+    for (size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1) {
+      const std::string_view line(text.data() + start, nl - start);
+      auto r = checkpoint ? parse_checkpoint_line(line) : [&]() -> std::optional<eval::RunRecord> {
+        auto row = eval::parse_runs_csv_row(line);
+        if (row) return std::move(*row);
+        return std::nullopt;
+      }();
+      if (r) done.try_emplace(r->run, std::move(*r));
+    }
+  };
+  std::error_code ec;
+  if (resume && fs::exists(dir / "runs.csv", ec)) read(dir / "runs.csv", false);
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir / ".checkpoint", ec))
+    if (e.path().extension() == ".csv") files.push_back(e.path());
+  std::ranges::sort(files);
+  for (const auto& f : files) read(f, true);
+  return done;
+}
+
+core::Result<void> write_file(const fs::path& path, const std::string& text) {
+  auto f = io::AtomicFile::open(path);
+  if (!f) return std::unexpected(f.error());
+  f->stream() << text;
+  return f->commit();
+}
+
+std::string fingerprint(const std::string& stored_yaml, std::uint64_t seed) {
+  return fmt::format("{:016x}-{}-{:016x}", core::tag(stored_yaml), seed,
+                     core::tag(eval::runs_csv_header()));
+}
+
+struct Design {
+  scenario::Source source;
+  scenario::Scenario scenario;
+  std::string stored_yaml;  // self-contained, for scenario.yaml
+};
+
+Outcome<Design> load_design(scenario::Source source) {
+  auto sc = scenario::load(source);
+  if (!sc) {
+    std::string msg;
+    for (const auto& d : sc.error()) msg += d.to_string() + "\n";
+    msg += fmt::format("{} error{} in {}", sc.error().size(), sc.error().size() == 1 ? "" : "s",
+                       source.name);
+    return failure(kExitBadInput, msg);
+  }
+  Design d{std::move(source), std::move(*sc), {}};
+  d.stored_yaml = scenario::self_contained_yaml(d.source, d.scenario);
+  return d;
+}
+
+int default_threads() {
+  const int hw = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const char* local = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+  const int per_node = local != nullptr ? std::max(1, std::atoi(local)) : 1;
+  return std::max(1, hw / per_node);
+}
+
+// One Monte Carlo in `dir`, spread over the ranks and threads; returns the
+// rows (sorted by run) on rank 0, nothing on the others.
+Outcome<std::vector<eval::RunRecord>> montecarlo_in(const fs::path& dir, const Design& design,
+                                                    const MonteCarloCmdOptions& o,
+                                                    const std::string& label) {
+  const Ranks& ranks = Ranks::get();
+  const std::uint64_t seed = design.scenario.run.seed;
+  const fs::path checkpoints = dir / ".checkpoint";
+  const std::string print = fingerprint(design.stored_yaml, seed);
+
+  // Rank 0 checks the directory and starts (or checks) the checkpoint.
+  std::string status;
+  if (ranks.rank() == 0) {
+    std::error_code ec;
+    const bool unfinished = fs::exists(checkpoints / "manifest", ec);
+    if (unfinished && !o.resume) {
+      status = fmt::format(
+          "{} holds an unfinished Monte Carlo; pass --resume to complete it, or remove it",
+          dir.string());
+    } else if (o.resume && unfinished) {
+      std::ifstream in(checkpoints / "manifest");
+      std::string stored;
+      std::getline(in, stored);
+      if (stored != print)
+        status = fmt::format(
+            "{}: the unfinished Monte Carlo there was started from a different scenario or seed; "
+            "--resume needs the same ones",
+            dir.string());
+    } else if (o.resume && fs::exists(dir / "runs.csv", ec)) {
+      std::ifstream in(dir / "scenario.yaml", std::ios::binary);
+      const std::string stored((std::istreambuf_iterator<char>(in)),
+                               std::istreambuf_iterator<char>());
+      if (core::tag(stored) != core::tag(design.stored_yaml))
+        status = fmt::format(
+            "{}: its scenario.yaml differs from the scenario given; --resume needs the same one",
+            dir.string());
+    }
+    if (status.empty() && !unfinished) {
+      fs::create_directories(checkpoints, ec);
+      if (ec) {
+        status = fmt::format("cannot create {}: {}", checkpoints.string(), ec.message());
+      } else if (auto ok = write_file(checkpoints / "manifest", print + "\n"); !ok) {
+        status = ok.error().message;
+      }
+    }
+  }
+  status = ranks.broadcast(status);
+  if (!status.empty()) return failure(kExitBadInput, status);
+
+  // Every rank reads what is done before any rank adds to it.
+  std::map<int, eval::RunRecord> done = read_done(dir, o.resume);
+  std::erase_if(done, [&](const auto& kv) { return kv.first >= o.runs; });
+  ranks.barrier();
+  std::vector<int> missing, mine;
+  for (int i = 0; i < o.runs; ++i)
+    if (!done.contains(i)) missing.push_back(i);
+  for (size_t j = 0; j < missing.size(); ++j)
+    if (static_cast<int>(j % static_cast<size_t>(ranks.size())) == ranks.rank())
+      mine.push_back(missing[j]);
+
+  const fs::path own = checkpoints / fmt::format("rank-{}.csv", ranks.rank());
+  const int fd = ::open(own.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) return failure(kExitRunFailed, fmt::format("cannot write {}", own.string()));
+  std::string local;
+  bool write_failed = false;
+  core::Result<void> ran;
+  {
+    Progress progress(label, static_cast<int>(ranks.size() == 1 ? o.runs : mine.size()),
+                      ranks.size() == 1 ? static_cast<int>(done.size()) : 0,
+                      !o.quiet && ranks.rank() == 0);
+    ran = eval::run_many(
+        design.scenario, mine, o.threads > 0 ? o.threads : default_threads(),
+        [&](eval::RunRecord r) {
+          const std::string line = checkpoint_line(r, seed);
+          // One write per line, then to the disk: a kill
+          // loses at most the run in progress.
+          if (::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size()) ||
+              ::fdatasync(fd) != 0)
+            write_failed = true;
+          local += line;
+          progress.tick();
+        },
+        &g_interrupted);
+  }
+  ::close(fd);
+  const bool interrupted = ranks.any(g_interrupted.load());
+  const bool failed = ranks.any(!ran || write_failed);
+  if (interrupted)
+    return failure(
+        kExitInterrupted,
+        fmt::format("interrupted; completed runs are kept in {}: run again with --resume",
+                    checkpoints.string()));
+  if (failed) {
+    if (!ran) return failure(kExitRunFailed, ran.error().message);
+    if (write_failed) return failure(kExitRunFailed, fmt::format("cannot write {}", own.string()));
+    return failure(kExitRunFailed, "another rank failed");
+  }
+
+  const std::string all = ranks.gather(local);
+  if (ranks.rank() != 0) return std::vector<eval::RunRecord>{};
+  std::istringstream lines(all);
+  for (std::string line; std::getline(lines, line);) {
+    auto r = parse_checkpoint_line(line);
+    if (!r) return failure(kExitRunFailed, "internal: a rank sent a malformed row");
+    done.try_emplace(r->run, std::move(*r));
+  }
+  if (static_cast<int>(done.size()) != o.runs)
+    return failure(kExitRunFailed,
+                   fmt::format("internal: {} of {} runs done", done.size(), o.runs));
+  std::vector<eval::RunRecord> rows;
+  for (auto& [run, r] : done) rows.push_back(std::move(r));
+
+  std::string csv = eval::runs_csv_header() + "\n", timings = "run,wall_s\n";
+  for (const auto& r : rows) {
+    csv += eval::runs_csv_row(r, seed) + "\n";
+    timings += fmt::format("{},{:.3f}\n", r.run, r.wall_s);
+  }
+  ordered_json agg;
+  agg["command"] = "montecarlo";
+  agg["scenario"] = design.scenario.name;
+  agg["source"] = design.source.name;
+  agg["seed"] = seed;
+  agg["runs"] = o.runs;
+  agg["intervals"] = {
+      {"proportion",
+       "ci95: Wilson score interval over the trials pooled from every run; ci95_runs: percentile "
+       "bootstrap of the pooled ratio over runs (2000 resamples), which does not assume the "
+       "trials of one run independent"},
+      {"mean", "ci95: Student t interval of the mean over runs (runs where it is defined)"}};
+  agg["metrics"] = eval::aggregate_metrics(rows, seed);
+  for (const auto& [name, text] : {std::pair{"scenario.yaml", design.stored_yaml},
+                                   {"runs.csv", csv},
+                                   {"aggregate.json", agg.dump(2) + "\n"},
+                                   {"timings.csv", timings}}) {
+    if (auto ok = write_file(dir / name, text); !ok)
+      return failure(kExitRunFailed, ok.error().message);
+  }
+  std::error_code ec;
+  fs::remove_all(checkpoints, ec);
+  return rows;
+}
+
+ordered_json find_metric(const ordered_json& metrics, std::string_view name) {
+  for (const auto& m : metrics)
+    if (m["name"] == name) return m;
+  return nullptr;
+}
+
+std::string fmt_estimate(const ordered_json& m) {
+  if (m.is_null() || m["estimate"].is_null()) return "—";
+  const double e = m["estimate"].get<double>();
+  if (m["ci95"].is_null()) return fmt::format("{:.4g}", e);
+  return fmt::format("{:.4g}  [{:.4g}, {:.4g}]", e, m["ci95"][0].get<double>(),
+                     m["ci95"][1].get<double>());
+}
+
+void print_aggregate(const ordered_json& metrics) {
+  for (const char* name : kHeadline) {
+    const ordered_json m = find_metric(metrics, name);
+    fmt::print("  {:<26} {}\n", name, fmt_estimate(m));
+  }
+}
+
+int report_failure(const Failure& f, const char* command) {
+  if (Ranks::get().rank() == 0 || f.code != kExitRunFailed || f.message != "another rank failed")
+    fmt::print(stderr, "canopy {}: {}\n", command, f.message);
+  return f.code;
+}
+
+Outcome<Design> load_path(const std::string& path) {
+  auto src = scenario::read_source(path);
+  if (!src) return failure(kExitBadInput, src.error().message);
+  return load_design(std::move(*src));
+}
+
+}  // namespace
+
+int cmd_montecarlo(const std::string& scenario_path, const MonteCarloCmdOptions& o) {
+  catch_interrupts();
+  auto design = load_path(scenario_path);
+  if (!design) return report_failure(design.error(), "montecarlo");
+  const auto start = std::chrono::steady_clock::now();
+  auto rows = montecarlo_in(o.out_dir, *design, o, "montecarlo");
+  if (!rows) return report_failure(rows.error(), "montecarlo");
+  if (Ranks::get().rank() != 0) return kExitOk;
+  if (o.report)
+    if (int rc = cmd_report({.dir = o.out_dir, .quiet = o.quiet}); rc != 0) return rc;
+  if (o.quiet) return kExitOk;
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  fmt::print("canopy montecarlo: scenario '{}', seed {}, {} runs ({:.1f} s wall)\n",
+             design->scenario.name, design->scenario.run.seed, o.runs, wall);
+  fmt::print("  {:<26} {}\n", "metric", "estimate  [95 % interval]");
+  print_aggregate(eval::aggregate_metrics(*rows, design->scenario.run.seed));
+  fmt::print("\n  wrote {0}/runs.csv, {0}/aggregate.json, {0}/timings.csv\n", o.out_dir);
+  return kExitOk;
+}
+
+namespace {
+
+struct SweepKey {
+  std::string key;
+  std::vector<std::string> values;  // YAML flow text
+};
+
+Outcome<SweepKey> parse_set(const std::string& set) {
+  const size_t eq = set.find('=');
+  if (eq == std::string::npos || eq == 0)
+    return failure(kExitBadInput, fmt::format("--set '{}': expected KEY=[V1, V2, ...]", set));
+  SweepKey k;
+  k.key = set.substr(0, eq);
+  k.key.erase(k.key.find_last_not_of(" \t") + 1);
+  YAML::Node list;
+  try {
+    list = YAML::Load(set.substr(eq + 1));
+  } catch (const YAML::Exception& e) {
+    return failure(kExitBadInput,
+                   fmt::format("--set '{}': the values are not YAML: {}", set, e.msg));
+  }
+  if (!list.IsSequence() || list.size() == 0)
+    return failure(
+        kExitBadInput,
+        fmt::format("--set '{}': the values must be a non-empty YAML list, e.g. {}=[5, 10]", set,
+                    k.key));
+  for (const auto& v : list) {
+    YAML::Emitter out;
+    out << YAML::Flow << v;
+    k.values.emplace_back(out.c_str());
+  }
+  return k;
+}
+
+std::string csv_cell(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+std::string csv_number(const ordered_json& j) {
+  return j.is_number() ? fmt::format("{}", j.get<double>()) : "";
+}
+
+}  // namespace
+
+int cmd_sweep(const std::string& scenario_path, const std::vector<std::string>& sets,
+              const MonteCarloCmdOptions& o) {
+  catch_interrupts();
+  const bool root = Ranks::get().rank() == 0;
+  auto base = scenario::read_source(scenario_path);
+  if (!base) return report_failure({kExitBadInput, base.error().message}, "sweep");
+  std::vector<SweepKey> keys;
+  for (const auto& s : sets) {
+    auto k = parse_set(s);
+    if (!k) return report_failure(k.error(), "sweep");
+    keys.push_back(std::move(*k));
+  }
+  // Every combination, the first key varying slowest; each is loaded before
+  // any runs, so a bad value stops the sweep at once.
+  size_t combos = 1;
+  for (const auto& k : keys) combos *= k.values.size();
+  std::vector<Design> designs;
+  std::vector<std::vector<std::string>> values;
+  for (size_t c = 0; c < combos; ++c) {
+    scenario::Source src = *base;
+    std::vector<std::string> chosen;
+    size_t rest = c;
+    for (size_t k = keys.size(); k-- > 0;) {
+      chosen.insert(chosen.begin(), keys[k].values[rest % keys[k].values.size()]);
+      rest /= keys[k].values.size();
+    }
+    for (size_t k = 0; k < keys.size(); ++k) {
+      auto next = scenario::with_override(src, keys[k].key, chosen[k]);
+      if (!next) return report_failure({kExitBadInput, next.error().message}, "sweep");
+      src = std::move(*next);
+      src.name = fmt::format("{} with {}={}", base->name, keys[k].key, chosen[k]);
+    }
+    auto d = load_design(std::move(src));
+    if (!d) return report_failure(d.error(), "sweep");
+    designs.push_back(std::move(*d));
+    values.push_back(std::move(chosen));
+  }
+
+  ordered_json combos_json = ordered_json::array();
+  std::vector<ordered_json> aggregates;
+  for (size_t c = 0; c < combos; ++c) {
+    const std::string dir = fmt::format("combo-{:03}", c);
+    auto rows = montecarlo_in(fs::path(o.out_dir) / dir, designs[c], o,
+                              fmt::format("combination {}/{}", c + 1, combos));
+    if (!rows) return report_failure(rows.error(), "sweep");
+    ordered_json v = ordered_json::object();
+    for (size_t k = 0; k < keys.size(); ++k) v[keys[k].key] = values[c][k];
+    combos_json.push_back({{"index", c}, {"values", v}, {"dir", dir}});
+    if (root) aggregates.push_back(eval::aggregate_metrics(*rows, designs[c].scenario.run.seed));
+  }
+  if (!root) return kExitOk;
+
+  std::string csv = "combo";
+  for (const auto& k : keys) csv += "," + csv_cell(k.key);
+  for (const auto& m : eval::run_metrics()) csv += fmt::format(",{0},{0}_lo,{0}_hi", m.name);
+  csv += "\n";
+  for (size_t c = 0; c < combos; ++c) {
+    csv += std::to_string(c);
+    for (const auto& v : values[c]) csv += "," + csv_cell(v);
+    for (const auto& m : aggregates[c]) {
+      csv += "," + csv_number(m["estimate"]);
+      csv += "," + (m["ci95"].is_array() ? csv_number(m["ci95"][0]) : "");
+      csv += "," + (m["ci95"].is_array() ? csv_number(m["ci95"][1]) : "");
+    }
+    csv += "\n";
+  }
+  ordered_json key_names = ordered_json::array();
+  for (const auto& k : keys) key_names.push_back(k.key);
+  const ordered_json sweep = {{"command", "sweep"},   {"scenario", designs[0].scenario.name},
+                              {"source", base->name}, {"seed", designs[0].scenario.run.seed},
+                              {"keys", key_names},    {"runs", o.runs},
+                              {"combos", combos_json}};
+  for (const auto& [name, text] :
+       {std::pair{"sweep.json", sweep.dump(2) + "\n"}, {"sweep.csv", csv}}) {
+    if (auto ok = write_file(fs::path(o.out_dir) / name, text); !ok)
+      return report_failure({kExitRunFailed, ok.error().message}, "sweep");
+  }
+  if (o.report)
+    if (int rc = cmd_report({.dir = o.out_dir, .quiet = o.quiet}); rc != 0) return rc;
+  if (o.quiet) return kExitOk;
+  fmt::print("canopy sweep: {} combination{} x {} runs\n", combos, combos == 1 ? "" : "s", o.runs);
+  std::string head;
+  for (const auto& k : keys) head += fmt::format("{:<24} ", k.key);
+  fmt::print("  {}{:<30} {:<30} {}\n", head, "leak_rate", "interception_rate",
+             "interceptors_fired");
+  for (size_t c = 0; c < combos; ++c) {
+    std::string row;
+    for (const auto& v : values[c]) row += fmt::format("{:<24} ", v);
+    fmt::print("  {}{:<30} {:<30} {}\n", row, fmt_estimate(find_metric(aggregates[c], "leak_rate")),
+               fmt_estimate(find_metric(aggregates[c], "interception_rate")),
+               fmt_estimate(find_metric(aggregates[c], "interceptors_fired")));
+  }
+  fmt::print("\n  wrote {0}/sweep.csv, {0}/sweep.json and a Monte Carlo per combination\n",
+             o.out_dir);
+  return kExitOk;
+}
+
+int cmd_compare(const std::vector<std::string>& paths, const MonteCarloCmdOptions& o) {
+  catch_interrupts();
+  const bool root = Ranks::get().rank() == 0;
+  if (paths.size() < 2)
+    return report_failure({kExitBadInput, "give at least two designs"}, "compare");
+  std::vector<Design> designs;
+  for (const auto& p : paths) {
+    auto d = load_path(p);
+    if (!d) return report_failure(d.error(), "compare");
+    designs.push_back(std::move(*d));
+  }
+  // Common random numbers: every design runs on the first design's seed.
+  const std::uint64_t seed = designs[0].scenario.run.seed;
+  for (auto& d : designs) {
+    if (d.scenario.run.seed != seed && root && !o.quiet)
+      fmt::print(stderr,
+                 "canopy compare: {} runs on seed {} (the first design's), not its own {}\n",
+                 d.source.name, seed, d.scenario.run.seed);
+    d.scenario.run.seed = seed;
+  }
+  std::vector<std::vector<eval::RunRecord>> rows;
+  ordered_json designs_json = ordered_json::array();
+  for (size_t k = 0; k < designs.size(); ++k) {
+    const std::string dir = fmt::format("design-{}", k);
+    auto r = montecarlo_in(fs::path(o.out_dir) / dir, designs[k], o,
+                           fmt::format("design {}/{}", k + 1, designs.size()));
+    if (!r) return report_failure(r.error(), "compare");
+    rows.push_back(std::move(*r));
+    designs_json.push_back({{"name", fs::path(paths[k]).stem().string()},
+                            {"source", paths[k]},
+                            {"scenario", designs[k].scenario.name},
+                            {"dir", dir}});
+  }
+  if (!root) return kExitOk;
+
+  std::vector<ordered_json> aggregates;
+  for (const auto& r : rows) aggregates.push_back(eval::aggregate_metrics(r, seed));
+  auto interval = [](const eval::Estimate& e) {
+    return std::isfinite(e.lo) ? ordered_json{e.lo, e.hi} : ordered_json(nullptr);
+  };
+  auto num = [](double x) { return std::isfinite(x) ? ordered_json(x) : ordered_json(nullptr); };
+  ordered_json metrics = ordered_json::array();
+  std::string csv =
+      "metric,design,estimate,lo,hi,difference,difference_lo,difference_hi,unpaired_lo,unpaired_hi,"
+      "width_ratio\n";
+  const auto defs = eval::run_metrics();
+  for (size_t m = 0; m < defs.size(); ++m) {
+    ordered_json per = ordered_json::array(), diffs = ordered_json::array();
+    const auto base = eval::column(rows[0], static_cast<int>(m));
+    for (size_t k = 0; k < designs.size(); ++k) {
+      const ordered_json& a = aggregates[k][m];
+      per.push_back({{"estimate", a["estimate"]}, {"ci95", a["ci95"]}});
+      std::string diff_cells = ",,,,,,";
+      if (k > 0) {
+        const auto col = eval::column(rows[k], static_cast<int>(m));
+        const eval::Estimate paired = eval::paired_difference(base, col);
+        const eval::Estimate unpaired = eval::welch_difference(base, col);
+        const double ratio = (unpaired.hi - unpaired.lo) > 0
+                                 ? (paired.hi - paired.lo) / (unpaired.hi - unpaired.lo)
+                                 : std::numeric_limits<double>::quiet_NaN();
+        diffs.push_back({{"design", k},
+                         {"mean", num(paired.estimate)},
+                         {"ci95", interval(paired)},
+                         {"pairs", paired.n},
+                         {"unpaired_ci95", interval(unpaired)},
+                         {"width_ratio", num(ratio)},
+                         {"method", "paired student-t over runs; unpaired: Welch"}});
+        auto cell = [](double x) {
+          return std::isfinite(x) ? fmt::format("{}", x) : std::string();
+        };
+        diff_cells =
+            fmt::format(",{},{},{},{},{},{}", cell(paired.estimate), cell(paired.lo),
+                        cell(paired.hi), cell(unpaired.lo), cell(unpaired.hi), cell(ratio));
+      }
+      csv += fmt::format("{},{},{},{},{}{}\n", defs[m].name, csv_cell(designs_json[k]["name"]),
+                         csv_number(a["estimate"]),
+                         a["ci95"].is_array() ? csv_number(a["ci95"][0]) : "",
+                         a["ci95"].is_array() ? csv_number(a["ci95"][1]) : "", diff_cells);
+    }
+    metrics.push_back({{"name", defs[m].name},
+                       {"kind", aggregates[0][m]["kind"]},
+                       {"per_design", per},
+                       {"differences", diffs}});
+  }
+  const ordered_json compare = {
+      {"command", "compare"},
+      {"seed", seed},
+      {"runs", o.runs},
+      {"baseline", 0},
+      {"note",
+       "differences are design minus the first design, per run on common random numbers (the same "
+       "seed and run indices), with a paired Student-t interval; unpaired_ci95 is Welch's interval "
+       "from the same runs treated as independent, and width_ratio = paired width / unpaired "
+       "width"},
+      {"designs", designs_json},
+      {"metrics", metrics}};
+  for (const auto& [name, text] :
+       {std::pair{"compare.json", compare.dump(2) + "\n"}, {"compare.csv", csv}}) {
+    if (auto ok = write_file(fs::path(o.out_dir) / name, text); !ok)
+      return report_failure({kExitRunFailed, ok.error().message}, "compare");
+  }
+  if (o.report)
+    if (int rc = cmd_report({.dir = o.out_dir, .quiet = o.quiet}); rc != 0) return rc;
+  if (o.quiet) return kExitOk;
+  fmt::print("canopy compare: {} designs x {} runs on common random numbers (seed {})\n",
+             designs.size(), o.runs, seed);
+  for (size_t k = 1; k < designs.size(); ++k) {
+    fmt::print("\n  {} - {}          difference [95 % paired]        unpaired width / paired\n",
+               designs_json[k]["name"].get<std::string>(),
+               designs_json[0]["name"].get<std::string>());
+    for (const char* name : kHeadline) {
+      const ordered_json& d =
+          metrics[static_cast<size_t>(eval::metric_index(name))]["differences"][k - 1];
+      if (d["ci95"].is_null()) {
+        fmt::print("  {:<26} —\n", name);
+        continue;
+      }
+      const double ratio = d["width_ratio"].is_number() ? d["width_ratio"].get<double>() : 0;
+      fmt::print("  {:<26} {:+.4g}  [{:+.4g}, {:+.4g}]   {}\n", name, d["mean"].get<double>(),
+                 d["ci95"][0].get<double>(), d["ci95"][1].get<double>(),
+                 ratio > 0 ? fmt::format("{:.1f}x narrower", 1 / ratio) : std::string("—"));
+    }
+  }
+  fmt::print("\n  wrote {0}/compare.json, {0}/compare.csv and a Monte Carlo per design\n",
+             o.out_dir);
+  return kExitOk;
+}
+
+}  // namespace canopy

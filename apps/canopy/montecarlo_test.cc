@@ -1,0 +1,300 @@
+// End-to-end tests of canopy montecarlo, sweep and compare: identical bytes
+// for any thread count and rank count, resume after a kill, sweeps, common
+// random numbers, bad input.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "cli_test_support.h"
+
+extern char** environ;
+
+namespace {
+
+using namespace cli_testing;
+using nlohmann::json;
+
+// Six rockets, one radar, one battery: a few seconds a run.
+const std::string kScenario = std::string(CANOPY_SOURCE_DIR) + "/viewer/test/replay_scenario.yaml";
+
+int count_lines(const std::string& text) {
+  return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+}
+
+json metric(const json& metrics, const std::string& name) {
+  for (const auto& m : metrics)
+    if (m["name"] == name) return m;
+  ADD_FAILURE() << "no metric " << name;
+  return {};
+}
+
+// The reference: 4 runs on 2 threads.
+const fs::path& reference() {
+  static const fs::path dir = [] {
+    const fs::path d = temp_dir("mc_reference") / "out";
+    const Output o =
+        canopy("montecarlo " + kScenario + " --runs 4 --threads 2 --quiet --out " + d.string());
+    EXPECT_EQ(o.code, 0) << o.err;
+    return d;
+  }();
+  return dir;
+}
+
+TEST(MonteCarlo, OutputIsIdenticalForAnyThreadCount) {
+  const fs::path dir = temp_dir("mc_threads");
+  const Output o =
+      canopy("montecarlo " + kScenario + " --runs 4 --threads 1 --out " + (dir / "t1").string());
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("leak_rate"), std::string::npos) << o.out;
+  // Off a terminal, progress is plain lines.
+  EXPECT_NE(o.err.find("montecarlo: 4/4 runs"), std::string::npos) << o.err;
+  const std::string runs = slurp(dir / "t1" / "runs.csv");
+  EXPECT_EQ(count_lines(runs), 5);
+  EXPECT_EQ(runs, slurp(reference() / "runs.csv"));
+  EXPECT_EQ(slurp(dir / "t1" / "aggregate.json"), slurp(reference() / "aggregate.json"));
+  EXPECT_FALSE(fs::exists(dir / "t1" / ".checkpoint"));
+  EXPECT_EQ(count_lines(slurp(dir / "t1" / "timings.csv")), 5);
+
+  const json agg = json::parse(slurp(reference() / "aggregate.json"));
+  EXPECT_EQ(agg["runs"], 4);
+  const json leak = metric(agg["metrics"], "leak_rate");
+  EXPECT_EQ(leak["method"], "wilson");
+  EXPECT_LE(leak["ci95"][0].get<double>(), leak["estimate"].get<double>());
+  EXPECT_GE(leak["ci95"][1].get<double>(), leak["estimate"].get<double>());
+  EXPECT_DOUBLE_EQ(leak["estimate"].get<double>(),
+                   leak["successes"].get<double>() / leak["trials"].get<double>());
+  const json fired = metric(agg["metrics"], "interceptors_fired");
+  EXPECT_EQ(fired["method"], "student-t");
+  EXPECT_EQ(fired["n"], 4);
+  fs::remove_all(dir);
+}
+
+TEST(MonteCarlo, ARunRepeatsAloneWithCanopyRun) {
+  const fs::path dir = temp_dir("mc_one");
+  const Output o = canopy("run " + kScenario + " --run 3 --quiet --out " + dir.string());
+  ASSERT_EQ(o.code, 0) << o.err;
+  const json summary = json::parse(slurp(dir / "summary.json"));
+  std::istringstream runs(slurp(reference() / "runs.csv"));
+  std::string header, row;
+  std::getline(runs, header);
+  for (int i = 0; i <= 3; ++i) std::getline(runs, row);
+  ASSERT_EQ(row.rfind("3,", 0), 0u) << row;
+  // interceptors_fired is column 15 (run, seed, 12 metrics before it).
+  std::vector<std::string> cells;
+  std::istringstream cs(row);
+  for (std::string c; std::getline(cs, c, ',');) cells.push_back(c);
+  EXPECT_EQ(std::stod(cells[14]), summary["engagement"]["interceptors_fired"].get<double>());
+  fs::remove_all(dir);
+}
+
+// Starts canopy in the background; returns its pid.
+pid_t spawn_canopy(const std::vector<std::string>& args, const fs::path& log) {
+  std::vector<std::string> argv_s = {CANOPY_BINARY};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&fa, 1, 2);
+  pid_t pid = -1;
+  EXPECT_EQ(posix_spawn(&pid, CANOPY_BINARY, &fa, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&fa);
+  return pid;
+}
+
+// Waits until the checkpoint holds at least n runs, then sends sig.
+int interrupt_after(pid_t pid, const fs::path& checkpoint, int n, int sig) {
+  for (int i = 0; i < 6000; ++i) {  // 10 min at most
+    if (count_lines(slurp(checkpoint)) >= n) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ::kill(pid, sig);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return status;
+}
+
+TEST(MonteCarlo, ResumeAfterSigkillCompletesWithoutLosingOrRepeatingARun) {
+  const fs::path dir = temp_dir("mc_kill"), out = dir / "out";
+  const pid_t pid = spawn_canopy(
+      {"montecarlo", kScenario, "--runs", "4", "--threads", "1", "--out", out.string()},
+      dir / "log.txt");
+  const fs::path checkpoint = out / ".checkpoint" / "rank-0.csv";
+  const int status = interrupt_after(pid, checkpoint, 2, SIGKILL);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  const int kept = count_lines(slurp(checkpoint));
+  ASSERT_GE(kept, 2);
+  ASSERT_LT(kept, 4) << "the set finished before the kill";
+  EXPECT_FALSE(fs::exists(out / "runs.csv"));
+  EXPECT_FALSE(fs::exists(out / "aggregate.json"));
+
+  // Without --resume the unfinished set is not overwritten.
+  const Output refused = canopy("montecarlo " + kScenario + " --runs 4 --out " + out.string());
+  EXPECT_EQ(refused.code, 2);
+  EXPECT_NE(refused.err.find("--resume"), std::string::npos) << refused.err;
+  // A resume with another seed (another scenario) is refused too.
+  const Output other = canopy("montecarlo " + std::string(CANOPY_SOURCE_DIR) +
+                              "/scenarios/default.yaml --runs 4 --resume --out " + out.string());
+  EXPECT_EQ(other.code, 2);
+
+  const Output resumed =
+      canopy("montecarlo " + kScenario + " --runs 4 --threads 2 --resume --out " + out.string());
+  ASSERT_EQ(resumed.code, 0) << resumed.err;
+  // The progress counts on from the runs kept.
+  EXPECT_EQ(resumed.err.find(std::to_string(kept) + "/4 runs"), std::string::npos) << resumed.err;
+  EXPECT_NE(resumed.err.find("4/4 runs"), std::string::npos) << resumed.err;
+  EXPECT_EQ(slurp(out / "runs.csv"), slurp(reference() / "runs.csv"));
+  EXPECT_EQ(slurp(out / "aggregate.json"), slurp(reference() / "aggregate.json"));
+  EXPECT_FALSE(fs::exists(out / ".checkpoint"));
+  fs::remove_all(dir);
+}
+
+TEST(MonteCarlo, SigtermStopsAtARunBoundaryAndResumeExtendsTheSet) {
+  const fs::path dir = temp_dir("mc_term"), out = dir / "out";
+  const pid_t pid = spawn_canopy(
+      {"montecarlo", kScenario, "--runs", "2", "--threads", "1", "--out", out.string()},
+      dir / "log.txt");
+  const int status = interrupt_after(pid, out / ".checkpoint" / "rank-0.csv", 1, SIGTERM);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  EXPECT_NE(slurp(dir / "log.txt").find("--resume"), std::string::npos);
+  ASSERT_EQ(
+      canopy("montecarlo " + kScenario + " --runs 2 --resume --quiet --out " + out.string()).code,
+      0);
+  // A finished set grows with a larger --runs.
+  ASSERT_EQ(
+      canopy("montecarlo " + kScenario + " --runs 4 --resume --quiet --out " + out.string()).code,
+      0);
+  EXPECT_EQ(slurp(out / "runs.csv"), slurp(reference() / "runs.csv"));
+  fs::remove_all(dir);
+}
+
+TEST(MonteCarlo, BadInputIsReportedWithExitCode2) {
+  const fs::path dir = temp_dir("mc_bad");
+  const fs::path bad = write(dir, "bad.yaml", "canopy: 1\nname: x\nraids: 3\n");
+  const Output o = canopy("montecarlo " + bad.string() + " --runs 2 --out " + (dir / "o").string());
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("bad.yaml"), std::string::npos) << o.err;
+  EXPECT_FALSE(fs::exists(dir / "o" / "runs.csv"));
+  EXPECT_EQ(canopy("montecarlo " + kScenario + " --runs 0").code, 2);
+  EXPECT_EQ(canopy("montecarlo " + kScenario + " --threads -1").code, 2);
+  fs::remove_all(dir);
+}
+
+TEST(Sweep, WritesOneRowPerCombination) {
+  const fs::path dir = temp_dir("sweep"), out = dir / "out";
+  const Output o = canopy("sweep " + kScenario +
+                          " --set 'raids[0].count=[2, 4]' --set "
+                          "'sensors[0].outages=[[], [[0, 1000]]]' --runs 2 --out " +
+                          out.string());
+  ASSERT_EQ(o.code, 0) << o.err;
+  const json sweep = json::parse(slurp(out / "sweep.json"));
+  ASSERT_EQ(sweep["combos"].size(), 4u);
+  EXPECT_EQ(sweep["combos"][3]["values"]["sensors[0].outages"], "[[0, 1000]]");
+  std::istringstream csv(slurp(out / "sweep.csv"));
+  std::string header, row;
+  std::getline(csv, header);
+  EXPECT_EQ(header.rfind("combo,raids[0].count,sensors[0].outages,rockets_launched,", 0), 0u)
+      << header;
+  int rows = 0;
+  while (std::getline(csv, row)) ++rows;
+  EXPECT_EQ(rows, 4);
+  for (int c = 0; c < 4; ++c) {
+    const json agg =
+        json::parse(slurp(out / sweep["combos"][c]["dir"].get<std::string>() / "aggregate.json"));
+    EXPECT_DOUBLE_EQ(metric(agg["metrics"], "rockets_launched")["estimate"].get<double>(),
+                     c < 2 ? 2 : 4);
+    // With the radar out for the whole run nothing is tracked or engaged.
+    EXPECT_EQ(metric(agg["metrics"], "interceptors_fired")["estimate"].get<double>() == 0,
+              c % 2 == 1);
+  }
+  fs::remove_all(dir);
+}
+
+TEST(Sweep, BadSetsAreReportedBeforeAnyRun) {
+  for (const char* set : {"raids[0].count", "raids[0].count=7", "raids[0].count=[1, 2",
+                          "raids[9].count=[1]", "raids[0].count=[-1]"}) {
+    const Output o = canopy("sweep " + kScenario + " --set '" + set + "' --runs 1 --out " +
+                            temp_dir("sweep_bad").string());
+    EXPECT_EQ(o.code, 2) << set;
+    EXPECT_FALSE(o.err.empty()) << set;
+  }
+}
+
+TEST(Compare, DesignsShareTheirRandomNumbers) {
+  const fs::path dir = temp_dir("compare"), out = dir / "out";
+  // B: the same design in another file.
+  const fs::path bpath = write(dir, "b.yaml", slurp(kScenario) + "\n");
+  ASSERT_EQ(canopy("validate " + bpath.string()).code, 0);
+  const Output o =
+      canopy("compare " + kScenario + " " + bpath.string() + " --runs 4 --out " + out.string());
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("difference [95 % paired]"), std::string::npos) << o.out;
+  const json cmp = json::parse(slurp(out / "compare.json"));
+  ASSERT_EQ(cmp["designs"].size(), 2u);
+  // Identical designs on common random numbers: every paired difference is
+  // exactly zero, with an interval of zero width.
+  for (const auto& m : cmp["metrics"]) {
+    const json& d = m["differences"][0];
+    if (d["mean"].is_null()) continue;
+    EXPECT_EQ(d["mean"].get<double>(), 0.0) << m["name"];
+    EXPECT_EQ(d["ci95"][0].get<double>(), 0.0) << m["name"];
+  }
+  EXPECT_EQ(slurp(out / "design-0" / "runs.csv"), slurp(out / "design-1" / "runs.csv"));
+  fs::remove_all(dir);
+}
+
+TEST(Compare, PairedIntervalsAreNarrowerThanUnpaired) {
+  const fs::path dir = temp_dir("compare2"), out = dir / "out";
+  // B: two shots per threat (A fires one).
+  std::string b = slurp(kScenario);
+  const size_t at = b.find("shots_per_threat: 1");
+  ASSERT_NE(at, std::string::npos);
+  b.replace(at, 19, "shots_per_threat: 2");
+  const fs::path bpath = write(dir, "b.yaml", b);
+  const Output o = canopy("compare " + kScenario + " " + bpath.string() +
+                          " --runs 4 --quiet --out " + out.string());
+  ASSERT_EQ(o.code, 0) << o.err;
+  const json cmp = json::parse(slurp(out / "compare.json"));
+  auto diff = [&](const std::string& name) {
+    for (const auto& m : cmp["metrics"])
+      if (m["name"] == name) return m["differences"][0];
+    return json();
+  };
+  // The raid is the same in both designs: its counts do not differ at all.
+  EXPECT_EQ(diff("rockets_launched")["mean"].get<double>(), 0.0);
+  EXPECT_EQ(diff("threatening")["mean"].get<double>(), 0.0);
+  // Where the designs differ, pairing removes the raid's variance.
+  const json fired = diff("interceptors_fired");
+  ASSERT_TRUE(fired["width_ratio"].is_number()) << fired;
+  EXPECT_LT(fired["width_ratio"].get<double>(), 1.0) << fired;
+  fs::remove_all(dir);
+}
+
+TEST(Mpi, TwoRanksGiveTheSameBytes) {
+#ifndef CANOPY_MPIRUN
+  GTEST_SKIP() << "canopy was built without MPI";
+#else
+  const fs::path dir = temp_dir("mpi"), out = dir / "out";
+  // Open MPI as root needs --allow-run-as-root; LeakSanitizer would report
+  // Open MPI's own allocations.
+  const Output o =
+      shell(std::string("ASAN_OPTIONS=detect_leaks=0 ") + CANOPY_MPIRUN +
+            " --allow-run-as-root --oversubscribe -n 2 " + CANOPY_BINARY + " montecarlo " +
+            kScenario + " --runs 4 --threads 1 --quiet --out " + out.string());
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(slurp(out / "runs.csv"), slurp(reference() / "runs.csv"));
+  EXPECT_EQ(slurp(out / "aggregate.json"), slurp(reference() / "aggregate.json"));
+  fs::remove_all(dir);
+#endif
+}
+
+}  // namespace

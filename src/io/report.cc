@@ -1,0 +1,1122 @@
+#include "canopy/io/report.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "canopy/eval/statistics.h"
+#include "canopy/io/atomic_file.h"
+#include "canopy/io/geo_export.h"
+#include "canopy/io/replay.h"
+#include "canopy/io/report_html.h"
+#include "canopy/io/svg_plot.h"
+#include "canopy/io/viewer_bundle.h"
+
+namespace canopy::io {
+namespace {
+
+namespace fs = std::filesystem;
+using html::cell;
+using html::esc;
+using html::num;
+using nlohmann::json;
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// ---------------------------------------------------------------- JSON access
+
+// The value at a path of keys, or nullptr.
+const json* find(const json& j, std::initializer_list<std::string_view> path) {
+  const json* cur = &j;
+  for (std::string_view k : path) {
+    if (!cur->is_object()) return nullptr;
+    auto it = cur->find(std::string(k));
+    if (it == cur->end()) return nullptr;
+    cur = &*it;
+  }
+  return cur;
+}
+
+double number(const json& j, std::initializer_list<std::string_view> path) {
+  const json* v = find(j, path);
+  return v && v->is_number() ? v->get<double>() : kNaN;
+}
+
+std::string cell_at(const json& j, std::initializer_list<std::string_view> path) {
+  const json* v = find(j, path);
+  return v ? cell(*v) : "—";
+}
+
+// Rows "label | value" for the listed keys of an object, then any other
+// scalar keys under their own names (so new metrics still show).
+struct Field {
+  std::string_view key, label;
+};
+html::Table kv_table(const json& obj, const std::vector<Field>& fields, std::string caption = {}) {
+  html::Table t;
+  t.head = {"quantity", "value"};
+  t.caption = std::move(caption);
+  if (!obj.is_object()) return t;
+  std::set<std::string> shown;
+  for (const Field& f : fields) {
+    auto it = obj.find(std::string(f.key));
+    if (it == obj.end()) continue;
+    shown.insert(std::string(f.key));
+    t.rows.push_back({esc(f.label), cell(*it)});
+  }
+  for (const auto& [k, v] : obj.items()) {
+    if (shown.contains(k)) continue;
+    if (v.is_primitive()) {
+      t.rows.push_back({fmt::format("<code>{}</code>", esc(k)), cell(v)});
+    } else if (v.is_object()) {  // one level of simple nesting, e.g. miss_m.median
+      for (const auto& [k2, v2] : v.items())
+        if (v2.is_primitive())
+          t.rows.push_back({fmt::format("<code>{}.{}</code>", esc(k), esc(k2)), cell(v2)});
+    }
+  }
+  return t;
+}
+
+std::string duration(double s) {
+  if (!std::isfinite(s)) return "—";
+  if (s < 120) return fmt::format("{} s", num(s));
+  return fmt::format("{} s ({} min {:.0f} s)", num(s), static_cast<long>(s / 60),
+                     std::fmod(s, 60.0));
+}
+
+// A proportion with its Wilson 95 % interval, for plots and tables.
+struct Proportion {
+  std::string name;
+  long k = 0, n = 0;
+  double p() const { return n > 0 ? static_cast<double>(k) / static_cast<double>(n) : kNaN; }
+  std::pair<double, double> ci() const { return eval::wilson_interval(k, n); }
+};
+
+svg::Plot proportions_plot(const std::string& title, const std::vector<Proportion>& props) {
+  svg::Plot p;
+  p.title = title;
+  p.y.label = "proportion (95 % interval)";
+  p.y.min = 0, p.y.max = 1;
+  p.height = 300;
+  svg::Series s;
+  s.kind = svg::Kind::kPoints;
+  s.marker_r = 5;
+  for (size_t i = 0; i < props.size(); ++i) {
+    p.x.categories.push_back(fmt::format("{} ({}/{})", props[i].name, props[i].k, props[i].n));
+    if (props[i].n <= 0) continue;
+    const auto [lo, hi] = props[i].ci();
+    s.x.push_back(static_cast<double>(i));
+    s.y.push_back(props[i].p());
+    s.lo.push_back(lo);
+    s.hi.push_back(hi);
+  }
+  p.series.push_back(std::move(s));
+  return p;
+}
+
+// Median and p90 of y in bins of x.
+struct Binned {
+  std::vector<double> x, median, p90;
+};
+Binned binned(const std::vector<double>& xs, const std::vector<double>& ys, double width,
+              size_t min_count) {
+  std::map<long, std::vector<double>> bins;
+  for (size_t i = 0; i < xs.size(); ++i)
+    bins[static_cast<long>(std::floor(xs[i] / width))].push_back(ys[i]);
+  Binned b;
+  for (auto& [k, v] : bins) {
+    if (v.size() < min_count) continue;
+    b.x.push_back((static_cast<double>(k) + 0.5) * width);
+    b.median.push_back(eval::percentile(v, 0.5));
+    b.p90.push_back(eval::percentile(v, 0.9));
+  }
+  return b;
+}
+
+// Escapes a script's text for an inline <script> element: "</" and "<!--"
+// must not appear inside it.
+std::string script_safe_json(const std::string& text) {
+  std::string out;
+  out.reserve(text.size() + 64);
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '<' && i + 1 < text.size() && text[i + 1] == '/') {
+      out += "<\\/";
+      ++i;
+    } else if (text.compare(i, 4, "<!--") == 0) {
+      out += "\\u003c!--";
+      i += 3;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+// The viewer bundle, made safe for an inline <script>: "</script" (any
+// case) becomes "<\/script", "<!--" becomes "<\!--" (equal in JS strings).
+std::string script_safe_js(std::string_view js) {
+  std::string out;
+  out.reserve(js.size() + 64);
+  for (size_t i = 0; i < js.size(); ++i) {
+    if (js[i] == '<' && i + 1 < js.size() && js[i + 1] == '/' && i + 8 <= js.size()) {
+      std::string word(js.substr(i + 2, 6));
+      std::transform(word.begin(), word.end(), word.begin(),
+                     [](unsigned char c) { return std::tolower(c); });
+      if (word == "script") {
+        out += "<\\/";
+        ++i;
+        continue;
+      }
+    }
+    if (js.compare(i, 4, "<!--") == 0) {
+      out += "<\\!--";
+      i += 3;
+      continue;
+    }
+    out += js[i];
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- run report
+
+void overview_section(html::Page& page, const RunData& run) {
+  const json& s = run.summary;
+  page.section("overview", "Overview");
+  std::vector<html::Page::Card> cards;
+  cards.push_back({"Rockets launched", cell_at(s, {"rockets_launched"}),
+                   fmt::format("of {} planned", cell_at(s, {"rockets_planned"}))});
+  cards.push_back({"Impacts in defended areas", cell_at(s, {"impacts_in_areas"}),
+                   fmt::format("of {} warhead impacts", cell_at(s, {"impacts"}))});
+  cards.push_back({"Value hit", cell_at(s, {"value_hit"}), "sum over areas of value × impacts"});
+  if (const json* e = find(s, {"engagement"})) {
+    const double lr = number(*e, {"leak_rate"});
+    const json* ci = find(*e, {"leak_rate_ci95"});
+    std::string detail = "Wilson 95 % interval";
+    if (ci && ci->is_array() && ci->size() == 2 && (*ci)[0].is_number() && (*ci)[1].is_number())
+      detail = fmt::format("[{}, {}] Wilson 95 %", num((*ci)[0].get<double>()),
+                           num((*ci)[1].get<double>()));
+    cards.push_back({"Leak rate", html::percent(lr), detail});
+    cards.push_back({"Interceptors fired", cell_at(*e, {"interceptors_fired"}),
+                     fmt::format("{} rockets intercepted", cell_at(*e, {"rockets_intercepted"}))});
+  }
+  if (const json* a = find(s, {"assessment", "alerts", "canopy"})) {
+    cards.push_back(
+        {"Warned impacts (canopy)",
+         fmt::format("{} / {}", cell_at(*a, {"warned"}), cell_at(*a, {"impacts_in_zones"})),
+         fmt::format("median warning {} s", num(number(*a, {"warning_s_median"})))});
+  }
+  page.cards(cards);
+  page.note(
+      "All figures come from one simulated run: a single random draw. Intervals are 95 % Wilson "
+      "score "
+      "intervals over the run's rockets; they do not cover run-to-run variation (use <code>canopy "
+      "montecarlo</code>).");
+}
+
+void damage_section(html::Page& page, const RunData& run) {
+  const json& s = run.summary;
+  page.section("damage", "Damage by area");
+  html::Table t;
+  t.head = {"defended area", "value", "impacts", "value hit"};
+  const json* areas = find(s, {"areas"});
+  if (areas && areas->is_array())
+    for (const json& a : *areas)
+      t.rows.push_back({cell_at(a, {"name"}), cell_at(a, {"value"}), cell_at(a, {"impacts"}),
+                        cell_at(a, {"value_hit"})});
+  t.rows.push_back({"<b>total</b>", "", fmt::format("<b>{}</b>", cell_at(s, {"impacts_in_areas"})),
+                    fmt::format("<b>{}</b>", cell_at(s, {"value_hit"}))});
+  t.caption = fmt::format(
+      "Warhead impacts inside each defended area and the value lost (the area's value per impact; "
+      "an impact in "
+      "overlapping areas counts against the first listed). {} impacts fell on open ground; {} "
+      "rockets were still "
+      "in flight at the end.",
+      cell_at(s, {"impacts_open_ground"}), cell_at(s, {"in_flight_at_end"}));
+  page.table(t);
+}
+
+void tracking_section(html::Page& page, const RunData& run) {
+  const json& s = run.summary;
+  const json* tr = find(s, {"tracking"});
+  if (!tr && !find(s, {"sensors"})) return;
+  page.section("tracking", "Sensors and tracking");
+  if (const json* se = find(s, {"sensors"})) {
+    page.subsection("Sensors");
+    page.table(kv_table(*se, {{"scans", "radar scans"},
+                              {"plots", "plots (detections)"},
+                              {"clutter_plots", "clutter plots"},
+                              {"rockets_detected", "rockets detected"},
+                              {"plots_late_dropped", "plots dropped as late"}}));
+  }
+  if (tr) {
+    page.subsection("Tracking against truth");
+    json flat = *tr;
+    flat.erase("nees_by_age");
+    page.table(kv_table(
+        flat,
+        {{"gospa_mean_m", "GOSPA mean (m)"},
+         {"gospa_median_m", "GOSPA median (m)"},
+         {"rms_position_m", "RMS position error (m)"},
+         {"rms_velocity_mps", "RMS velocity error (m/s)"},
+         {"settled_rms_position_m", "settled RMS position error (m)"},
+         {"settled_rms_velocity_mps", "settled RMS velocity error (m/s)"},
+         {"rockets_detected", "rockets detected"},
+         {"rockets_tracked", "rockets tracked"},
+         {"track_breaks", "track breaks"},
+         {"id_switches", "identity switches"},
+         {"confirmed_tracks", "confirmed tracks"},
+         {"false_tracks", "false tracks"},
+         {"mean_confirm_latency_s", "mean confirmation latency (s)"},
+         {"median_confirm_latency_s", "median confirmation latency (s)"},
+         {"nees_mean", "mean NEES (6-D; consistent = 6)"}},
+        "Sampled every 0.5 s; GOSPA with p = 2, c = 200 m (docs/metrics.md). Settled errors count "
+        "pairs at least 2 s after first detection."));
+  }
+}
+
+void assessment_section(html::Page& page, const RunData& run) {
+  const json* a = find(run.summary, {"assessment"});
+  if (!a) return;
+  page.section("assessment", "Threat assessment");
+  if (const json* cal = find(*a, {"calibration"}); cal && cal->is_array()) {
+    page.subsection("Calibration of the impact prediction");
+    html::Table t;
+    t.head = {"time after confirmation (s)", "rockets", "inside 95 % ellipse", "coverage",
+              "median miss (m)"};
+    for (const json& c : *cal)
+      t.rows.push_back({cell_at(c, {"after_confirm_s"}), cell_at(c, {"rockets"}),
+                        cell_at(c, {"inside_95"}), html::percent(number(c, {"coverage_95"})),
+                        cell_at(c, {"median_miss_m"})});
+    t.caption =
+        "The prediction in force 2, 5 and 10 s after each rocket's first confirmed track; coverage "
+        "is the "
+        "fraction whose true impact lies inside the predicted 95 % ellipse (a calibrated predictor "
+        "covers "
+        "about 95 %).";
+    page.table(t);
+  }
+  if (const json* m = find(*a, {"miss_by_track_age"}); m && m->is_array()) {
+    page.subsection("Prediction miss against track age");
+    html::Table t;
+    t.head = {"age since confirmation (s)",
+              "predictions",
+              "median miss (m)",
+              "95 % coverage",
+              "median σ(t<sub>impact</sub>) (s)",
+              "median |t<sub>impact</sub> error| (s)"};
+    for (const json& b : *m) {
+      const json* to = find(b, {"age_to_s"});
+      t.rows.push_back({fmt::format("{} – {}", cell_at(b, {"age_from_s"}),
+                                    to && to->is_number() ? cell(*to) : "∞"),
+                        cell_at(b, {"predictions"}), cell_at(b, {"median_miss_m"}),
+                        html::percent(number(b, {"coverage_95"})),
+                        cell_at(b, {"median_sigma_t_impact_s"}),
+                        cell_at(b, {"median_abs_t_impact_error_s"})});
+    }
+    page.table(t);
+  }
+  if (const json* d = find(*a, {"decision"})) {
+    page.subsection("Threat decisions");
+    html::Table t;
+    t.head = {"", "declared a threat", "not declared"};
+    t.rows.push_back({"lands in a defended area", cell_at(*d, {"confusion", "threat_declared"}),
+                      cell_at(*d, {"confusion", "threat_not_declared"})});
+    t.rows.push_back({"lands on open ground", cell_at(*d, {"confusion", "open_ground_declared"}),
+                      cell_at(*d, {"confusion", "open_ground_not_declared"})});
+    t.caption = fmt::format(
+        "Confusion matrix over rockets that landed. Tracks with no rocket behind them declared: "
+        "{}. Lead time of "
+        "declared threats (impact − first declaration): mean {} s, median {} s, minimum {} s.",
+        cell_at(*d, {"false_tracks_declared"}), cell_at(*d, {"lead_s_mean"}),
+        cell_at(*d, {"lead_s_median"}), cell_at(*d, {"lead_s_min"}));
+    page.table(t);
+  }
+}
+
+void alerts_section(html::Page& page, const RunData& run) {
+  const json* al = find(run.summary, {"assessment", "alerts"});
+  if (!al || !al->is_object()) return;
+  page.section("alerts", "Civil alerts: policies side by side");
+  html::Table t;
+  t.head = {"quantity"};
+  std::vector<const json*> cols;
+  static const std::map<std::string, std::string> kNames = {{"canopy", "canopy (predicted impact)"},
+                                                            {"radius_5km", "radius 5 km"},
+                                                            {"region", "whole region"}};
+  for (const auto& [name, v] : al->items()) {
+    t.head.push_back(esc(kNames.contains(name) ? kNames.at(name) : name));
+    cols.push_back(&v);
+  }
+  const std::vector<Field> rows = {{"impacts_in_zones", "impacts in alert zones"},
+                                   {"warned", "warned (≥ minimum warning)"},
+                                   {"missed", "missed"},
+                                   {"mean_warning_s", "mean warning (s)"},
+                                   {"warning_s_median", "median warning (s)"},
+                                   {"warning_s_p5", "5th percentile warning (s)"},
+                                   {"warning_s_p95", "95th percentile warning (s)"},
+                                   {"warning_s_min", "shortest warning (s)"},
+                                   {"own_warning_s_mean", "mean own-rocket warning (s)"},
+                                   {"zone_alerts", "zone alerts"},
+                                   {"false_zone_alerts", "false zone alerts"},
+                                   {"false_population_s", "false population-seconds"},
+                                   {"total_population_s", "total population-seconds"}};
+  for (const Field& f : rows) {
+    std::vector<std::string> row = {esc(f.label)};
+    for (const json* c : cols) row.push_back(cell_at(*c, {f.key}));
+    t.rows.push_back(row);
+  }
+  const double min_warning = run.scenario ? run.scenario->doctrine.min_warning_s : 10;
+  t.caption = fmt::format(
+      "Each column is one alert policy scored on the same run. <i>canopy</i> alerts a zone when "
+      "the predicted "
+      "impact's probability of falling in it passes the threshold; <i>radius 5 km</i> alerts every "
+      "zone within "
+      "5 km of the predicted impact point; <i>region</i> alerts every zone while any threat is in "
+      "flight. Warning "
+      "= impact time − start of the zone's alert hold covering it (0 if none); an impact with less "
+      "than {} s "
+      "of warning is missed. A false zone alert is a hold with no impact in that zone during it; "
+      "population-seconds weight each hold by the zone's population.",
+      num(min_warning));
+  page.table(t);
+}
+
+void engagement_section(html::Page& page, const RunData& run) {
+  const json* e = find(run.summary, {"engagement"});
+  if (!e) return;
+  page.section("engagement", "Engagement");
+  html::Table t = kv_table(*e, {{"threatening_rockets", "threatening rockets"},
+                                {"leakers", "leakers"},
+                                {"rockets_engaged", "rockets engaged"},
+                                {"rockets_intercepted", "rockets intercepted"},
+                                {"intercepted_of_engaged", "intercepted of engaged"},
+                                {"open_ground_rockets", "open-ground rockets"},
+                                {"engaged_open_ground", "open-ground rockets engaged"},
+                                {"open_ground_engaged_fraction", "open-ground engaged fraction"},
+                                {"value_hit", "value hit"},
+                                {"value_saved", "value saved"},
+                                {"interceptors_fired", "interceptors fired"},
+                                {"interceptors_per_kill", "interceptors per kill"},
+                                {"interceptor_cost", "interceptor cost"},
+                                {"cost_per_value_saved", "cost per value saved"},
+                                {"closest_approaches", "closest approaches"},
+                                {"debris_impacts", "debris impacts"},
+                                {"debris_in_areas", "debris impacts in areas"},
+                                {"kill_assessments", "kill assessments"},
+                                {"kill_assessment_accuracy", "kill assessment accuracy"},
+                                {"plans", "engagement plans"},
+                                {"max_plan_gap", "largest certified plan gap"}});
+  // The leak rate with its Wilson interval, as the first row.
+  const json* ci = find(*e, {"leak_rate_ci95"});
+  std::erase_if(t.rows, [](const auto& r) { return r[0].find("leak_rate") != std::string::npos; });
+  if (ci && ci->is_array() && ci->size() == 2 && (*ci)[0].is_number() && (*ci)[1].is_number())
+    t.rows.insert(t.rows.begin(), {"leak rate [Wilson 95 % interval]",
+                                   html::with_ci(number(*e, {"leak_rate"}), (*ci)[0].get<double>(),
+                                                 (*ci)[1].get<double>())});
+  t.caption =
+      "Counted from truth by the simulation. Leak rate = leakers (warhead impacts in defended "
+      "areas) / "
+      "threatening rockets (whose undefended impact lies in an area), with its Wilson score 95 % "
+      "interval. Miss distance and intercept altitude are percentiles over every closest approach.";
+  page.table(t);
+}
+
+// ---- Plots of a run.
+
+svg::Plot rates_plot(const RunData& run) {
+  const json& s = run.summary;
+  std::vector<Proportion> props;
+  auto count = [&](std::initializer_list<std::string_view> path) {
+    const double v = number(s, path);
+    return std::isfinite(v) ? static_cast<long>(v) : 0L;
+  };
+  props.push_back({"leak rate", count({"engagement", "leakers"}),
+                   count({"engagement", "threatening_rockets"})});
+  props.push_back({"interception rate", count({"engagement", "rockets_intercepted"}),
+                   count({"engagement", "rockets_engaged"})});
+  props.push_back({"threats declared",
+                   count({"assessment", "decision", "confusion", "threat_declared"}),
+                   count({"assessment", "decision", "true_threats"})});
+  props.push_back({"warned (canopy)", count({"assessment", "alerts", "canopy", "warned"}),
+                   count({"assessment", "alerts", "canopy", "impacts_in_zones"})});
+  return proportions_plot("Rates with 95 % Wilson intervals", props);
+}
+
+svg::Plot warning_plot(const WarningTimes& w, double min_warning_s) {
+  svg::Plot p;
+  p.title = "Warning time of impacts in alert zones (canopy policy)";
+  p.x.label = "warning time (s)";
+  p.y.label = "impacts";
+  const double max_w =
+      w.warned_s.empty() ? 10 : *std::max_element(w.warned_s.begin(), w.warned_s.end());
+  const auto ticks = svg::linear_ticks(0, std::max(max_w, 1.0), 12);
+  const double width = ticks.size() > 1 ? ticks[1] - ticks[0] : 10;
+  const size_t nbins = static_cast<size_t>(std::floor(max_w / width)) + 1;
+  std::vector<double> counts(nbins, 0);
+  for (double v : w.warned_s)
+    counts[std::min(nbins - 1, static_cast<size_t>(std::floor(v / width)))] += 1;
+  p.x.categories.push_back("no warning");
+  for (size_t i = 0; i < nbins; ++i)
+    p.x.categories.push_back(fmt::format("{}–{}", svg::tick_label(static_cast<double>(i) * width),
+                                         svg::tick_label(static_cast<double>(i + 1) * width)));
+  svg::Series none = svg::series("no warning", svg::Kind::kBars, "#d62728");
+  none.x = {-0.4}, none.x2 = {0.4}, none.y = {static_cast<double>(w.unwarned)};
+  svg::Series warned = svg::series("warned", svg::Kind::kBars, "#1f77b4");
+  for (size_t i = 0; i < nbins; ++i) {
+    warned.x.push_back(static_cast<double>(i + 1) - 0.45);
+    warned.x2.push_back(static_cast<double>(i + 1) + 0.45);
+    warned.y.push_back(counts[i]);
+  }
+  p.series = {none, warned};
+  // Category i + 1 spans [i w, (i + 1) w]: its left edge sits at x = i + 0.5.
+  p.markers.push_back(
+      {0.5 + min_warning_s / width, fmt::format("minimum {} s", num(min_warning_s))});
+  if (w.warned_s.empty() && w.unwarned == 0) p.series.clear();
+  return p;
+}
+
+svg::Plot miss_plot(const RunData& run) {
+  svg::Plot p;
+  p.title = "Interceptor miss distance (closest approach)";
+  p.x.label = "miss distance (m, log scale)";
+  p.x.log = true;
+  p.y.label = "intercepts";
+  std::vector<double> miss;
+  for (const InterceptRecord& i : run.intercepts)
+    if (std::isfinite(i.miss_m)) miss.push_back(std::max(i.miss_m, 1e-3));
+  if (miss.empty()) return p;
+  // Bins on a 1-2-5 sequence spanning the data.
+  const double lo = *std::min_element(miss.begin(), miss.end()),
+               hi = *std::max_element(miss.begin(), miss.end());
+  std::vector<double> edges;
+  for (int k = static_cast<int>(std::floor(std::log10(lo))); edges.empty() || edges.back() <= hi;
+       ++k)
+    for (double m : {1.0, 2.0, 5.0}) edges.push_back(m * std::pow(10.0, k));
+  while (edges.size() > 2 && edges[1] <= lo) edges.erase(edges.begin());
+  svg::Series killed = svg::series("killed", svg::Kind::kBars, "#2ca02c");
+  svg::Series survived = svg::series("not killed", svg::Kind::kBars, "#ff7f0e");
+  // Stacked: killed at the bottom, not killed on top (drawn first, taller).
+  std::vector<double> k(edges.size() - 1, 0), all(edges.size() - 1, 0);
+  for (const InterceptRecord& i : run.intercepts) {
+    const double m = std::max(i.miss_m, 1e-3);
+    const size_t b =
+        static_cast<size_t>(std::upper_bound(edges.begin(), edges.end(), m) - edges.begin());
+    const size_t bin = std::clamp<size_t>(b, 1, edges.size() - 1) - 1;
+    all[bin] += 1;
+    if (i.killed) k[bin] += 1;
+  }
+  for (size_t b = 0; b + 1 < edges.size(); ++b) {
+    survived.x.push_back(edges[b]), survived.x2.push_back(edges[b + 1]),
+        survived.y.push_back(all[b]);
+    killed.x.push_back(edges[b]), killed.x2.push_back(edges[b + 1]), killed.y.push_back(k[b]);
+  }
+  p.series = {survived, killed};
+  return p;
+}
+
+svg::Plot interceptors_plot(const RunData& run) {
+  svg::Plot p;
+  p.title = "Interceptors fired over time";
+  p.x.label = "simulated time (s)";
+  p.y.label = "interceptors fired (cumulative)";
+  p.x.min = 0;
+  p.x.max = run.sim_time_s;
+  if (run.fires.empty()) return p;
+  std::map<std::string, svg::Series> by_battery;
+  svg::Series total = svg::series("total", svg::Kind::kStep, "#222");
+  total.x = {0}, total.y = {0};
+  for (const FireRecord& f : run.fires) {
+    auto [it, inserted] = by_battery.try_emplace(f.battery);
+    svg::Series& s = it->second;
+    if (inserted) s.name = f.battery, s.kind = svg::Kind::kStep, s.x = {0}, s.y = {0};
+    s.x.push_back(f.t), s.y.push_back(s.y.back() + 1);
+    total.x.push_back(f.t), total.y.push_back(total.y.back() + 1);
+  }
+  for (auto& [name, s] : by_battery) {
+    s.x.push_back(run.sim_time_s), s.y.push_back(s.y.back());
+    p.series.push_back(std::move(s));
+  }
+  total.x.push_back(run.sim_time_s), total.y.push_back(total.y.back());
+  if (by_battery.size() > 1) p.series.push_back(std::move(total));
+  return p;
+}
+
+// |predicted − actual impact| against track age, for predictions whose rocket landed.
+svg::Plot prediction_plot(const RunData& run) {
+  svg::Plot p;
+  p.title = "Predicted impact point error against track age";
+  p.x.label = "track age (s)";
+  p.y.label = "distance to the actual impact (m, log scale)";
+  p.y.log = true;
+  std::map<int, Vec2> impact_at;
+  for (const ImpactRecord& i : run.impacts) impact_at.emplace(i.rocket, i.p_enu_m.head<2>());
+  std::vector<double> ages, misses;
+  for (const PredictionRecord& pr : run.predictions) {
+    if (!pr.rocket) continue;
+    auto it = impact_at.find(*pr.rocket);
+    if (it == impact_at.end()) continue;
+    ages.push_back(pr.track_age_s);
+    misses.push_back(std::max((pr.p_en_m - it->second).norm(), 0.01));
+  }
+  if (ages.empty()) return p;
+  // A thinned scatter behind the binned median and 90th percentile.
+  svg::Series dots = svg::series("predictions", svg::Kind::kPoints, "#7f9fbf");
+  dots.marker_r = 1.6, dots.opacity = 0.45;
+  const size_t stride = std::max<size_t>(1, ages.size() / 2500 + 1);
+  for (size_t i = 0; i < ages.size(); i += stride)
+    dots.x.push_back(ages[i]), dots.y.push_back(misses[i]);
+  const double max_age = *std::max_element(ages.begin(), ages.end());
+  const auto ticks = svg::linear_ticks(0, std::max(max_age, 1.0), 30);
+  const double width = ticks.size() > 1 ? ticks[1] - ticks[0] : 1;
+  const Binned b = binned(ages, misses, width, 5);
+  svg::Series med = svg::series("median", svg::Kind::kLine, "#1f3f77");
+  med.x = b.x, med.y = b.median;
+  svg::Series p90 = svg::series("90th percentile", svg::Kind::kLine, "#d62728");
+  p90.x = b.x, p90.y = b.p90;
+  p.series = {dots, med, p90};
+  return p;
+}
+
+}  // namespace
+
+WarningTimes warning_times(const RunData& run) {
+  WarningTimes w;
+  if (!run.scenario) return w;
+  const auto holds = alert_intervals(run.alerts, run.sim_time_s);
+  for (const ImpactRecord& i : run.impacts) {
+    const Vec2 p = i.p_enu_m.head<2>();
+    const scenario::AlertZone* zone = nullptr;
+    for (const auto& z : run.scenario->alert_zones)
+      if (z.polygon.contains(p)) {
+        zone = &z;
+        break;
+      }
+    if (!zone) continue;
+    std::optional<double> warning;
+    if (auto it = holds.find(zone->id); it != holds.end())
+      for (const auto& [on, off] : it->second)
+        if (on <= i.t && i.t <= off) warning = i.t - on;
+    if (warning) {
+      w.warned_s.push_back(*warning);
+    } else {
+      ++w.unwarned;
+    }
+  }
+  return w;
+}
+
+std::string run_report_html(const RunData& run, const ReportOptions& options) {
+  const json& s = run.summary;
+  html::Page page(fmt::format("canopy report — {}", run.scenario_name));
+  page.header(fmt::format(
+      "scenario <b>{}</b> &middot; seed <b>{}</b> &middot; simulated <b>{}</b> &middot; <b>{}</b> "
+      "rockets launched "
+      "&middot; run directory <code>{}</code>",
+      esc(run.scenario_name), run.seed, duration(run.sim_time_s), cell_at(s, {"rockets_launched"}),
+      esc(run.dir.filename().empty() ? run.dir.string() : run.dir.filename().string())));
+
+  overview_section(page, run);
+  damage_section(page, run);
+  tracking_section(page, run);
+  assessment_section(page, run);
+  alerts_section(page, run);
+  engagement_section(page, run);
+
+  // Plots.
+  page.section("plots", "Plots");
+  page.figure(svg::render(rates_plot(run)),
+              "Points: proportions counted in this run; bars: Wilson score 95 % intervals from the "
+              "counts in "
+              "the labels. Leak rate = leakers / threatening rockets; interception rate = rockets "
+              "intercepted / "
+              "rockets engaged; threats declared = true threats declared / true threats; warned = "
+              "impacts in alert "
+              "zones with at least the minimum warning / impacts in alert zones.");
+  const double min_warning = run.scenario ? run.scenario->doctrine.min_warning_s : 10;
+  const WarningTimes w = warning_times(run);
+  if (run.scenario) {
+    double mean = 0;
+    for (double v : w.warned_s) mean += v;
+    const size_t n = w.warned_s.size() + static_cast<size_t>(w.unwarned);
+    page.figure(
+        svg::render(warning_plot(w, min_warning)),
+        fmt::format(
+            "canopy's policy. For each warhead impact inside an alert zone (the first zone listed "
+            "that contains it): warning = impact time − start of the alert hold covering that "
+            "zone at impact, where a hold runs from the zone's first <code>alert_on</code> "
+            "while quiet to the <code>alert_off</code> of the last track holding it (from "
+            "events.jsonl and the zone polygons). Impacts no hold covered are counted in the "
+            "red bar. {} impacts in zones; mean warning {} s counting the unwarned as 0; dashed: "
+            "the {} s minimum below which an alert counts as missed.",
+            n, n > 0 ? num(mean / static_cast<double>(n)) : "—", num(min_warning)));
+  } else {
+    page.note(
+        "No scenario.yaml in the run directory: the warning-time histogram needs the alert zones.");
+  }
+  page.figure(svg::render(miss_plot(run)),
+              "Closest approach of each interceptor to the rocket its seeker locked on "
+              "(<code>intercept</code> "
+              "events' <code>miss_m</code>), in bins of a 1–2–5 logarithmic sequence; the green "
+              "part were kills.");
+  page.figure(svg::render(interceptors_plot(run)),
+              "Cumulative <code>fire</code> events against simulated time, per battery (and in "
+              "total when there "
+              "are several batteries).");
+  page.figure(
+      svg::render(prediction_plot(run)),
+      "Every impact prediction of a track on a rocket that went on to land: the distance from the "
+      "predicted impact point to the rocket's actual impact point, against the age of the "
+      "predicting "
+      "track. Dots: the predictions (thinned to at most about 2 500); lines: median and 90th "
+      "percentile "
+      "in bins of track age (bins with at least 5 predictions).");
+
+  // The replay viewer.
+  std::string tail;
+  page.section("replay", "Replay");
+  if (options.viewer) {
+    if (viewer_bundle_built()) {
+      page.note(
+          "Drag to pan, scroll to zoom; the timeline replays the run. Data: truth trails "
+          "(trajectories.csv), confirmed tracks (tracks.csv), predictions, interceptors and zone "
+          "alerts.");
+    } else {
+      page.raw(
+          "<div class=\"unavailable\">The replay viewer was not built into this canopy (no "
+          "<code>CANOPY_VIEWER_BUNDLE</code> at build time); the replay data is still embedded in "
+          "this page "
+          "as JSON (<code>#canopy-replay</code>).</div>\n");
+    }
+    page.raw("<div id=\"canopy-viewer\"></div>\n");
+    tail += "<script type=\"application/json\" id=\"canopy-replay\">";
+    tail += script_safe_json(build_replay(run).dump());
+    tail += "</script>\n";
+    if (viewer_bundle_built()) {
+      tail += "<script>\n";
+      tail += script_safe_js(viewer_bundle());
+      tail += "\n</script>\n";
+    }
+  } else {
+    page.note("Replay left out (--no-viewer).");
+  }
+  return page.finish(tail);
+}
+
+// ---------------------------------------------------------------- Monte Carlo, sweep, compare
+
+namespace {
+
+struct Metric {
+  std::string name, kind, method;
+  double estimate = kNaN, lo = kNaN, hi = kNaN, sd = kNaN;
+  long successes = -1, trials = -1, n = -1;
+};
+
+// Reads aggregate.json's metrics, naming the file on error.
+core::Result<std::vector<Metric>> read_metrics(const json& agg, const fs::path& file) {
+  const json* ms = find(agg, {"metrics"});
+  if (!ms || !ms->is_array()) return core::fail(file.string() + ": \"metrics\" must be an array");
+  std::vector<Metric> out;
+  for (size_t i = 0; i < ms->size(); ++i) {
+    const json& m = (*ms)[i];
+    const json* name = find(m, {"name"});
+    const json* ci = find(m, {"ci95"});
+    if (!name || !name->is_string() || !m.contains("estimate") || !ci || !ci->is_array() ||
+        ci->size() != 2)
+      return core::fail(
+          fmt::format("{}: metrics[{}] needs \"name\", \"estimate\" and a two-number \"ci95\"",
+                      file.string(), i));
+    Metric x;
+    x.name = name->get<std::string>();
+    x.kind = find(m, {"kind"}) && m["kind"].is_string() ? m["kind"].get<std::string>() : "";
+    x.method = find(m, {"method"}) && m["method"].is_string() ? m["method"].get<std::string>() : "";
+    x.estimate = number(m, {"estimate"});
+    x.lo = (*ci)[0].is_number() ? (*ci)[0].get<double>() : kNaN;
+    x.hi = (*ci)[1].is_number() ? (*ci)[1].get<double>() : kNaN;
+    x.sd = number(m, {"sd"});
+    auto integer_at = [&](const char* k) {
+      const double v = number(m, {k});
+      return std::isfinite(v) ? static_cast<long>(v) : -1L;
+    };
+    x.successes = integer_at("successes"), x.trials = integer_at("trials"), x.n = integer_at("n");
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
+const Metric* metric(const std::vector<Metric>& ms, std::string_view name) {
+  for (const Metric& m : ms)
+    if (m.name == name) return &m;
+  return nullptr;
+}
+
+html::Table metrics_table(const std::vector<Metric>& ms) {
+  html::Table t;
+  t.head = {"metric", "estimate", "95 % interval", "method", "basis"};
+  for (const Metric& m : ms) {
+    std::string basis =
+        m.kind == "proportion" && m.trials >= 0 ? fmt::format("{} / {}", m.successes, m.trials)
+        : m.n >= 0 ? fmt::format("n = {}{}", m.n, std::isfinite(m.sd) ? ", sd " + num(m.sd) : "")
+                   : "";
+    t.rows.push_back({fmt::format("<code>{}</code>", esc(m.name)), num(m.estimate),
+                      fmt::format("[{}, {}]", num(m.lo), num(m.hi)), esc(m.method), basis});
+  }
+  t.caption =
+      "Each metric over the runs: proportions pool the counts of all runs (Wilson score interval); "
+      "means "
+      "are over per-run values (Student-t, or bootstrap percentile where stated).";
+  return t;
+}
+
+svg::Plot mc_rates_plot(const std::vector<Metric>& ms, const std::string& title) {
+  svg::Plot p;
+  p.title = title;
+  p.y.label = "rate (95 % interval)";
+  p.y.min = 0, p.y.max = 1;
+  p.height = 300;
+  svg::Series s = svg::series("", svg::Kind::kPoints);
+  s.marker_r = 5;
+  for (const char* name : {"leak_rate", "interception_rate"}) {
+    const Metric* m = metric(ms, name);
+    p.x.categories.push_back(name);
+    if (!m) continue;
+    s.x.push_back(static_cast<double>(p.x.categories.size() - 1));
+    s.y.push_back(m->estimate), s.lo.push_back(m->lo), s.hi.push_back(m->hi);
+  }
+  p.series.push_back(std::move(s));
+  return p;
+}
+
+core::Result<std::string> montecarlo_html(const fs::path& dir) {
+  auto agg = read_json_file(dir / "aggregate.json");
+  if (!agg) return std::unexpected(agg.error());
+  auto ms = read_metrics(*agg, dir / "aggregate.json");
+  if (!ms) return std::unexpected(ms.error());
+  const std::string name = find(*agg, {"scenario"}) ? cell_at(*agg, {"scenario"}) : "?";
+  html::Page page(fmt::format("canopy Monte Carlo — {}", name));
+  page.header(fmt::format("scenario <b>{}</b> &middot; base seed <b>{}</b> &middot; <b>{}</b> runs",
+                          name, cell_at(*agg, {"seed"}), cell_at(*agg, {"runs"})));
+  page.section("metrics", "Metrics");
+  page.table(metrics_table(*ms));
+  page.section("plots", "Plots");
+  page.figure(svg::render(mc_rates_plot(*ms, "Leak and interception rates over the runs")),
+              "Estimates with their 95 % intervals (method as in the table).");
+  return page.finish("");
+}
+
+// The per-combination metrics of a sweep, read from each combo's aggregate.json.
+struct Combo {
+  std::map<std::string, std::string> values;
+  std::string dir;
+  std::vector<Metric> metrics;
+};
+
+std::optional<double> as_number(const std::string& s) {
+  try {
+    size_t pos = 0;
+    const double v = std::stod(s, &pos);
+    if (pos == s.size() && std::isfinite(v)) return v;
+  } catch (const std::exception&) {
+  }
+  return std::nullopt;
+}
+
+core::Result<std::string> sweep_html(const fs::path& dir) {
+  const fs::path file = dir / "sweep.json";
+  auto sw = read_json_file(file);
+  if (!sw) return std::unexpected(sw.error());
+  const json* keys_j = find(*sw, {"keys"});
+  const json* combos_j = find(*sw, {"combos"});
+  if (!keys_j || !keys_j->is_array() || keys_j->empty() || !combos_j || !combos_j->is_array())
+    return core::fail(file.string() + ": needs \"keys\" (non-empty array) and \"combos\" (array)");
+  std::vector<std::string> keys;
+  for (const json& k : *keys_j) {
+    if (!k.is_string()) return core::fail(file.string() + ": \"keys\" must be strings");
+    keys.push_back(k.get<std::string>());
+  }
+  std::vector<Combo> combos;
+  for (size_t i = 0; i < combos_j->size(); ++i) {
+    const json& c = (*combos_j)[i];
+    const json* values = find(c, {"values"});
+    const json* d = find(c, {"dir"});
+    if (!values || !values->is_object() || !d || !d->is_string())
+      return core::fail(fmt::format("{}: combos[{}] needs \"values\" (object) and \"dir\" (string)",
+                                    file.string(), i));
+    Combo combo;
+    for (const auto& [k, v] : values->items())
+      combo.values[k] = v.is_string() ? v.get<std::string>() : v.dump();
+    combo.dir = d->get<std::string>();
+    const fs::path agg_path = dir / combo.dir / "aggregate.json";
+    auto agg = read_json_file(agg_path);
+    if (!agg) return std::unexpected(agg.error());
+    auto ms = read_metrics(*agg, agg_path);
+    if (!ms) return std::unexpected(ms.error());
+    combo.metrics = std::move(*ms);
+    combos.push_back(std::move(combo));
+  }
+
+  html::Page page("canopy sweep");
+  std::string key_list;
+  for (const auto& k : keys)
+    key_list += (key_list.empty() ? "" : ", ") + fmt::format("<code>{}</code>", esc(k));
+  page.header(fmt::format("swept {} &middot; <b>{}</b> combinations &middot; <b>{}</b> runs each",
+                          key_list, combos.size(), cell_at(*sw, {"runs"})));
+
+  // Plots against the first key, one series per combination of the others.
+  page.section("plots", "Key metrics against " + keys[0]);
+  bool numeric = true;
+  std::vector<std::string> xs_text;
+  for (const Combo& c : combos) {
+    const std::string v = c.values.contains(keys[0]) ? c.values.at(keys[0]) : "";
+    numeric &= as_number(v).has_value();
+    if (std::find(xs_text.begin(), xs_text.end(), v) == xs_text.end()) xs_text.push_back(v);
+  }
+  for (const char* name :
+       {"leak_rate", "interception_rate", "value_hit", "interceptors_fired", "warning_fraction"}) {
+    svg::Plot p;
+    p.title = fmt::format("{} against {}", name, keys[0]);
+    p.x.label = keys[0];
+    p.y.label = fmt::format("{} (95 % interval)", name);
+    if (!numeric) p.x.categories = xs_text;
+    std::map<std::string, svg::Series> series;
+    for (const Combo& c : combos) {
+      const Metric* m = metric(c.metrics, name);
+      if (!m) continue;
+      std::string label;
+      for (size_t k = 1; k < keys.size(); ++k)
+        label += (label.empty() ? "" : ", ") + keys[k] + " = " +
+                 (c.values.contains(keys[k]) ? c.values.at(keys[k]) : "?");
+      svg::Series& s = series[label];
+      s.name = label.empty() ? name : label;
+      s.kind = svg::Kind::kLine;
+      const std::string v = c.values.contains(keys[0]) ? c.values.at(keys[0]) : "";
+      const double x =
+          numeric
+              ? *as_number(v)
+              : static_cast<double>(std::find(xs_text.begin(), xs_text.end(), v) - xs_text.begin());
+      s.x.push_back(x), s.y.push_back(m->estimate), s.lo.push_back(m->lo), s.hi.push_back(m->hi);
+    }
+    if (series.empty()) continue;
+    for (auto& [label, s] : series) {
+      // In order of x, so lines do not zigzag.
+      std::vector<size_t> order(s.x.size());
+      for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+      std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return s.x[a] < s.x[b]; });
+      svg::Series sorted = s;
+      for (size_t i = 0; i < order.size(); ++i)
+        sorted.x[i] = s.x[order[i]], sorted.y[i] = s.y[order[i]], sorted.lo[i] = s.lo[order[i]],
+        sorted.hi[i] = s.hi[order[i]];
+      p.series.push_back(std::move(sorted));
+    }
+    const Metric* any = metric(combos.front().metrics, name);
+    page.figure(svg::render(p),
+                fmt::format("Estimate of <code>{}</code> per combination with its 95 % interval "
+                            "({}); one line per combination of the other swept keys.",
+                            name, any ? esc(any->method) : "see table"));
+  }
+
+  page.section("table", "Sweep table");
+  html::Table t;
+  t.first_column_label = true;
+  t.head.push_back("combination");
+  for (const auto& k : keys) t.head.push_back(fmt::format("<code>{}</code>", esc(k)));
+  std::vector<std::string> names;
+  for (const Metric& m : combos.empty() ? std::vector<Metric>{} : combos.front().metrics)
+    names.push_back(m.name);
+  for (const auto& n : names) t.head.push_back(fmt::format("<code>{}</code>", esc(n)));
+  for (const Combo& c : combos) {
+    std::vector<std::string> row = {fmt::format("<code>{}</code>", esc(c.dir))};
+    for (const auto& k : keys) row.push_back(esc(c.values.contains(k) ? c.values.at(k) : ""));
+    for (const auto& n : names) {
+      const Metric* m = metric(c.metrics, n);
+      row.push_back(m ? html::with_ci(m->estimate, m->lo, m->hi) : "—");
+    }
+    t.rows.push_back(std::move(row));
+  }
+  t.caption =
+      "Estimate [95 % interval] of each metric per combination; the interval method per metric is "
+      "as in "
+      "each combination's aggregate.json (Wilson for proportions, Student-t or bootstrap for "
+      "means).";
+  page.table(t);
+  return page.finish("");
+}
+
+core::Result<std::string> compare_html(const fs::path& dir) {
+  const fs::path file = dir / "compare.json";
+  auto cj = read_json_file(file);
+  if (!cj) return std::unexpected(cj.error());
+  const json* designs = find(*cj, {"designs"});
+  const json* metrics = find(*cj, {"metrics"});
+  if (!designs || !designs->is_array() || designs->empty() || !metrics || !metrics->is_array())
+    return core::fail(file.string() +
+                      ": needs \"designs\" (non-empty array) and \"metrics\" (array)");
+  std::vector<std::string> names;
+  for (size_t i = 0; i < designs->size(); ++i) {
+    const json* n = find((*designs)[i], {"name"});
+    if (!n || !n->is_string())
+      return core::fail(fmt::format("{}: designs[{}] needs a \"name\"", file.string(), i));
+    names.push_back(n->get<std::string>());
+  }
+  std::string list;
+  for (const auto& n : names)
+    list += (list.empty() ? "" : " vs ") + fmt::format("<b>{}</b>", esc(n));
+
+  html::Table per;
+  per.head = {"metric"};
+  for (const auto& n : names) per.head.push_back(esc(n));
+  html::Table diff;
+  diff.head = {"metric",
+               "design",
+               "mean difference (B − A)",
+               "paired 95 % interval",
+               "unpaired 95 % interval",
+               "width ratio (paired / unpaired)",
+               "method"};
+  svg::Plot widths;
+  widths.title = "Interval width: paired against unpaired";
+  widths.y.label = "95 % interval width";
+  svg::Series paired = svg::series("paired", svg::Kind::kBars, "#1f77b4");
+  svg::Series unpaired = svg::series("unpaired", svg::Kind::kBars, "#bbbbbb");
+  for (size_t i = 0; i < metrics->size(); ++i) {
+    const json& m = (*metrics)[i];
+    const json* name = find(m, {"name"});
+    if (!name || !name->is_string())
+      return core::fail(fmt::format("{}: metrics[{}] needs a \"name\"", file.string(), i));
+    const std::string mname = name->get<std::string>();
+    std::vector<std::string> row = {fmt::format("<code>{}</code>", esc(mname))};
+    if (const json* pd = find(m, {"per_design"}); pd && pd->is_array())
+      for (const json& d : *pd) {
+        const json* ci = find(d, {"ci95"});
+        const bool ok =
+            ci && ci->is_array() && ci->size() == 2 && (*ci)[0].is_number() && (*ci)[1].is_number();
+        row.push_back(ok ? html::with_ci(number(d, {"estimate"}), (*ci)[0].get<double>(),
+                                         (*ci)[1].get<double>())
+                         : cell_at(d, {"estimate"}));
+      }
+    per.rows.push_back(row);
+    if (const json* ds = find(m, {"differences"}); ds && ds->is_array())
+      for (const json& d : *ds) {
+        auto ci = [&](const char* key) -> std::pair<double, double> {
+          const json* c = find(d, {key});
+          if (!c || !c->is_array() || c->size() != 2 || !(*c)[0].is_number() ||
+              !(*c)[1].is_number())
+            return {kNaN, kNaN};
+          return {(*c)[0].get<double>(), (*c)[1].get<double>()};
+        };
+        const auto [plo, phi] = ci("ci95");
+        const auto [ulo, uhi] = ci("unpaired_ci95");
+        const double di = number(d, {"design"});
+        const size_t idx = std::isfinite(di) ? static_cast<size_t>(di) : 0;
+        const std::string dname = idx < names.size() ? names[idx] : "?";
+        diff.rows.push_back(
+            {fmt::format("<code>{}</code>", esc(mname)), esc(dname + " − " + names[0]),
+             num(number(d, {"mean"})), fmt::format("[{}, {}]", num(plo), num(phi)),
+             fmt::format("[{}, {}]", num(ulo), num(uhi)), num(number(d, {"width_ratio"})),
+             esc(find(d, {"method"}) ? cell_at(d, {"method"}) : "")});
+        // Widths relative to the unpaired one, so metrics of any scale share the plot.
+        const double x = static_cast<double>(widths.x.categories.size());
+        widths.x.categories.push_back(names.size() > 2 ? mname + " (" + dname + ")" : mname);
+        const double uw = uhi - ulo;
+        unpaired.x.push_back(x - 0.38), unpaired.x2.push_back(x),
+            unpaired.y.push_back(uw > 0 ? 1.0 : kNaN);
+        paired.x.push_back(x), paired.x2.push_back(x + 0.38),
+            paired.y.push_back(uw > 0 ? (phi - plo) / uw : kNaN);
+      }
+  }
+  widths.y.label = "95 % interval width / unpaired width";
+  widths.series = {unpaired, paired};
+  per.caption = "Estimate [95 % interval] of each metric per design, from each design's runs.";
+  diff.caption =
+      "Differences of each design from the first (B − A) over runs paired by seed (common random "
+      "numbers): the paired interval, the interval the same runs would give unpaired, and the "
+      "ratio of "
+      "their widths (below 1: pairing sharpened the comparison).";
+  html::Page out("canopy compare");
+  out.header(fmt::format("designs {} &middot; <b>{}</b> runs each, common random numbers", list,
+                         cell_at(*cj, {"runs"})));
+  out.section("designs", "Per design");
+  out.table(per);
+  out.section("differences", "Paired differences");
+  out.table(diff);
+  out.figure(
+      svg::render(widths),
+      "Width of each difference's 95 % interval, paired (blue) relative to unpaired (grey = 1).");
+  return out.finish("");
+}
+
+}  // namespace
+
+core::Result<ReportFiles::Kind> detect_directory(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    return core::fail(fmt::format("{}: no such directory", dir.string()));
+  if (is_run_directory(dir)) return ReportFiles::Kind::kRun;
+  if (fs::is_regular_file(dir / "compare.json", ec)) return ReportFiles::Kind::kCompare;
+  if (fs::is_regular_file(dir / "sweep.json", ec)) return ReportFiles::Kind::kSweep;
+  if (fs::is_regular_file(dir / "aggregate.json", ec)) return ReportFiles::Kind::kMonteCarlo;
+  if (fs::is_regular_file(dir / "summary.json", ec))
+    return core::fail(fmt::format(
+        "{}: has summary.json but no events.jsonl: not a complete run directory", dir.string()));
+  return core::fail(
+      fmt::format("{}: not a canopy output directory (no summary.json + events.jsonl, "
+                  "aggregate.json, sweep.json or "
+                  "compare.json)",
+                  dir.string()));
+}
+
+core::Result<ReportFiles> write_report(const fs::path& dir, const ReportOptions& options) {
+  auto kind = detect_directory(dir);
+  if (!kind) return std::unexpected(kind.error());
+  ReportFiles files;
+  files.kind = *kind;
+  files.html = dir / "report.html";
+
+  // Build every output in memory first; write only when all succeeded.
+  std::vector<std::pair<fs::path, std::string>> outputs;
+  if (*kind == ReportFiles::Kind::kRun) {
+    auto run = read_run(dir);
+    if (!run) return std::unexpected(run.error());
+    outputs.emplace_back(files.html, run_report_html(*run, options));
+    if (!viewer_bundle_built() && options.viewer)
+      files.notes.push_back("the replay viewer was not built in");
+    if (options.exports) {
+      if (run->scenario) {
+        auto czml = build_czml(*run);
+        if (!czml) return std::unexpected(czml.error());
+        auto geo = build_geojson(*run);
+        if (!geo) return std::unexpected(geo.error());
+        outputs.emplace_back(dir / "replay.czml", czml->dump() + "\n");
+        outputs.emplace_back(dir / "impacts.geojson", geo->dump() + "\n");
+      } else {
+        files.notes.push_back("no scenario.yaml: replay.czml and impacts.geojson not written");
+      }
+    }
+  } else {
+    auto page = *kind == ReportFiles::Kind::kMonteCarlo ? montecarlo_html(dir)
+                : *kind == ReportFiles::Kind::kSweep    ? sweep_html(dir)
+                                                        : compare_html(dir);
+    if (!page) return std::unexpected(page.error());
+    outputs.emplace_back(files.html, std::move(*page));
+  }
+
+  // Open every temporary, write, then rename all into place.
+  std::vector<AtomicFile> open;
+  for (const auto& [path, text] : outputs) {
+    auto f = AtomicFile::open(path);
+    if (!f) return std::unexpected(f.error());
+    f->stream() << text;
+    open.push_back(std::move(*f));
+  }
+  for (AtomicFile& f : open) {
+    if (auto ok = f.commit(); !ok) return std::unexpected(ok.error());
+    if (f.target() != files.html) files.exports.push_back(f.target());
+  }
+  return files;
+}
+
+}  // namespace canopy::io

@@ -1,0 +1,324 @@
+#include "canopy/io/run_data.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "canopy/scenario/load.h"
+
+namespace canopy::io {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// Thrown inside this file only: read_run turns it into a core::Error.
+struct BadInput {
+  std::string message;
+};
+
+// Typed access to one event's fields, with errors naming file and line.
+class Fields {
+ public:
+  Fields(const json& j, const std::string& where) : j_(j), where_(where) {}
+
+  const json& at(const char* key) const {
+    auto it = j_.find(key);
+    if (it == j_.end()) fail(fmt::format("missing field \"{}\"", key));
+    return *it;
+  }
+  double num(const char* key) const {
+    const json& v = at(key);
+    if (!v.is_number() || !std::isfinite(v.get<double>()))
+      fail(fmt::format("field \"{}\" must be a finite number", key));
+    return v.get<double>();
+  }
+  int integer(const char* key) const {
+    const json& v = at(key);
+    if (!v.is_number_integer()) fail(fmt::format("field \"{}\" must be an integer", key));
+    return v.get<int>();
+  }
+  std::optional<int> opt_int(const char* key) const {
+    auto it = j_.find(key);
+    if (it == j_.end() || it->is_null()) return std::nullopt;
+    return integer(key);
+  }
+  std::string str(const char* key) const {
+    const json& v = at(key);
+    if (!v.is_string()) fail(fmt::format("field \"{}\" must be a string", key));
+    return v.get<std::string>();
+  }
+  std::optional<std::string> opt_str(const char* key) const {
+    auto it = j_.find(key);
+    if (it == j_.end() || it->is_null()) return std::nullopt;
+    return str(key);
+  }
+  bool boolean(const char* key) const {
+    const json& v = at(key);
+    if (!v.is_boolean()) fail(fmt::format("field \"{}\" must be true or false", key));
+    return v.get<bool>();
+  }
+  Eigen::VectorXd vec(const char* key, int n) const {
+    const json& v = at(key);
+    if (!v.is_array() || static_cast<int>(v.size()) != n)
+      fail(fmt::format("field \"{}\" must be an array of {} numbers", key, n));
+    Eigen::VectorXd out(n);
+    for (int i = 0; i < n; ++i) {
+      if (!v[static_cast<size_t>(i)].is_number() ||
+          !std::isfinite(v[static_cast<size_t>(i)].get<double>()))
+        fail(fmt::format("field \"{}\" must be an array of {} finite numbers", key, n));
+      out[i] = v[static_cast<size_t>(i)].get<double>();
+    }
+    return out;
+  }
+  Mat2 mat2(const char* key) const {
+    const json& v = at(key);
+    Mat2 m;
+    bool ok = v.is_array() && v.size() == 2;
+    for (size_t r = 0; ok && r < 2; ++r) {
+      ok = v[r].is_array() && v[r].size() == 2;
+      for (size_t c = 0; ok && c < 2; ++c) {
+        ok = v[r][c].is_number() && std::isfinite(v[r][c].get<double>());
+        if (ok) m(static_cast<int>(r), static_cast<int>(c)) = v[r][c].get<double>();
+      }
+    }
+    if (!ok) fail(fmt::format("field \"{}\" must be a 2 x 2 array of finite numbers", key));
+    return m;
+  }
+  [[noreturn]] void fail(const std::string& what) const { throw BadInput{where_ + ": " + what}; }
+
+ private:
+  const json& j_;
+  const std::string& where_;
+};
+
+// Splits a CSV line on commas (no quoting: canopy's CSVs never quote).
+std::vector<std::string_view> split(std::string_view line) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  for (size_t i = 0; i <= line.size(); ++i) {
+    if (i == line.size() || line[i] == ',') {
+      out.push_back(line.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+double parse_number(std::string_view s, const std::string& where, std::string_view column) {
+  double v = 0;
+  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v))
+    throw BadInput{fmt::format("{}: column {}: \"{}\" is not a number", where, column, s)};
+  return v;
+}
+
+// Reads t,<id>,e_m,n_m,u_m[,...] rows into trails by id. The header's first
+// five names must match `columns`.
+Trails read_trails(const fs::path& path, const std::array<const char*, 5>& columns) {
+  std::ifstream in(path);
+  if (!in) throw BadInput{fmt::format("{}: cannot open", path.string())};
+  std::string line;
+  if (!std::getline(in, line))
+    throw BadInput{fmt::format("{}:1: empty file, expected a header", path.string())};
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  const auto header = split(line);
+  bool ok = header.size() >= 5;
+  for (size_t i = 0; ok && i < 5; ++i) ok = header[i] == columns[i];
+  if (!ok)
+    throw BadInput{fmt::format("{}:1: header must start with {},{},{},{},{}", path.string(),
+                               columns[0], columns[1], columns[2], columns[3], columns[4])};
+  Trails trails;
+  for (int n = 2; std::getline(in, line); ++n) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    const auto f = split(line);
+    const std::string where = fmt::format("{}:{}", path.string(), n);
+    if (f.size() != header.size())
+      throw BadInput{fmt::format("{}: expected {} fields, got {}", where, header.size(), f.size())};
+    const double id = parse_number(f[1], where, columns[1]);
+    if (id != std::floor(id))
+      throw BadInput{fmt::format("{}: column {}: not an integer", where, columns[1])};
+    trails[static_cast<int>(id)].push_back(
+        {parse_number(f[0], where, columns[0]), parse_number(f[2], where, columns[2]),
+         parse_number(f[3], where, columns[3]), parse_number(f[4], where, columns[4])});
+  }
+  for (auto& [id, trail] : trails)
+    std::stable_sort(trail.begin(), trail.end(),
+                     [](const TrailPoint& a, const TrailPoint& b) { return a[0] < b[0]; });
+  return trails;
+}
+
+// Parses one event line into the typed records.
+void read_event(const json& j, const std::string& where, RunData& run) {
+  if (!j.is_object()) throw BadInput{where + ": an event must be a JSON object"};
+  const Fields f(j, where);
+  const double t = f.num("t");
+  const std::string type = f.str("type");
+  if (type == "launch") {
+    run.launches.push_back(
+        {t, f.integer("rocket"), f.str("rocket_type"), f.str("site"), f.vec("p_enu_m", 3)});
+  } else if (type == "impact") {
+    run.impacts.push_back({t, f.integer("rocket"), f.vec("p_enu_m", 3), f.opt_str("area")});
+  } else if (type == "track_start" || type == "track_confirm" || type == "track_end") {
+    const auto kind = type == "track_start"     ? TrackRecord::Kind::kStart
+                      : type == "track_confirm" ? TrackRecord::Kind::kConfirm
+                                                : TrackRecord::Kind::kEnd;
+    run.track_events.push_back({t, kind, f.integer("track"), f.opt_int("rocket")});
+  } else if (type == "impact_prediction") {
+    run.predictions.push_back({t, f.integer("track"), f.opt_int("rocket"), f.vec("p_en_m", 2),
+                               f.mat2("cov_m2"), f.num("t_impact"), f.num("track_age_s")});
+  } else if (type == "threat_decision") {
+    run.decisions.push_back({t, f.integer("track"), f.opt_int("rocket"), f.boolean("threat")});
+  } else if (type == "alert_on" || type == "alert_off") {
+    run.alerts.push_back(
+        {t, type == "alert_on", f.str("zone"), f.integer("track"), f.opt_int("rocket")});
+  } else if (type == "fire") {
+    run.fires.push_back(
+        {t, f.str("battery"), f.integer("interceptor"), f.integer("track"), f.opt_int("rocket")});
+  } else if (type == "intercept") {
+    run.intercepts.push_back({t, f.integer("interceptor"), f.opt_int("rocket"), f.num("miss_m"),
+                              f.boolean("killed"), f.vec("p_enu_m", 3)});
+  } else if (type == "interceptor_end") {
+    run.interceptor_ends.push_back({t, f.integer("interceptor"), f.str("reason")});
+  } else if (type == "debris_impact") {
+    run.debris.push_back({t, f.integer("rocket"), f.integer("fragment"), f.vec("p_enu_m", 3),
+                          f.num("mass_kg"), f.opt_str("area")});
+  }
+  // Other types (and unknown ones) are not needed by the report.
+}
+
+}  // namespace
+
+bool is_run_directory(const fs::path& dir) {
+  std::error_code ec;
+  return fs::is_regular_file(dir / "summary.json", ec) &&
+         fs::is_regular_file(dir / "events.jsonl", ec);
+}
+
+core::Result<std::string> read_text_file(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec))
+    return core::fail(fmt::format("{}: no such file", path.string()));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return core::fail(fmt::format("{}: cannot open", path.string()));
+  std::ostringstream s;
+  s << in.rdbuf();
+  if (in.bad()) return core::fail(fmt::format("{}: read error", path.string()));
+  return s.str();
+}
+
+core::Result<json> read_json_file(const fs::path& path) {
+  auto text = read_text_file(path);
+  if (!text) return std::unexpected(text.error());
+  try {
+    return json::parse(*text);
+  } catch (const json::parse_error& e) {
+    return core::fail(fmt::format("{}: not valid JSON: {}", path.string(), e.what()));
+  }
+}
+
+std::map<std::string, std::vector<std::pair<double, double>>> alert_intervals(
+    const std::vector<AlertRecord>& alerts, double end_s) {
+  // Per zone: the edges in time order, "on" before "off" at equal times.
+  std::map<std::string, std::vector<const AlertRecord*>> by_zone;
+  for (const AlertRecord& a : alerts) by_zone[a.zone].push_back(&a);
+  std::map<std::string, std::vector<std::pair<double, double>>> out;
+  for (auto& [zone, edges] : by_zone) {
+    std::stable_sort(edges.begin(), edges.end(), [](const AlertRecord* a, const AlertRecord* b) {
+      return a->t != b->t ? a->t < b->t : a->on > b->on;
+    });
+    auto& intervals = out[zone];
+    std::map<int, int> holders;
+    int count = 0;
+    double start = 0;
+    for (const AlertRecord* e : edges) {
+      int& h = holders[e->track];
+      if (e->on) {
+        if (h++ == 0 && count++ == 0) start = e->t;
+      } else if (h > 0) {
+        if (--h == 0 && --count == 0) intervals.emplace_back(start, e->t);
+      }
+    }
+    if (count > 0) intervals.emplace_back(start, std::max(start, end_s));
+  }
+  return out;
+}
+
+core::Result<RunData> read_run(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    return core::fail(fmt::format("{}: no such directory", dir.string()));
+  RunData run;
+  run.dir = dir;
+  try {
+    // summary.json: the run's identity.
+    const fs::path summary_path = dir / "summary.json";
+    auto summary = read_json_file(summary_path);
+    if (!summary) return std::unexpected(summary.error());
+    run.summary = std::move(*summary);
+    {
+      const std::string where = summary_path.string();
+      if (!run.summary.is_object()) throw BadInput{where + ": must be a JSON object"};
+      const Fields f(run.summary, where);
+      run.scenario_name = f.str("scenario");
+      const json& seed = f.at("seed");
+      if (!seed.is_number_unsigned()) f.fail("field \"seed\" must be a non-negative integer");
+      run.seed = seed.get<std::uint64_t>();
+      run.sim_time_s = f.num("sim_time_s");
+    }
+
+    // events.jsonl: one object per line.
+    const fs::path events_path = dir / "events.jsonl";
+    std::ifstream in(events_path);
+    if (!in) return core::fail(fmt::format("{}: cannot open", events_path.string()));
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+      if (line.empty() || line == "\r") continue;
+      const std::string where = fmt::format("{}:{}", events_path.string(), n);
+      json j;
+      try {
+        j = json::parse(line);
+      } catch (const json::parse_error& e) {
+        throw BadInput{fmt::format("{}: not valid JSON: {}", where, e.what())};
+      }
+      read_event(j, where, run);
+    }
+
+    // Trails: truth always; tracks and interceptors when the run wrote them.
+    const fs::path traj = dir / "trajectories.csv";
+    if (!fs::is_regular_file(traj, ec))
+      return core::fail(fmt::format("{}: no such file", traj.string()));
+    run.rockets = read_trails(traj, {"t", "rocket", "e_m", "n_m", "u_m"});
+    if (fs::is_regular_file(dir / "tracks.csv", ec))
+      run.tracks = read_trails(dir / "tracks.csv", {"t", "track", "e_m", "n_m", "u_m"});
+    if (fs::is_regular_file(dir / "interceptors.csv", ec))
+      run.interceptors =
+          read_trails(dir / "interceptors.csv", {"t", "interceptor", "e_m", "n_m", "u_m"});
+  } catch (const BadInput& e) {
+    return core::fail(e.message);
+  }
+
+  // scenario.yaml: the geometry (areas, zones, sites, batteries, sensors).
+  const fs::path yaml_path = dir / "scenario.yaml";
+  if (fs::is_regular_file(yaml_path, ec)) {
+    auto text = read_text_file(yaml_path);
+    if (!text) return std::unexpected(text.error());
+    auto sc = scenario::load_string(*text, yaml_path.string(), dir.string());
+    if (!sc) {
+      std::string msg = sc.error().empty() ? yaml_path.string() + ": does not load"
+                                           : sc.error().front().to_string();
+      if (sc.error().size() > 1)
+        msg += fmt::format(" (and {} more problems)", sc.error().size() - 1);
+      return core::fail(msg);
+    }
+    run.scenario = std::move(*sc);
+  }
+  return run;
+}
+
+}  // namespace canopy::io
