@@ -713,6 +713,7 @@ namespace {
 struct Metric {
   std::string name, kind, method;
   double estimate = kNaN, lo = kNaN, hi = kNaN, sd = kNaN;
+  double lo_runs = kNaN, hi_runs = kNaN;  // proportions: bootstrap over runs
   long successes = -1, trials = -1, n = -1;
 };
 
@@ -725,18 +726,26 @@ core::Result<std::vector<Metric>> read_metrics(const json& agg, const fs::path& 
     const json& m = (*ms)[i];
     const json* name = find(m, {"name"});
     const json* ci = find(m, {"ci95"});
-    if (!name || !name->is_string() || !m.contains("estimate") || !ci || !ci->is_array() ||
-        ci->size() != 2)
-      return core::fail(
-          fmt::format("{}: metrics[{}] needs \"name\", \"estimate\" and a two-number \"ci95\"",
-                      file.string(), i));
+    // A metric no run defines has null estimate and interval.
+    if (!name || !name->is_string() || !m.contains("estimate") || !ci ||
+        !(ci->is_null() || (ci->is_array() && ci->size() == 2)))
+      return core::fail(fmt::format(
+          "{}: metrics[{}] needs \"name\", \"estimate\" and \"ci95\" (two numbers or null)",
+          file.string(), i));
     Metric x;
     x.name = name->get<std::string>();
     x.kind = find(m, {"kind"}) && m["kind"].is_string() ? m["kind"].get<std::string>() : "";
     x.method = find(m, {"method"}) && m["method"].is_string() ? m["method"].get<std::string>() : "";
     x.estimate = number(m, {"estimate"});
-    x.lo = (*ci)[0].is_number() ? (*ci)[0].get<double>() : kNaN;
-    x.hi = (*ci)[1].is_number() ? (*ci)[1].get<double>() : kNaN;
+    if (ci->is_array()) {
+      x.lo = (*ci)[0].is_number() ? (*ci)[0].get<double>() : kNaN;
+      x.hi = (*ci)[1].is_number() ? (*ci)[1].get<double>() : kNaN;
+    }
+    if (const json* r = find(m, {"ci95_runs"});
+        r && r->is_array() && r->size() == 2 && (*r)[0].is_number() && (*r)[1].is_number()) {
+      x.lo_runs = (*r)[0].get<double>();
+      x.hi_runs = (*r)[1].get<double>();
+    }
     x.sd = number(m, {"sd"});
     auto integer_at = [&](const char* k) {
       const double v = number(m, {k});
@@ -756,19 +765,24 @@ const Metric* metric(const std::vector<Metric>& ms, std::string_view name) {
 
 html::Table metrics_table(const std::vector<Metric>& ms) {
   html::Table t;
-  t.head = {"metric", "estimate", "95 % interval", "method", "basis"};
+  t.head = {"metric", "estimate", "95 % interval", "method", "basis", "run-level 95 %"};
   for (const Metric& m : ms) {
     std::string basis =
         m.kind == "proportion" && m.trials >= 0 ? fmt::format("{} / {}", m.successes, m.trials)
         : m.n >= 0 ? fmt::format("n = {}{}", m.n, std::isfinite(m.sd) ? ", sd " + num(m.sd) : "")
                    : "";
-    t.rows.push_back({fmt::format("<code>{}</code>", esc(m.name)), num(m.estimate),
-                      fmt::format("[{}, {}]", num(m.lo), num(m.hi)), esc(m.method), basis});
+    const bool has_ci = std::isfinite(m.lo) && std::isfinite(m.hi);
+    t.rows.push_back(
+        {fmt::format("<code>{}</code>", esc(m.name)), num(m.estimate),
+         has_ci ? fmt::format("[{}, {}]", num(m.lo), num(m.hi)) : "—", esc(m.method), basis,
+         std::isfinite(m.lo_runs) ? fmt::format("[{}, {}]", num(m.lo_runs), num(m.hi_runs)) : ""});
   }
   t.caption =
-      "Each metric over the runs: proportions pool the counts of all runs (Wilson score interval); "
-      "means "
-      "are over per-run values (Student-t, or bootstrap percentile where stated).";
+      "Each metric over the runs. Proportions pool the counts of all runs, with the Wilson score "
+      "interval; the run-level interval is a percentile bootstrap of the pooled ratio over runs "
+      "(2,000 resamples), which does not assume the trials within a run independent: prefer it "
+      "when the two differ. Means are over per-run values with the Student-t interval. "
+      "docs/montecarlo.md defines every metric.";
   return t;
 }
 
@@ -1018,7 +1032,12 @@ core::Result<std::string> compare_html(const fs::path& dir) {
              num(number(d, {"mean"})), fmt::format("[{}, {}]", num(plo), num(phi)),
              fmt::format("[{}, {}]", num(ulo), num(uhi)), num(number(d, {"width_ratio"})),
              esc(find(d, {"method"}) ? cell_at(d, {"method"}) : "")});
-        // Widths relative to the unpaired one, so metrics of any scale share the plot.
+        // Widths relative to the unpaired one, so metrics of any scale share
+        // the plot; the headline metrics only.
+        constexpr std::string_view kPlotted[] = {
+            "leak_rate",    "interception_rate", "value_hit",        "interceptors_fired",
+            "warning_rate", "mean_warning_s",    "false_zone_alerts"};
+        if (std::ranges::find(kPlotted, mname) == std::end(kPlotted)) continue;
         const double x = static_cast<double>(widths.x.categories.size());
         widths.x.categories.push_back(names.size() > 2 ? mname + " (" + dname + ")" : mname);
         const double uw = uhi - ulo;

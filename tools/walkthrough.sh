@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The README's ten-minute walk-through, end to end, into out/walkthrough/
+# (release build; about ten minutes on two cores). Its printed outputs are
+# the ones the README shows.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+canopy=build/release/apps/canopy/canopy
+out=out/walkthrough
+runs=${RUNS:-20}
+sweep_runs=${SWEEP_RUNS:-10}
+rm -rf "$out" && mkdir -p "$out"
+
+echo "== 1. run the default scenario, with its report"
+"$canopy" run --out "$out/run" --report
+
+echo "== 2. open $out/run/report.html in a browser"
+
+echo "== 3. Monte Carlo: $runs runs"
+"$canopy" montecarlo --runs "$runs" --out "$out/mc" --report
+
+echo "== 4. sweep the interceptors of battery North's first launcher"
+"$canopy" sweep --set 'batteries[0].launchers[0].interceptors=[5, 10, 20]' --runs "$sweep_runs" \
+  --out "$out/sweep" --report
+
+echo "== 5. compare shoot-look-shoot with salvo"
+sed 's/mode: shoot-look-shoot/mode: salvo/' scenarios/default.yaml >"$out/salvo.yaml"
+"$canopy" compare scenarios/default.yaml "$out/salvo.yaml" --runs "$sweep_runs" \
+  --out "$out/compare" --report
