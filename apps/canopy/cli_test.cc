@@ -133,6 +133,25 @@ TEST(Cli, UnwritableOutputDirectoryExitsOne) {
   fs::remove_all(dir);
 }
 
+TEST(Cli, ReportExitsTwoOnBadInputAndOneWhenItCannotWrite) {
+  const fs::path dir = temp_dir("report_codes");
+  const Output none = canopy("report " + (dir / "nothing").string());
+  EXPECT_EQ(none.code, 2);
+  EXPECT_NE(none.err.find("no such directory"), std::string::npos) << none.err;
+  const fs::path sc = write(dir, "s.yaml", kSmall);
+  const fs::path run = dir / "run";
+  ASSERT_EQ(canopy("run " + sc.string() + " --quiet --out " + run.string()).code, 0);
+  fs::create_directory(run / "report.html");  // in the way of the page
+  const Output blocked = canopy("report " + run.string() + " --no-exports");
+  EXPECT_EQ(blocked.code, 1);
+  EXPECT_NE(blocked.err.find("report.html"), std::string::npos) << blocked.err;
+  fs::remove(run / "report.html");
+  const Output ok = canopy("report " + run.string() + " --no-exports");
+  EXPECT_EQ(ok.code, 0) << ok.err;
+  EXPECT_TRUE(fs::is_regular_file(run / "report.html"));
+  fs::remove_all(dir);
+}
+
 TEST(Cli, HelpAndVersionExitZero) {
   for (const char* args : {"--help", "run --help", "validate --help", "range-table --help"}) {
     const Output o = canopy(args);

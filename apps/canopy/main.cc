@@ -30,6 +30,7 @@
 #include "canopy/scenario/load.h"
 #include "canopy/scenario/source.h"
 #include "canopy/sim/world.h"
+#include "exit_codes.h"
 #include "montecarlo_cmd.h"
 #include "ranks.h"
 #include "report_cmd.h"
@@ -38,11 +39,6 @@
 
 namespace canopy {
 namespace {
-
-constexpr int kExitOk = 0;
-constexpr int kExitRunFailed = 1;
-constexpr int kExitBadInput = 2;
-constexpr int kExitInternal = 3;
 
 // Loads the named scenario, or the built-in default; prints every
 // diagnostic on failure.

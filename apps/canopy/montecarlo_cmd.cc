@@ -23,6 +23,7 @@
 #include "canopy/eval/statistics.h"
 #include "canopy/io/atomic_file.h"
 #include "canopy/scenario/source.h"
+#include "exit_codes.h"
 #include "ranks.h"
 #include "report_cmd.h"
 
@@ -31,11 +32,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::ordered_json;
-
-constexpr int kExitOk = 0;
-constexpr int kExitRunFailed = 1;
-constexpr int kExitBadInput = 2;
-constexpr int kExitInterrupted = 130;
 
 // The metrics the commands print (all are in the files).
 constexpr const char* kHeadline[] = {
@@ -390,17 +386,16 @@ int cmd_montecarlo(const std::string& scenario_path, const MonteCarloCmdOptions&
   auto rows = montecarlo_in(o.out_dir, *design, o, "montecarlo");
   if (!rows) return report_failure(rows.error(), "montecarlo");
   if (Ranks::get().rank() != 0) return kExitOk;
-  if (o.report)
-    if (int rc = cmd_report({.dir = o.out_dir, .quiet = o.quiet}); rc != 0) return rc;
-  if (o.quiet) return kExitOk;
-  const double wall =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  fmt::print("canopy montecarlo: scenario '{}', seed {}, {} runs ({:.1f} s wall)\n",
-             design->scenario.name, design->scenario.run.seed, o.runs, wall);
-  fmt::print("  {:<26} {}\n", "metric", "estimate  [95 % interval]");
-  print_aggregate(eval::aggregate_metrics(*rows, design->scenario.run.seed));
-  fmt::print("\n  wrote {0}/runs.csv, {0}/aggregate.json, {0}/timings.csv\n", o.out_dir);
-  return kExitOk;
+  if (!o.quiet) {
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    fmt::print("canopy montecarlo: scenario '{}', seed {}, {} runs ({:.1f} s wall)\n",
+               design->scenario.name, design->scenario.run.seed, o.runs, wall);
+    fmt::print("  {:<26} {}\n", "metric", "estimate  [95 % interval]");
+    print_aggregate(eval::aggregate_metrics(*rows, design->scenario.run.seed));
+    fmt::print("\n  wrote {0}/runs.csv, {0}/aggregate.json, {0}/timings.csv\n", o.out_dir);
+  }
+  return o.report ? cmd_report({.dir = o.out_dir, .quiet = o.quiet}) : kExitOk;
 }
 
 namespace {
@@ -527,24 +522,25 @@ int cmd_sweep(const std::string& scenario_path, const std::vector<std::string>& 
     if (auto ok = write_file(fs::path(o.out_dir) / name, text); !ok)
       return report_failure({kExitRunFailed, ok.error().message}, "sweep");
   }
-  if (o.report)
-    if (int rc = cmd_report({.dir = o.out_dir, .quiet = o.quiet}); rc != 0) return rc;
-  if (o.quiet) return kExitOk;
-  fmt::print("canopy sweep: {} combination{} x {} runs\n", combos, combos == 1 ? "" : "s", o.runs);
-  std::string head;
-  for (const auto& k : keys) head += fmt::format("{:<24} ", k.key);
-  fmt::print("  {}{:<30} {:<30} {}\n", head, "leak_rate", "interception_rate",
-             "interceptors_fired");
-  for (size_t c = 0; c < combos; ++c) {
-    std::string row;
-    for (const auto& v : values[c]) row += fmt::format("{:<24} ", v);
-    fmt::print("  {}{:<30} {:<30} {}\n", row, fmt_estimate(find_metric(aggregates[c], "leak_rate")),
-               fmt_estimate(find_metric(aggregates[c], "interception_rate")),
-               fmt_estimate(find_metric(aggregates[c], "interceptors_fired")));
+  if (!o.quiet) {
+    fmt::print("canopy sweep: {} combination{} x {} runs\n", combos, combos == 1 ? "" : "s",
+               o.runs);
+    std::string head;
+    for (const auto& k : keys) head += fmt::format("{:<24} ", k.key);
+    fmt::print("  {}{:<30} {:<30} {}\n", head, "leak_rate", "interception_rate",
+               "interceptors_fired");
+    for (size_t c = 0; c < combos; ++c) {
+      std::string row;
+      for (const auto& v : values[c]) row += fmt::format("{:<24} ", v);
+      fmt::print("  {}{:<30} {:<30} {}\n", row,
+                 fmt_estimate(find_metric(aggregates[c], "leak_rate")),
+                 fmt_estimate(find_metric(aggregates[c], "interception_rate")),
+                 fmt_estimate(find_metric(aggregates[c], "interceptors_fired")));
+    }
+    fmt::print("\n  wrote {0}/sweep.csv, {0}/sweep.json and a Monte Carlo per combination\n",
+               o.out_dir);
   }
-  fmt::print("\n  wrote {0}/sweep.csv, {0}/sweep.json and a Monte Carlo per combination\n",
-             o.out_dir);
-  return kExitOk;
+  return o.report ? cmd_report({.dir = o.out_dir, .quiet = o.quiet}) : kExitOk;
 }
 
 int cmd_compare(const std::vector<std::string>& paths, const MonteCarloCmdOptions& o) {
@@ -648,31 +644,32 @@ int cmd_compare(const std::vector<std::string>& paths, const MonteCarloCmdOption
     if (auto ok = write_file(fs::path(o.out_dir) / name, text); !ok)
       return report_failure({kExitRunFailed, ok.error().message}, "compare");
   }
-  if (o.report)
-    if (int rc = cmd_report({.dir = o.out_dir, .quiet = o.quiet}); rc != 0) return rc;
-  if (o.quiet) return kExitOk;
-  fmt::print("canopy compare: {} designs x {} runs on common random numbers (seed {})\n",
-             designs.size(), o.runs, seed);
-  for (size_t k = 1; k < designs.size(); ++k) {
-    fmt::print("\n  {} - {}          difference [95 % paired]        unpaired width / paired\n",
-               designs_json[k]["name"].get<std::string>(),
-               designs_json[0]["name"].get<std::string>());
-    for (const char* name : kHeadline) {
-      const ordered_json& d =
-          metrics[static_cast<size_t>(eval::metric_index(name))]["differences"][k - 1];
-      if (d["ci95"].is_null()) {
-        fmt::print("  {:<26} —\n", name);
-        continue;
+  if (!o.quiet) {
+    fmt::print("canopy compare: {} designs x {} runs on common random numbers (seed {})\n",
+               designs.size(), o.runs, seed);
+    for (size_t k = 1; k < designs.size(); ++k) {
+      fmt::print("\n  {} minus {}, run by run\n", designs_json[k]["name"].get<std::string>(),
+                 designs_json[0]["name"].get<std::string>());
+      fmt::print("  {:<26} {:>11}  {:<30} {}\n", "metric", "difference", "[95 % paired interval]",
+                 "unpaired width / paired");
+      for (const char* name : kHeadline) {
+        const ordered_json& d =
+            metrics[static_cast<size_t>(eval::metric_index(name))]["differences"][k - 1];
+        if (d["ci95"].is_null()) {
+          fmt::print("  {:<26} —\n", name);
+          continue;
+        }
+        const double ratio = d["width_ratio"].is_number() ? d["width_ratio"].get<double>() : 0;
+        fmt::print("  {:<26} {:>+11.4g}  {:<30} {}\n", name, d["mean"].get<double>(),
+                   fmt::format("[{:+.4g}, {:+.4g}]", d["ci95"][0].get<double>(),
+                               d["ci95"][1].get<double>()),
+                   ratio > 0 ? fmt::format("{:.1f}", 1 / ratio) : std::string("—"));
       }
-      const double ratio = d["width_ratio"].is_number() ? d["width_ratio"].get<double>() : 0;
-      fmt::print("  {:<26} {:+.4g}  [{:+.4g}, {:+.4g}]   {}\n", name, d["mean"].get<double>(),
-                 d["ci95"][0].get<double>(), d["ci95"][1].get<double>(),
-                 ratio > 0 ? fmt::format("{:.1f}x narrower", 1 / ratio) : std::string("—"));
     }
+    fmt::print("\n  wrote {0}/compare.json, {0}/compare.csv and a Monte Carlo per design\n",
+               o.out_dir);
   }
-  fmt::print("\n  wrote {0}/compare.json, {0}/compare.csv and a Monte Carlo per design\n",
-             o.out_dir);
-  return kExitOk;
+  return o.report ? cmd_report({.dir = o.out_dir, .quiet = o.quiet}) : kExitOk;
 }
 
 }  // namespace canopy

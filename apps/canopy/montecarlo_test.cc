@@ -237,7 +237,7 @@ TEST(Compare, DesignsShareTheirRandomNumbers) {
   const Output o =
       canopy("compare " + kScenario + " " + bpath.string() + " --runs 4 --out " + out.string());
   ASSERT_EQ(o.code, 0) << o.err;
-  EXPECT_NE(o.out.find("difference [95 % paired]"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("[95 % paired interval]"), std::string::npos) << o.out;
   const json cmp = json::parse(slurp(out / "compare.json"));
   ASSERT_EQ(cmp["designs"].size(), 2u);
   // Identical designs on common random numbers: every paired difference is

@@ -16,7 +16,7 @@ struct ReportCmdOptions {
 };
 
 // Returns the process exit code: 0, or 2 for bad input (the message, which
-// names the file and line at fault, goes to stderr), or 3 if writing failed.
+// names the file and line at fault, goes to stderr), or 1 if writing failed.
 int cmd_report(const ReportCmdOptions& options);
 
 }  // namespace canopy

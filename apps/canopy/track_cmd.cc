@@ -10,6 +10,7 @@
 #include "canopy/io/detections_csv.h"
 #include "canopy/scenario/load.h"
 #include "canopy/tracking/tracker.h"
+#include "exit_codes.h"
 
 namespace canopy {
 namespace {
@@ -21,15 +22,13 @@ void print_diagnostics(const std::vector<scenario::Diagnostic>& ds) {
 }  // namespace
 
 int cmd_track(const TrackOptions& o) {
-  constexpr int kOk = 0, kRunFailed = 1, kBadInput = 2;
-
   // What the tracker knows: the sensors, the threat library, the Earth.
   std::vector<scenario::Sensor> sensor_specs;
   if (!o.sensors_path.empty()) {
     auto s = scenario::load_sensors_file(o.sensors_path);
     if (!s) {
       print_diagnostics(s.error());
-      return kBadInput;
+      return kExitBadInput;
     }
     sensor_specs = std::move(*s);
   }
@@ -38,7 +37,7 @@ int cmd_track(const TrackOptions& o) {
     auto t = scenario::load_threats_file(o.threats_path);
     if (!t) {
       print_diagnostics(t.error());
-      return kBadInput;
+      return kExitBadInput;
     }
     threats = std::move(*t);
   }
@@ -49,7 +48,7 @@ int cmd_track(const TrackOptions& o) {
   auto det = io::read_detections_file(o.detections_path, read_opts);
   if (!det) {
     fmt::print(stderr, "{}\n", det.error().message);
-    return kBadInput;
+    return kExitBadInput;
   }
   std::vector<tracking::SensorInfo> sensors;
   if (det->polar) {
@@ -57,7 +56,7 @@ int cmd_track(const TrackOptions& o) {
       fmt::print(stderr,
                  "{}: radar polar detections need the sensors' positions: pass --sensors FILE\n",
                  o.detections_path);
-      return kBadInput;
+      return kExitBadInput;
     }
     for (size_t i = 0; i < sensor_specs.size(); ++i)
       sensors.push_back(tracking::SensorInfo::polar(sensor_specs[i], static_cast<int>(i)));
@@ -65,7 +64,7 @@ int cmd_track(const TrackOptions& o) {
     if (!(o.sigma_m > 0)) {
       fmt::print(stderr, "{}: Cartesian detections need their noise: pass --sigma-m S (> 0)\n",
                  o.detections_path);
-      return kBadInput;
+      return kExitBadInput;
     }
     sensors.push_back(tracking::SensorInfo::cartesian(o.sigma_m));
   }
@@ -83,7 +82,7 @@ int cmd_track(const TrackOptions& o) {
   auto out = io::AtomicFile::open(o.out_path);
   if (!out) {
     fmt::print(stderr, "canopy track: {}\n", out.error().message);
-    return kRunFailed;
+    return kExitRunFailed;
   }
   std::ostream& os = out->stream();
   os << "time_s,track_id,x,y,z,vx,vy,vz\n";
@@ -116,7 +115,7 @@ int cmd_track(const TrackOptions& o) {
   const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - start;
   if (auto ok = out->commit(); !ok) {
     fmt::print(stderr, "canopy track: {}\n", ok.error().message);
-    return kRunFailed;
+    return kExitRunFailed;
   }
   if (!o.quiet) {
     const auto& st = tracker.stats();
@@ -127,7 +126,7 @@ int cmd_track(const TrackOptions& o) {
     fmt::print(stderr, "  tracking time {:.3f} s ({:.1f} us per scan, incl. output formatting)\n",
                wall.count(), scans > 0 ? 1e6 * wall.count() / static_cast<double>(scans) : 0.0);
   }
-  return kOk;
+  return kExitOk;
 }
 
 }  // namespace canopy

@@ -11,6 +11,7 @@
 
 #include "canopy/engage/wta.h"
 #include "canopy/io/atomic_file.h"
+#include "exit_codes.h"
 
 namespace canopy {
 namespace {
@@ -85,22 +86,21 @@ core::Result<engage::WtaProblem> read_instance(const std::string& path) {
 }  // namespace
 
 int cmd_wta(const WtaOptions& o) {
-  constexpr int kOk = 0, kRunFailed = 1, kBadInput = 2;
   auto pb = read_instance(o.instance_path);
   if (!pb) {
     fmt::print(stderr, "canopy wta: {}\n", pb.error().message);
-    return kBadInput;
+    return kExitBadInput;
   }
   if (!(o.time_limit_s >= 0) || !std::isfinite(o.time_limit_s)) {
     fmt::print(stderr, "canopy wta: --time-limit-s must be a finite number >= 0\n");
-    return kBadInput;
+    return kExitBadInput;
   }
   engage::WtaSolution sol;
   if (o.exact) {
     auto ex = engage::solve_wta_exact(*pb);
     if (!ex) {
       fmt::print(stderr, "canopy wta: {}: {}\n", o.instance_path, ex.error().message);
-      return kBadInput;
+      return kExitBadInput;
     }
     sol = std::move(*ex);
   } else {
@@ -117,19 +117,19 @@ int cmd_wta(const WtaOptions& o) {
   const std::string text = out.dump() + "\n";
   if (o.out_path.empty()) {
     std::cout << text << std::flush;
-    return kOk;
+    return kExitOk;
   }
   auto f = io::AtomicFile::open(o.out_path);
   if (!f) {
     fmt::print(stderr, "canopy wta: {}\n", f.error().message);
-    return kRunFailed;
+    return kExitRunFailed;
   }
   f->stream() << text;
   if (auto ok = f->commit(); !ok) {
     fmt::print(stderr, "canopy wta: {}\n", ok.error().message);
-    return kRunFailed;
+    return kExitRunFailed;
   }
-  return kOk;
+  return kExitOk;
 }
 
 }  // namespace canopy

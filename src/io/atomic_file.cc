@@ -17,7 +17,8 @@ core::Result<AtomicFile> AtomicFile::open(const fs::path& target) {
             fmt::format(".{}.tmp.{}", target.filename().string(), static_cast<long>(::getpid()));
   f.out_ = std::make_unique<std::ofstream>(f.temp_, std::ios::binary | std::ios::trunc);
   if (!*f.out_) {
-    return core::fail(fmt::format("cannot write {}: {}", target.string(), std::strerror(errno)));
+    return core::fail_output(
+        fmt::format("cannot write {}: {}", target.string(), std::strerror(errno)));
   }
   return f;
 }
@@ -45,13 +46,13 @@ core::Result<void> AtomicFile::commit() {
   if (!ok) {
     fs::remove(temp_, ec);
     committed_ = true;
-    return core::fail(fmt::format("error writing {}", target_.string()));
+    return core::fail_output(fmt::format("error writing {}", target_.string()));
   }
   fs::rename(temp_, target_, ec);
   committed_ = true;
   if (ec) {
     fs::remove(temp_, ec);
-    return core::fail(fmt::format("cannot create {}: {}", target_.string(), ec.message()));
+    return core::fail_output(fmt::format("cannot create {}: {}", target_.string(), ec.message()));
   }
   return {};
 }
@@ -60,10 +61,11 @@ core::Result<void> ensure_directory(const fs::path& dir) {
   std::error_code ec;
   if (fs::is_directory(dir, ec)) return {};
   if (fs::exists(dir, ec))
-    return core::fail(fmt::format("{} exists and is not a directory", dir.string()));
+    return core::fail_output(fmt::format("{} exists and is not a directory", dir.string()));
   fs::create_directories(dir, ec);
   if (ec)
-    return core::fail(fmt::format("cannot create directory {}: {}", dir.string(), ec.message()));
+    return core::fail_output(
+        fmt::format("cannot create directory {}: {}", dir.string(), ec.message()));
   return {};
 }
 

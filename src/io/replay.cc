@@ -11,6 +11,8 @@ using nlohmann::ordered_json;
 // Rounded for a compact page: positions to 0.1 m, times to 1 ms.
 double r1(double v) { return std::round(v * 10) / 10; }
 double r3(double v) { return std::round(v * 1000) / 1000; }
+
+constexpr double kPredictionStepS = 1.0;
 // To 6 significant digits (covariances span many orders of magnitude).
 double sig6(double v) {
   if (v == 0 || !std::isfinite(v)) return std::isfinite(v) ? v : 0;
@@ -174,8 +176,19 @@ ordered_json build_replay(const RunData& run) {
   }
   j["tracks"] = tracks;
 
+  // Every track's first and last prediction and, between them, one per
+  // kPredictionStepS: the ellipse shrinks just as visibly, and the page
+  // stays small (a track predicts at every update).
+  std::map<int, double> kept_at;
+  std::map<int, size_t> last_of;
+  for (size_t i = 0; i < run.predictions.size(); ++i) last_of[run.predictions[i].track] = i;
   ordered_json predictions = ordered_json::array();
-  for (const PredictionRecord& p : run.predictions) {
+  for (size_t i = 0; i < run.predictions.size(); ++i) {
+    const PredictionRecord& p = run.predictions[i];
+    auto kept = kept_at.find(p.track);
+    if (kept != kept_at.end() && p.t < kept->second + kPredictionStepS && last_of[p.track] != i)
+      continue;
+    kept_at[p.track] = p.t;
     predictions.push_back({{"t", r3(p.t)},
                            {"track", p.track},
                            {"rocket", nullable(p.rocket)},
@@ -185,6 +198,7 @@ ordered_json build_replay(const RunData& run) {
                              {sig6(p.cov_m2(1, 0)), sig6(p.cov_m2(1, 1))}}},
                            {"t_impact", r3(p.t_impact)}});
   }
+  j["prediction_step_s"] = kPredictionStepS;
   j["predictions"] = predictions;
 
   std::map<int, const InterceptorEndRecord*> end_of;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <regex>
 
 #include "canopy/io/replay.h"
@@ -155,6 +156,33 @@ TEST(Report, ReplayParsesAndMatchesTheRun) {
   }
   EXPECT_FALSE(replay["tracks"].empty());
   EXPECT_FALSE(replay["predictions"].empty());
+}
+
+TEST(Report, ReplayKeepsEachTracksFirstAndLastPredictionAndOnePerStep) {
+  auto run = read_run(testing::small_run_dir());
+  ASSERT_TRUE(run.has_value()) << run.error().message;
+  const json replay = build_replay(*run);
+  const double step = replay["prediction_step_s"].get<double>();
+  std::map<int, std::vector<double>> all, kept;
+  for (const PredictionRecord& p : run->predictions) all[p.track].push_back(p.t);
+  for (const json& p : replay["predictions"])
+    kept[p["track"].get<int>()].push_back(p["t"].get<double>());
+  ASSERT_EQ(kept.size(), all.size());
+  size_t n_all = 0, n_kept = 0;
+  for (const auto& [track, ts] : all) {
+    const std::vector<double>& k = kept[track];
+    ASSERT_FALSE(k.empty()) << track;
+    EXPECT_NEAR(k.front(), ts.front(), 1e-3) << track;
+    EXPECT_NEAR(k.back(), ts.back(), 1e-3) << track;
+    // Between the ends: at least a step apart, and no step left empty.
+    for (size_t i = 1; i + 1 < k.size(); ++i) EXPECT_GE(k[i] - k[i - 1], step - 1e-3) << track;
+    for (size_t i = 1; i < k.size(); ++i)
+      for (double t : ts)
+        if (t > k[i - 1] + step + 1e-3 && t < k[i] - 1e-3) ADD_FAILURE() << track << " at " << t;
+    n_all += ts.size();
+    n_kept += k.size();
+  }
+  EXPECT_LT(n_kept, n_all);
 }
 
 TEST(Report, WarningTimesAgreeWithTheAssessment) {

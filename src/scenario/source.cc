@@ -22,10 +22,12 @@ std::string emit(const YAML::Node& root) {
   return std::string(out.c_str()) + "\n";
 }
 
-// One step of a key path: a mapping key, or a sequence index.
+// One step of a key path: a mapping key, a sequence index, or `[*]`, every
+// entry of a sequence.
 struct Step {
   std::string key;  // empty for an index
   size_t index = 0;
+  bool every = false;
 };
 
 core::Result<std::vector<Step>> parse_key(std::string_view key) {
@@ -39,13 +41,16 @@ core::Result<std::vector<Step>> parse_key(std::string_view key) {
     if (key[i] == '[') {
       const size_t close = key.find(']', i);
       if (close == std::string_view::npos) return bad("'[' without ']'");
+      const std::string_view inside = key.substr(i + 1, close - i - 1);
       size_t index = 0;
-      const auto* first = key.data() + i + 1;
-      const auto* last = key.data() + close;
-      const auto [ptr, ec] = std::from_chars(first, last, index);
-      if (ec != std::errc() || ptr != last || first == last)
-        return bad("an index must be a whole number >= 0");
-      steps.push_back({"", index});
+      const auto [ptr, ec] = std::from_chars(inside.data(), inside.data() + inside.size(), index);
+      if (inside == "*") {
+        steps.push_back({"", 0, true});
+      } else if (ec != std::errc() || ptr != inside.data() + inside.size() || inside.empty()) {
+        return bad("an index must be a whole number >= 0, or *");
+      } else {
+        steps.push_back({"", index});
+      }
       i = close + 1;
       if (i < key.size() && key[i] != '.' && key[i] != '[') return bad("expected '.' or '['");
       if (i < key.size() && key[i] == '.') ++i;
@@ -67,7 +72,9 @@ core::Result<std::vector<Step>> parse_key(std::string_view key) {
 std::string path_text(const std::vector<Step>& steps, size_t n) {
   std::string out;
   for (size_t k = 0; k < n; ++k) {
-    if (steps[k].key.empty()) {
+    if (steps[k].every) {
+      out += "[*]";
+    } else if (steps[k].key.empty()) {
       out += fmt::format("[{}]", steps[k].index);
     } else {
       out += (out.empty() ? "" : ".") + steps[k].key;
@@ -94,6 +101,50 @@ bool uses_geojson(const YAML::Node& list) {
   for (const auto& entry : list)
     if (entry.IsMap() && entry["geojson"]) return true;
   return false;
+}
+
+// Sets steps[k..] below `node` to `value`. YAML::Node copies are handles to
+// the same node, so `node` and `next` alias the tree (assignment would copy
+// into the node instead). Each entry gets its own clone of `value`: a shared
+// node would be emitted as a YAML alias and stay shared when reloaded.
+core::Result<void> set_at(YAML::Node node, const std::vector<Step>& steps, size_t k,
+                          const YAML::Node& value, std::string_view key) {
+  const Step& s = steps[k];
+  const bool last = k + 1 == steps.size();
+  if (s.key.empty()) {
+    if (!node.IsSequence())
+      return core::fail(fmt::format("--set {}: {} is not a list", key, path_text(steps, k)));
+    if (s.every) {
+      if (node.size() == 0)
+        return core::fail(fmt::format("--set {}: {} is empty", key, path_text(steps, k)));
+      for (size_t i = 0; i < node.size(); ++i) {
+        if (last) {
+          node[i] = YAML::Clone(value);
+        } else if (auto set = set_at(node[i], steps, k + 1, value, key); !set) {
+          return set;
+        }
+      }
+      return {};
+    }
+    if (s.index >= node.size())
+      return core::fail(fmt::format("--set {}: {} has {} entr{}, no index {}", key,
+                                    path_text(steps, k), node.size(),
+                                    node.size() == 1 ? "y" : "ies", s.index));
+    if (last) {
+      node[s.index] = YAML::Clone(value);
+      return {};
+    }
+    return set_at(node[s.index], steps, k + 1, value, key);
+  }
+  if (node.IsNull()) node = YAML::Node(YAML::NodeType::Map);
+  if (!node.IsMap())
+    return core::fail(fmt::format("--set {}: {} is not a mapping", key, path_text(steps, k)));
+  if (last) {
+    node[s.key] = YAML::Clone(value);
+    return {};
+  }
+  if (!node[s.key]) node[s.key] = YAML::Node(YAML::NodeType::Map);
+  return set_at(node[s.key], steps, k + 1, value, key);
 }
 
 }  // namespace
@@ -128,39 +179,7 @@ core::Result<Source> with_override(const Source& source, std::string_view key,
         fmt::format("--set {}: the value '{}' is not YAML: {}", key, value_yaml, e.msg));
   }
   if (!root.IsMap()) return core::fail(fmt::format("{}: not a YAML mapping", source.name));
-  // Walk to the parent of the last step (Node::reset rebinds; = would copy
-  // into the node).
-  YAML::Node cur;
-  cur.reset(root);
-  for (size_t k = 0; k < steps->size(); ++k) {
-    const Step& s = (*steps)[k];
-    const bool last = k + 1 == steps->size();
-    if (s.key.empty()) {
-      if (!cur.IsSequence())
-        return core::fail(fmt::format("--set {}: {} is not a list", key, path_text(*steps, k)));
-      if (s.index >= cur.size())
-        return core::fail(fmt::format("--set {}: {} has {} entr{}, no index {}", key,
-                                      path_text(*steps, k), cur.size(),
-                                      cur.size() == 1 ? "y" : "ies", s.index));
-      if (last) {
-        cur[s.index] = value;
-      } else {
-        YAML::Node next = cur[s.index];
-        cur.reset(next);
-      }
-    } else {
-      if (cur.IsNull()) cur = YAML::Node(YAML::NodeType::Map);
-      if (!cur.IsMap())
-        return core::fail(fmt::format("--set {}: {} is not a mapping", key, path_text(*steps, k)));
-      if (last) {
-        cur[s.key] = value;
-      } else {
-        if (!cur[s.key]) cur[s.key] = YAML::Node(YAML::NodeType::Map);
-        YAML::Node next = cur[s.key];
-        cur.reset(next);
-      }
-    }
-  }
+  if (auto set = set_at(root, *steps, 0, value, key); !set) return std::unexpected(set.error());
   return Source{emit(root), source.name, source.base_dir};
 }
 

@@ -27,9 +27,11 @@ struct Source {
 core::Result<Source> read_source(const std::string& path);
 
 // Sets KEY to VALUE in the scenario text. KEY is a path of mapping keys and
-// sequence indices, e.g. `batteries[0].launchers[0].interceptors`; VALUE is
-// YAML (a scalar, `[[120, 180]]`, ...). A missing last key is added; a
-// missing index or a path through a scalar is an error. Comments are lost:
+// sequence indices, e.g. `batteries[0].launchers[0].interceptors`, where
+// `[*]` stands for every entry (`batteries[*].launchers[*].interceptors`);
+// VALUE is YAML (a scalar, `[[120, 180]]`, ...). A missing last key is added;
+// a missing index, an empty list under `[*]` or a path through a scalar is
+// an error. Comments are lost:
 // the text is re-emitted.
 core::Result<Source> with_override(const Source& source, std::string_view key,
                                    std::string_view value_yaml);

@@ -59,6 +59,41 @@ TEST(Source, OverridesApplyInTurnAndKeepEverythingElse) {
   EXPECT_EQ(after.sensors.size(), before.sensors.size());
 }
 
+TEST(Source, AStarSetsEveryEntryOfAList) {
+  auto src = with_override(default_source(), "batteries[*].launchers[*].interceptors", "4");
+  ASSERT_TRUE(src.has_value()) << src.error().message;
+  const Scenario sc = load_ok(*src);
+  int launchers = 0;
+  for (const auto& b : sc.batteries)
+    for (const auto& l : b.launchers) {
+      EXPECT_EQ(l.interceptors, 4) << b.name;
+      ++launchers;
+    }
+  EXPECT_EQ(launchers, 9);
+  // A list value is copied to each entry, not shared between them.
+  auto outages = with_override(default_source(), "sensors[*].outages", "[[10, 20]]");
+  ASSERT_TRUE(outages.has_value()) << outages.error().message;
+  auto again = with_override(*outages, "sensors[0].outages[0]", "[30, 40]");
+  ASSERT_TRUE(again.has_value()) << again.error().message;
+  const Scenario sc2 = load_ok(*again);
+  ASSERT_GE(sc2.sensors.size(), 2u);
+  EXPECT_EQ(sc2.sensors[1].outages.size(), 1u);
+  EXPECT_NE(sc2.sensors[0].outages[0].first, sc2.sensors[1].outages[0].first);
+}
+
+TEST(Source, AStarOnAnEmptyOrScalarEntryIsAnError) {
+  auto none = with_override(default_source(), "sensors[0].outages", "[]");
+  ASSERT_TRUE(none.has_value());
+  auto empty = with_override(*none, "sensors[0].outages[*]", "[1, 2]");
+  ASSERT_FALSE(empty.has_value());
+  EXPECT_NE(empty.error().message.find("sensors[0].outages is empty"), std::string::npos)
+      << empty.error().message;
+  auto scalar = with_override(default_source(), "run.seed[*]", "1");
+  ASSERT_FALSE(scalar.has_value());
+  EXPECT_NE(scalar.error().message.find("run.seed is not a list"), std::string::npos)
+      << scalar.error().message;
+}
+
 TEST(Source, OverrideOutOfRangeIndexNamesThePath) {
   auto src = with_override(default_source(), "batteries[7].launchers[0].interceptors", "5");
   ASSERT_FALSE(src.has_value());
@@ -74,7 +109,8 @@ TEST(Source, OverrideThroughAScalarIsAnError) {
 }
 
 TEST(Source, MalformedKeysAndValuesAreRejected) {
-  for (const char* key : {"", "raids[", "raids[x].count", "raids[-1]", "a..b", "a.", "raids[0]x"}) {
+  for (const char* key :
+       {"", "raids[", "raids[x].count", "raids[-1]", "raids[**]", "a..b", "a.", "raids[0]x"}) {
     auto src = with_override(default_source(), key, "1");
     EXPECT_FALSE(src.has_value()) << key;
   }
