@@ -525,13 +525,20 @@ int cmd_sweep(const std::string& scenario_path, const std::vector<std::string>& 
   if (!o.quiet) {
     fmt::print("canopy sweep: {} combination{} x {} runs\n", combos, combos == 1 ? "" : "s",
                o.runs);
+    // One column per key, as wide as the key or its widest value.
+    std::vector<size_t> width(keys.size());
+    for (size_t i = 0; i < keys.size(); ++i) {
+      width[i] = keys[i].key.size();
+      for (const auto& v : values) width[i] = std::max(width[i], v[i].size());
+    }
     std::string head;
-    for (const auto& k : keys) head += fmt::format("{:<24} ", k.key);
+    for (size_t i = 0; i < keys.size(); ++i) head += fmt::format("{:<{}}  ", keys[i].key, width[i]);
     fmt::print("  {}{:<30} {:<30} {}\n", head, "leak_rate", "interception_rate",
                "interceptors_fired");
     for (size_t c = 0; c < combos; ++c) {
       std::string row;
-      for (const auto& v : values[c]) row += fmt::format("{:<24} ", v);
+      for (size_t i = 0; i < keys.size(); ++i)
+        row += fmt::format("{:<{}}  ", values[c][i], width[i]);
       fmt::print("  {}{:<30} {:<30} {}\n", row,
                  fmt_estimate(find_metric(aggregates[c], "leak_rate")),
                  fmt_estimate(find_metric(aggregates[c], "interception_rate")),

@@ -12,11 +12,11 @@ using nlohmann::ordered_json;
 double r1(double v) { return std::round(v * 10) / 10; }
 double r3(double v) { return std::round(v * 1000) / 1000; }
 
-constexpr double kPredictionStepS = 1.0;
-// To 6 significant digits (covariances span many orders of magnitude).
-double sig6(double v) {
+constexpr double kPredictionStepS = 2.0;
+// To `digits` significant digits (covariances span many orders of magnitude).
+double significant(double v, int digits) {
   if (v == 0 || !std::isfinite(v)) return std::isfinite(v) ? v : 0;
-  const double scale = std::pow(10.0, 5 - std::floor(std::log10(std::abs(v))));
+  const double scale = std::pow(10.0, digits - 1 - std::floor(std::log10(std::abs(v))));
   return std::round(v * scale) / scale;
 }
 
@@ -177,8 +177,10 @@ ordered_json build_replay(const RunData& run) {
   j["tracks"] = tracks;
 
   // Every track's first and last prediction and, between them, one per
-  // kPredictionStepS: the ellipse shrinks just as visibly, and the page
-  // stays small (a track predicts at every update).
+  // kPredictionStepS (a track predicts every doctrine.prediction_interval_s,
+  // 1 s by default): the ellipse still visibly shrinks, and predictions,
+  // the bulk of the page, take half the bytes. Covariances to 4 digits
+  // draw the same ellipse.
   std::map<int, double> kept_at;
   std::map<int, size_t> last_of;
   for (size_t i = 0; i < run.predictions.size(); ++i) last_of[run.predictions[i].track] = i;
@@ -194,8 +196,8 @@ ordered_json build_replay(const RunData& run) {
                            {"rocket", nullable(p.rocket)},
                            {"p_en_m", en(p.p_en_m)},
                            {"cov_m2",
-                            {{sig6(p.cov_m2(0, 0)), sig6(p.cov_m2(0, 1))},
-                             {sig6(p.cov_m2(1, 0)), sig6(p.cov_m2(1, 1))}}},
+                            {{significant(p.cov_m2(0, 0), 4), significant(p.cov_m2(0, 1), 4)},
+                             {significant(p.cov_m2(1, 0), 4), significant(p.cov_m2(1, 1), 4)}}},
                            {"t_impact", r3(p.t_impact)}});
   }
   j["prediction_step_s"] = kPredictionStepS;
@@ -223,7 +225,7 @@ ordered_json build_replay(const RunData& run) {
                           {"rocket", nullable(i.rocket)},
                           {"killed", i.killed},
                           {"p_enu_m", {r1(i.p_enu_m.x()), r1(i.p_enu_m.y()), r1(i.p_enu_m.z())}},
-                          {"miss_m", sig6(i.miss_m)}});
+                          {"miss_m", significant(i.miss_m, 6)}});
   j["intercepts"] = intercepts;
 
   ordered_json impacts = ordered_json::array();
