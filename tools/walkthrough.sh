@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's ten-minute walk-through, end to end, into out/walkthrough/
-# (release build; about ten minutes on two cores). Its printed outputs are
+# (release build; about six minutes on two cores). Its printed outputs are
 # the ones the README shows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,8 +18,8 @@ echo "== 2. open $out/run/report.html in a browser"
 echo "== 3. Monte Carlo: $runs runs"
 "$canopy" montecarlo --runs "$runs" --out "$out/mc" --report
 
-echo "== 4. sweep the interceptors of battery North's first launcher"
-"$canopy" sweep --set 'batteries[0].launchers[0].interceptors=[5, 10, 20]' --runs "$sweep_runs" \
+echo "== 4. sweep the interceptors on every launcher"
+"$canopy" sweep --set 'batteries[*].launchers[*].interceptors=[1, 2, 4, 8, 20]' --runs "$sweep_runs" \
   --out "$out/sweep" --report
 
 echo "== 5. compare shoot-look-shoot with salvo"

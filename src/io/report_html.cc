@@ -29,10 +29,11 @@ section h2 { font-size: 19px; margin: 14px 0 10px; padding-bottom: 6px; border-b
 section h3 { font-size: 15px; margin: 18px 0 6px; color: #2b3545; }
 p { margin: 8px 0; }
 p.note { color: var(--muted); font-size: 13.5px; }
+.table-wrap { max-width: 100%; overflow-x: auto; }
 table.data { border-collapse: collapse; margin: 8px 0 4px; font-size: 14px; font-variant-numeric: tabular-nums; }
 table.data th, table.data td { padding: 5px 12px; border-bottom: 1px solid var(--line); }
 table.data th { background: #f0f3f6; font-weight: 600; text-align: right; white-space: nowrap; }
-table.data td { text-align: right; }
+table.data td { text-align: right; white-space: nowrap; }
 table.data th.label, table.data td.label { text-align: left; }
 table.data tr:hover td { background: #fafbfc; }
 .caption { color: var(--muted); font-size: 13px; margin: 2px 0 14px; max-width: 900px; }
@@ -125,7 +126,8 @@ std::string with_ci(double estimate, double lo, double hi) {
 }
 
 std::string render(const Table& t) {
-  std::string o = "<table class=\"data\"><thead><tr>";
+  // Wide tables (a sweep's 37 metrics) scroll inside the page.
+  std::string o = "<div class=\"table-wrap\"><table class=\"data\"><thead><tr>";
   for (size_t i = 0; i < t.head.size(); ++i)
     o += fmt::format("<th{}>{}</th>", i == 0 && t.first_column_label ? " class=\"label\"" : "",
                      t.head[i]);
@@ -137,7 +139,7 @@ std::string render(const Table& t) {
                        row[i]);
     o += "</tr>\n";
   }
-  o += "</tbody></table>\n";
+  o += "</tbody></table></div>\n";
   if (!t.caption.empty()) o += fmt::format("<p class=\"caption\">{}</p>\n", t.caption);
   return o;
 }
