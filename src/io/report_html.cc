@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "canopy/io/svg_plot.h"
+
 namespace canopy::io::html {
 namespace {
 
@@ -67,32 +69,7 @@ std::string group_thousands(std::string digits) {
 
 }  // namespace
 
-std::string esc(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string esc(std::string_view text) { return svg::escape_xml(text); }
 
 std::string integer(long long v) { return group_thousands(fmt::format("{}", v)); }
 
