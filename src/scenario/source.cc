@@ -104,9 +104,9 @@ bool uses_geojson(const YAML::Node& list) {
 }
 
 // Sets steps[k..] below `node` to `value`. YAML::Node copies are handles to
-// the same node, so `node` and `next` alias the tree (assignment would copy
-// into the node instead). Each entry gets its own clone of `value`: a shared
-// node would be emitted as a YAML alias and stay shared when reloaded.
+// the same node, so the recursion edits the tree in place. Each entry gets
+// its own clone of `value`: a shared node would be emitted as a YAML alias
+// and stay shared when reloaded.
 core::Result<void> set_at(YAML::Node node, const std::vector<Step>& steps, size_t k,
                           const YAML::Node& value, std::string_view key) {
   const Step& s = steps[k];
@@ -114,27 +114,22 @@ core::Result<void> set_at(YAML::Node node, const std::vector<Step>& steps, size_
   if (s.key.empty()) {
     if (!node.IsSequence())
       return core::fail(fmt::format("--set {}: {} is not a list", key, path_text(steps, k)));
-    if (s.every) {
-      if (node.size() == 0)
-        return core::fail(fmt::format("--set {}: {} is empty", key, path_text(steps, k)));
-      for (size_t i = 0; i < node.size(); ++i) {
-        if (last) {
-          node[i] = YAML::Clone(value);
-        } else if (auto set = set_at(node[i], steps, k + 1, value, key); !set) {
-          return set;
-        }
-      }
-      return {};
-    }
-    if (s.index >= node.size())
+    if (s.every && node.size() == 0)
+      return core::fail(fmt::format("--set {}: {} is empty", key, path_text(steps, k)));
+    if (!s.every && s.index >= node.size())
       return core::fail(fmt::format("--set {}: {} has {} entr{}, no index {}", key,
                                     path_text(steps, k), node.size(),
                                     node.size() == 1 ? "y" : "ies", s.index));
-    if (last) {
-      node[s.index] = YAML::Clone(value);
-      return {};
+    const size_t first = s.every ? 0 : s.index;
+    const size_t end = s.every ? node.size() : s.index + 1;
+    for (size_t i = first; i < end; ++i) {
+      if (last) {
+        node[i] = YAML::Clone(value);
+      } else if (auto set = set_at(node[i], steps, k + 1, value, key); !set) {
+        return set;
+      }
     }
-    return set_at(node[s.index], steps, k + 1, value, key);
+    return {};
   }
   if (node.IsNull()) node = YAML::Node(YAML::NodeType::Map);
   if (!node.IsMap())
