@@ -33,12 +33,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::ordered_json;
 
-// The metrics the commands print (all are in the files).
-constexpr const char* kHeadline[] = {
-    "leak_rate",           "interception_rate", "value_hit",         "interceptors_fired",
-    "warning_rate",        "mean_warning_s",    "false_zone_alerts", "open_ground_engaged_rate",
-    "threat_declared_rate"};
-
 std::atomic<bool> g_interrupted{false};
 
 extern "C" void on_signal(int) { g_interrupted = true; }
@@ -358,7 +352,7 @@ std::string fmt_estimate(const ordered_json& m) {
 }
 
 void print_aggregate(const ordered_json& metrics) {
-  for (const char* name : kHeadline) {
+  for (std::string_view name : eval::kHeadlineMetrics) {
     const ordered_json m = find_metric(metrics, name);
     fmt::print("  {:<26} {}\n", name, fmt_estimate(m));
   }
@@ -659,7 +653,7 @@ int cmd_compare(const std::vector<std::string>& paths, const MonteCarloCmdOption
                  designs_json[0]["name"].get<std::string>());
       fmt::print("  {:<26} {:>11}  {:<30} {}\n", "metric", "difference", "[95 % paired interval]",
                  "unpaired width / paired");
-      for (const char* name : kHeadline) {
+      for (std::string_view name : eval::kHeadlineMetrics) {
         const ordered_json& d =
             metrics[static_cast<size_t>(eval::metric_index(name))]["differences"][k - 1];
         if (d["ci95"].is_null()) {

@@ -44,6 +44,13 @@ std::span<const RunMetric> run_metrics();
 // Index of a metric by name, or -1.
 int metric_index(std::string_view name);
 
+// The metrics an analyst reads first: the commands print them and the
+// compare report plots their interval widths (all metrics are in the files).
+inline constexpr std::string_view kHeadlineMetrics[] = {
+    "leak_rate",           "interception_rate", "value_hit",         "interceptors_fired",
+    "warning_rate",        "mean_warning_s",    "false_zone_alerts", "open_ground_engaged_rate",
+    "threat_declared_rate"};
+
 // One completed run. values follow run_metrics(); NaN marks a value the run
 // does not define (a rate with no trials, a median of nothing).
 struct RunRecord {

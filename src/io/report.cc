@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "canopy/eval/montecarlo.h"
 #include "canopy/eval/statistics.h"
 #include "canopy/io/atomic_file.h"
 #include "canopy/io/geo_export.h"
@@ -1034,10 +1035,8 @@ core::Result<std::string> compare_html(const fs::path& dir) {
              esc(find(d, {"method"}) ? cell_at(d, {"method"}) : "")});
         // Widths relative to the unpaired one, so metrics of any scale share
         // the plot; the headline metrics only.
-        constexpr std::string_view kPlotted[] = {
-            "leak_rate",    "interception_rate", "value_hit",        "interceptors_fired",
-            "warning_rate", "mean_warning_s",    "false_zone_alerts"};
-        if (std::ranges::find(kPlotted, mname) == std::end(kPlotted)) continue;
+        if (std::ranges::find(eval::kHeadlineMetrics, mname) == std::end(eval::kHeadlineMetrics))
+          continue;
         const double x = static_cast<double>(widths.x.categories.size());
         widths.x.categories.push_back(names.size() > 2 ? mname + " (" + dname + ")" : mname);
         const double uw = uhi - ulo;
