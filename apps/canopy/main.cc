@@ -9,6 +9,7 @@
 //   canopy range-table TYPE [SCENARIO] [--from-deg A] [--to-deg B] [--step-deg S] [--csv]
 //   canopy track DETECTIONS.csv --out TRACKS.csv [--sigma-m S | --sensors FILE] [--model M] ...
 //   canopy wta INSTANCE.json [--exact] [--time-limit-s T] [--seed N] [--out FILE]
+//   canopy generate --seed N [--out FILE] [--rockets MIN-MAX] [--max-duration-s S] ...
 //
 // Exit codes: 0 success; 1 failure while running (e.g. output cannot be
 // written); 2 bad input (flags, scenario); 3 internal error.
@@ -31,6 +32,7 @@
 #include "canopy/scenario/source.h"
 #include "canopy/sim/world.h"
 #include "exit_codes.h"
+#include "generate_cmd.h"
 #include "montecarlo_cmd.h"
 #include "ranks.h"
 #include "report_cmd.h"
@@ -359,6 +361,7 @@ int main_impl(int argc, char** argv) {
   report->add_flag("--no-exports", no_exports, "Skip replay.czml and impacts.geojson");
   report->add_flag("--no-viewer", no_viewer, "Leave the replay viewer out of the page");
   report->add_flag("--quiet", report_opts.quiet, "Print nothing but errors");
+  const GenerateCommand generate = add_generate_command(app);
 
   try {
     app.parse(argc, argv);
@@ -392,6 +395,7 @@ int main_impl(int argc, char** argv) {
     return cmd_track(tr);
   }
   if (validate->parsed()) return cmd_validate(validate_path);
+  if (generate.app->parsed()) return generate.run();
   if (wta->parsed()) return cmd_wta(wo);
   return cmd_range_table(rt_type, rt_path, from_deg, to_deg, step_deg, csv);
 }
