@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Closed-loop safety figures of canopy runs, from their event logs alone.
 
-An independent check of the battle manager's promises (docs/safety.md):
+An independent check of the battle manager's promises (docs/metrics.md, "Closed-loop safety"):
 it reads events.jsonl and nothing of canopy's own scoring, except the
 baseline alert policy and the leak rate, which only summary.json holds.
 
@@ -16,7 +16,11 @@ Definitions (issue 13):
   false claim      a kill_assessment with killed true and rocket_killed false;
   wrong target     an intercept with killed true whose rocket differs from the
                    non-null rocket of the fire of the same interceptor;
-  debris alert     an alert_on whose rocket is null.
+  debris alert     an alert_on whose rocket is null;
+  cancelled while alive
+                   an alert_off for a kill claim or for debris (reason killed
+                   or debris) while the rocket its track follows (`following`,
+                   else `rocket`) is still in flight.
 """
 import argparse
 import json
@@ -64,8 +68,11 @@ def check_run(run_dir, min_warning_s):
         for line in f:
             events.append(json.loads(line))
     zones = None
+    gone = {}  # rocket -> when it stopped flying (impact or kill)
+    for e in events:
+        if e["type"] == "impact" or (e["type"] == "intercept" and e["killed"]):
+            gone.setdefault(e["rocket"], e["t"])
     confirm = {}  # rocket -> earliest track_confirm t
-    alive_until = {}  # rocket -> time it stopped flying (impact or kill)
     impacts = []
     alerts = {}  # (zone, track) -> list of [on, off or None, rocket]
     alert_on = alert_on_null = 0
@@ -73,8 +80,8 @@ def check_run(run_dir, min_warning_s):
     claims = false_claims = 0
     wrong = fired = 0
     misses = []
-    killed_at = {}
     cancelled_alive = 0
+    problems = []
     for e in events:
         t, kind = e["t"], e["type"]
         if kind == "track_confirm" and e.get("rocket") is not None:
@@ -91,17 +98,18 @@ def check_run(run_dir, min_warning_s):
             iv = alerts.get((e["zone"], e["track"]))
             if iv and iv[-1][1] is None:
                 iv[-1][1] = t
-            r = e.get("rocket")
+            r = e["following"] if "following" in e else e.get("rocket")
             if (e.get("reason") in ("killed", "debris") and r is not None
-                    and r not in killed_at):
+                    and gone.get(r, float("inf")) > t):
                 cancelled_alive += 1
+                problems.append(f"alert {e['zone']} of track {e['track']} cancelled ({e['reason']}) "
+                                f"at {t:.2f} s while rocket {r} flies")
         elif kind == "fire":
             fired += 1
             fires[e["interceptor"]] = e.get("rocket")
         elif kind == "intercept":
             misses.append(e["miss_m"])
             if e["killed"]:
-                killed_at[e["rocket"]] = t
                 want = fires.get(e["interceptor"])
                 if want is not None and want != e["rocket"]:
                     wrong += 1
@@ -111,7 +119,6 @@ def check_run(run_dir, min_warning_s):
                 false_claims += 1
 
     warnable = warned = missed = late = 0
-    problems = []
     for imp in impacts:
         zone = imp.get("zone", "?")
         if zone == "?":

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Quick start 2: install what is missing, check formatting, build the
 # developer preset (AddressSanitizer + UndefinedBehaviorSanitizer) and run the
-# whole test suite. This is what CI runs (.ci/run).
+# whole test suite, then the twenty-seed target tests of the whole chain in
+# the release build (minutes there; hours under the sanitizers). This is what
+# CI runs (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
@@ -15,6 +17,11 @@ cmake --build --preset dev
 
 echo "== tests" >&2
 ctest --preset dev -j "$(nproc)"
+
+echo "== the whole chain's twenty-seed target tests (release preset)" >&2
+cmake --preset release >/dev/null
+cmake --build --preset release
+ctest --preset targets
 
 echo "== fuzz targets over their seed corpora (clang + libFuzzer)" >&2
 bash tools/fuzz.sh --corpus-only

@@ -62,7 +62,7 @@ std::optional<scenario::Scenario> load(const std::string& path,
 
 void print_summary(const sim::RunSummary& s, const eval::TrackingMetrics* tracking,
                    const eval::AssessMetrics* assessment, const eval::EngagementMetrics* engagement,
-                   const std::string& out_dir, bool plots) {
+                   const eval::SafetyMetrics* safety, const std::string& out_dir, bool plots) {
   fmt::print("canopy run: scenario '{}', seed {}, {:.1f} s simulated\n", s.scenario, s.seed,
              s.sim_time_s);
   fmt::print("  rockets launched   {:>6} of {} planned\n", s.rockets_launched, s.rockets_planned);
@@ -82,6 +82,7 @@ void print_summary(const sim::RunSummary& s, const eval::TrackingMetrics* tracki
   if (tracking != nullptr) fmt::print("{}", eval::summary_text(*tracking));
   if (assessment != nullptr) fmt::print("{}", eval::summary_text(*assessment));
   if (engagement != nullptr) fmt::print("{}", eval::summary_text(*engagement));
+  if (safety != nullptr) fmt::print("{}", eval::summary_text(*safety));
   fmt::print(
       "\n  wrote {0}/events.jsonl, {0}/trajectories.csv, {0}/tracks.csv, {0}/interceptors.csv,\n"
       "        {0}/scenario.yaml, {0}/summary.json{1}\n",
@@ -142,13 +143,15 @@ int cmd_run(const std::string& path, const std::string& out_dir, std::optional<s
   const bool defended = tracked && !sc->batteries.empty();
   const eval::EngagementMetrics engagement = eval::engagement_metrics(world->summary());
   if (defended) sections["engagement"] = eval::to_json(engagement);
+  const eval::SafetyMetrics safety = scoring.safety();
+  if (tracked) sections["safety"] = eval::to_json(safety);
   if (auto ok = files->commit(world->summary(), sections); !ok) {
     fmt::print(stderr, "canopy run: {}\n", ok.error().message);
     return kExitRunFailed;
   }
   if (!quiet)
     print_summary(world->summary(), tracked ? &metrics : nullptr, tracked ? &assessment : nullptr,
-                  defended ? &engagement : nullptr, out_dir, plots);
+                  defended ? &engagement : nullptr, tracked ? &safety : nullptr, out_dir, plots);
   if (report) return cmd_report({.dir = out_dir, .quiet = quiet});
   return kExitOk;
 }

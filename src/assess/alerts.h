@@ -10,8 +10,12 @@
 //                 prediction (its confirmation) on.
 //
 // In all three an alert is held until the track's latest predicted impact
-// time plus alert_hold_s, and cancelled at once when the rocket is
-// destroyed. A track that is lost keeps its alerts until their hold ends.
+// time plus alert_hold_s, is not released once the predicted impact is less
+// than min_warning_s away (a late prediction that turns back could not warn
+// in time), and cancelled at once when the battle manager
+// assesses the rocket killed (bmc decides when that is safe) or classes the
+// track as debris. A track that is lost keeps its alerts until their hold
+// ends. An alert already on is never reported on again.
 // The board reports each (zone, track) alert turning on and off; a zone is
 // under alert while any track holds it.
 //
@@ -38,12 +42,24 @@ std::string_view to_string(AlertPolicy policy);
 // Baseline (a)'s radius.
 inline constexpr double kBaselineRadius_m = 5000;
 
+// Why an alert stopped.
+enum class AlertEnd {
+  kNone,       // (an alert turning on)
+  kReleased,   // the policy no longer wants it (e.g. P(zone) fell below p_alert_release)
+  kHoldEnded,  // the track's predicted impact + alert_hold_s passed
+  kKilled,     // the battle manager assessed the rocket killed
+  kDebris,     // the track was classed as debris
+  kRunEnd,     // the run ended
+};
+std::string_view to_string(AlertEnd reason);
+
 struct AlertChange {
   double t_s = 0;
   int zone = 0;  // index into the zones
   int track = 0;
   bool on = false;
-  double t_impact_s = 0;  // the track's predicted impact time
+  double t_impact_s = 0;              // the track's predicted impact time
+  AlertEnd reason = AlertEnd::kNone;  // off only
 };
 
 class AlertBoard {
@@ -55,11 +71,15 @@ class AlertBoard {
   // A new prediction for a track; p_zone (per zone) is used by kProbability.
   void update(int track, double now_s, const ImpactPrediction& prediction,
               std::span<const double> p_zone, std::vector<AlertChange>& out);
-  // The track ends. A destroyed rocket's alerts stop now; others run out
-  // their hold.
-  void end_track(int track, double now_s, bool destroyed, std::vector<AlertChange>& out);
+  // Every alert of a track stops now (a kill, or the track classed as
+  // debris).
+  void cancel_track(int track, double now_s, AlertEnd reason, std::vector<AlertChange>& out);
   // Alerts whose hold has ended by now_s stop (at their hold time).
   void expire(double now_s, std::vector<AlertChange>& out);
+  // Every alert stops at now_s (the end of the run).
+  void end_all(double now_s, std::vector<AlertChange>& out);
+  // Whether a track holds any alert.
+  bool track_alerted(int track) const;
   // Whether a zone is under alert now.
   bool zone_alerted(int zone) const;
 

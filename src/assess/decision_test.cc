@@ -116,20 +116,52 @@ TEST_F(AlertsTest, CancelsWhenTheThreatMovesAwayWithHysteresis) {
   EXPECT_TRUE(board.zone_alerted(1));
 }
 
-TEST_F(AlertsTest, ADestroyedRocketCancelsAtOnceALostTrackHolds) {
+TEST_F(AlertsTest, AnAlertIsNotReleasedOnceTheImpactIsNearerThanTheMinimumWarning) {
+  doctrine.p_alert = 0.05;
+  doctrine.p_alert_release = 0.01;
+  doctrine.min_warning_s = 10;
+  AlertBoard board(AlertPolicy::kProbability, doctrine, zones());
+  std::vector<AlertChange> out;
+  ImpactPrediction ip = at(2000, 1000, 1500, 60, 5);
+  board.update(1, 5, ip, p_zone(ip), out);
+  ASSERT_EQ(out.size(), 2u);  // zones 0 and 1
+  out.clear();
+  // 8 s before impact the prediction leaves zone 0: the alert stays.
+  ip = at(3000, 1000, 200, 60, 52);
+  board.update(1, 52, ip, p_zone(ip), out);
+  EXPECT_TRUE(out.empty());
+  EXPECT_TRUE(board.zone_alerted(0));
+  // It runs out its hold (impact + alert_hold_s).
+  board.expire(60 + doctrine.alert_hold_s + 0.1, out);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].reason, AlertEnd::kHoldEnded);
+}
+
+TEST_F(AlertsTest, ACancelledTrackStopsAtOnceOthersHoldAndNothingRepeats) {
   AlertBoard board(AlertPolicy::kProbability, doctrine, zones());
   std::vector<AlertChange> out;
   const ImpactPrediction ip = at(1000, 1000, 100, 50, 10);
   board.update(1, 10, ip, p_zone(ip), out);
   board.update(2, 10, ip, p_zone(ip), out);
+  ASSERT_EQ(out.size(), 2u);
   out.clear();
-  board.end_track(1, 20, /*destroyed=*/false, out);
+  // A second prediction with the alerts on reports nothing.
+  board.update(2, 11, ip, p_zone(ip), out);
   EXPECT_TRUE(out.empty());
-  board.end_track(2, 21, /*destroyed=*/true, out);
+  EXPECT_TRUE(board.track_alerted(2));
+  board.cancel_track(2, 21, AlertEnd::kKilled, out);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].track, 2);
   EXPECT_DOUBLE_EQ(out[0].t_s, 21);
+  EXPECT_EQ(out[0].reason, AlertEnd::kKilled);
+  EXPECT_FALSE(board.track_alerted(2));
   EXPECT_TRUE(board.zone_alerted(0));  // track 1 still holds it
+  // The run ends before track 1's hold: it stops then, as run_end.
+  out.clear();
+  board.end_all(30, out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].reason, AlertEnd::kRunEnd);
+  EXPECT_FALSE(board.zone_alerted(0));
 }
 
 TEST_F(AlertsTest, BaselinesAlertByRadiusAndTheWholeRegion) {

@@ -76,7 +76,8 @@ BattleManager::BattleManager(Knowledge knowledge)
       zone_polygons_(zone_polygons(knowledge_)),
       threat_board_(knowledge_.doctrine),
       fire_control_(knowledge_.interceptor_types, knowledge_.batteries, knowledge_.defended_areas,
-                    knowledge_.doctrine, knowledge_.forecast) {
+                    knowledge_.doctrine, knowledge_.forecast, knowledge_.sensors,
+                    knowledge_.threat_library) {
   for (auto policy : {assess::AlertPolicy::kProbability, assess::AlertPolicy::kRadius,
                       assess::AlertPolicy::kRegion})
     alert_boards_.emplace_back(policy, knowledge_.doctrine, zone_polygons_);
@@ -118,7 +119,7 @@ Orders BattleManager::step(double now_s, std::span<const sensors::Scan> arrived,
   Orders orders;
   for (size_t i = 0; i < orders.alerts.size(); ++i)
     orders.alerts[i].policy = alert_boards_[i].policy();
-  handle_track_events(now_s, orders);
+  handle_track_events(now_s);
 
   // Refresh the predictions that are due, in track order.
   due_.clear();
@@ -135,9 +136,19 @@ Orders BattleManager::step(double now_s, std::span<const sensors::Scan> arrived,
     orders.engagement = fire_control_.step(now_s, interceptors, tracker_);
     for (const KillAssessment& k : orders.engagement.assessments) {
       if (!k.killed) continue;
-      // A kill stops the rocket's alerts at once.
+      // A kill the evidence is sure of (and no track going on along the
+      // rocket's path) stops the rocket's alerts at once; what the track
+      // follows now is debris.
       for (size_t i = 0; i < alert_boards_.size(); ++i)
-        alert_boards_[i].end_track(k.track, now_s, /*destroyed=*/true, orders.alerts[i].changes);
+        alert_boards_[i].cancel_track(k.track, now_s, assess::AlertEnd::kKilled,
+                                      orders.alerts[i].changes);
+      classify(now_s, k.track, FireControl::Debris::kKillClaim, orders);
+    }
+    for (const KillRevoked& r : orders.engagement.revoked) {
+      // The rocket flies on: its track is assessed again at once, and its
+      // alerts come back with that prediction.
+      classify(now_s, r.track, FireControl::Debris::kNo, orders);
+      if (auto it = live_.find(r.track); it != live_.end()) it->second.next_prediction_s = now_s;
     }
   }
   for (size_t i = 0; i < alert_boards_.size(); ++i)
@@ -150,37 +161,51 @@ Orders BattleManager::finish(double now_s) {
   Orders orders;
   for (size_t i = 0; i < orders.alerts.size(); ++i)
     orders.alerts[i].policy = alert_boards_[i].policy();
-  handle_track_events(now_s, orders);
+  handle_track_events(now_s);
   // The run ends: every alert still on stops now.
   for (size_t i = 0; i < alert_boards_.size(); ++i)
-    alert_boards_[i].expire(std::numeric_limits<double>::infinity(), orders.alerts[i].changes);
-  for (auto& pa : orders.alerts)
-    for (auto& c : pa.changes) c.t_s = std::min(c.t_s, now_s);
+    alert_boards_[i].end_all(now_s, orders.alerts[i].changes);
   return orders;
 }
 
-void BattleManager::handle_track_events(double now_s, Orders& orders) {
+void BattleManager::handle_track_events(double now_s) {
   for (const tracking::TrackEvent& e : tracker_.take_events()) {
     if (e.kind == tracking::TrackEvent::Kind::kConfirm) {
       live_[e.track] = {now_s};  // first prediction at once
     } else if (e.kind == tracking::TrackEvent::Kind::kEnd) {
       live_.erase(e.track);
+      debris_.erase(e.track);
       threat_board_.forget(e.track);
-      fire_control_.track_ended(e.track, now_s);
-      for (size_t i = 0; i < alert_boards_.size(); ++i)
-        alert_boards_[i].end_track(e.track, now_s, /*destroyed=*/false, orders.alerts[i].changes);
+      fire_control_.track_ended(e.track, now_s);  // its alerts run out their hold
     }
     track_events_.push_back(e);
   }
 }
 
+void BattleManager::classify(double now_s, int track, FireControl::Debris reason, Orders& orders) {
+  const auto it = debris_.find(track);
+  const FireControl::Debris was = it == debris_.end() ? FireControl::Debris::kNo : it->second;
+  if ((was == FireControl::Debris::kNo) == (reason == FireControl::Debris::kNo)) {
+    if (reason != FireControl::Debris::kNo) it->second = reason;
+    return;
+  }
+  orders.classes.push_back({now_s, track, reason != FireControl::Debris::kNo, reason});
+  if (reason == FireControl::Debris::kNo) {
+    debris_.erase(it);
+    return;
+  }
+  debris_[track] = reason;
+  // Debris sounds no siren and draws no interceptor.
+  for (size_t i = 0; i < alert_boards_.size(); ++i)
+    alert_boards_[i].cancel_track(track, now_s, assess::AlertEnd::kDebris,
+                                  orders.alerts[i].changes);
+  threat_board_.forget(track);
+  fire_control_.update_threat(track, std::nullopt);
+}
+
 void BattleManager::assess_track(double now_s, const tracking::TrackSnapshot& snap,
                                  Orders& orders) {
-  assess::BallisticEstimate est;
-  est.t_s = snap.ballistic.g.t_s;
-  est.x = snap.ballistic.g.x.head<7>();
-  est.P = snap.ballistic.g.P.topLeftCorner<7, 7>();
-  est.cd = threats_.types[static_cast<size_t>(snap.ballistic.type)].cd;
+  const assess::BallisticEstimate est = ballistic_estimate(snap, threats_);
   ++stats_.predictions;
   auto ip = predictor_.predict(est);
   if (!ip) {
@@ -197,8 +222,11 @@ void BattleManager::assess_track(double now_s, const tracking::TrackSnapshot& sn
   a.threat = assess::evaluate_threat(*ip, knowledge_.defended_areas);
   a.p_boost = snap.ballistic.p_boost;
   a.used = a.p_boost < kMaxBoostProbability;
-  if (fire_control_.killed(snap.id)) {
-    // Assessed killed: what the track follows now is debris.
+  const FireControl::Debris debris =
+      fire_control_.active() ? fire_control_.debris(snap, tracker_) : FireControl::Debris::kNo;
+  classify(now_s, snap.id, debris, orders);
+  if (debris != FireControl::Debris::kNo) {
+    // Debris (of a claimed kill, or born in a detonation's cloud).
     a.used = false;
   } else if (a.used) {
     if (auto d = threat_board_.update(snap.id, now_s, a.threat, ip->t_impact_s))
@@ -210,7 +238,7 @@ void BattleManager::assess_track(double now_s, const tracking::TrackSnapshot& sn
     // Baseline (b) alerts every zone from confirmation, boost or not.
     alert_boards_[2].update(snap.id, now_s, *ip, {}, orders.alerts[2].changes);
   }
-  a.threat_declared = threat_board_.is_threat(snap.id);
+  a.threat_declared = debris == FireControl::Debris::kNo && threat_board_.is_threat(snap.id);
   if (fire_control_.active()) {
     std::optional<ThreatTrack> th;
     if (a.used && a.threat_declared) {

@@ -65,6 +65,14 @@ struct TrackAssessment {
   bool threat_declared = false;
 };
 
+// A track classed as debris, or back as a possible rocket.
+struct TrackClassChange {
+  double t_s = 0;
+  int track = 0;
+  bool debris = false;
+  FireControl::Debris reason = FireControl::Debris::kNo;
+};
+
 // Alert changes of one policy (canopy's, or a baseline for comparison).
 struct PolicyAlerts {
   assess::AlertPolicy policy = assess::AlertPolicy::kProbability;
@@ -79,6 +87,7 @@ struct Orders {
   std::array<PolicyAlerts, 3> alerts;
   // Launches, uplinks, kill assessments and assignment plans.
   FireControlOrders engagement;
+  std::vector<TrackClassChange> classes;
 };
 
 struct BattleManagerStats {
@@ -114,8 +123,11 @@ class BattleManager {
   struct Live {
     double next_prediction_s = 0;
   };
-  void handle_track_events(double now_s, Orders& orders);
+  void handle_track_events(double now_s);
   void assess_track(double now_s, const tracking::TrackSnapshot& snap, Orders& orders);
+  // Records a track's class (debris or not); a track that becomes debris
+  // loses its alerts and its threat.
+  void classify(double now_s, int track, FireControl::Debris reason, Orders& orders);
 
   Knowledge knowledge_;
   tracking::Tracker tracker_;
@@ -124,8 +136,9 @@ class BattleManager {
   core::GeoFrame geo_;
   std::vector<const core::Polygon*> zone_polygons_;
   assess::ThreatBoard threat_board_;
-  std::vector<assess::AlertBoard> alert_boards_;  // canopy's, (a), (b)
-  std::unordered_map<int, Live> live_;            // confirmed tracks
+  std::vector<assess::AlertBoard> alert_boards_;         // canopy's, (a), (b)
+  std::unordered_map<int, Live> live_;                   // confirmed tracks
+  std::unordered_map<int, FireControl::Debris> debris_;  // tracks classed as debris
   std::vector<int> due_;
   std::vector<tracking::TrackEvent> track_events_;
   FireControl fire_control_;

@@ -58,14 +58,11 @@ FlyoutTable FlyoutTable::build(const scenario::InterceptorType& type, Grid grid)
   t.cells_.resize(static_cast<size_t>(t.nr_ * t.na_));
   const Vec3 launcher = core::ground_point(core::Vec2::Zero());
   for (int ia = 0; ia < t.na_; ++ia) {
-    const double alt = ia * grid.alt_step_m;
+    const double alt = t.row_alt_m(ia);
+    int misses = 0;  // in a row, past a reachable node
     bool any = false;
     for (int ir = 0; ir < t.nr_; ++ir) {
       const double range = ir * grid.range_step_m;
-      if (range < 1.0 && alt < 1.0) {  // the launcher itself
-        t.cells_[0] = Flyout{0.0, physics::kLauncherExitSpeed_mps};
-        continue;
-      }
       // The point `range` along the ground to the east, `alt` above it.
       const Vec3 ground = core::ground_point(core::Vec2(range, 0.0));
       const Vec3 point = ground + alt * core::up_at(ground);
@@ -73,8 +70,9 @@ FlyoutTable FlyoutTable::build(const scenario::InterceptorType& type, Grid grid)
       t.cells_[static_cast<size_t>(ia * t.nr_ + ir)] = fo;
       if (fo) {
         any = true;
+        misses = 0;
         t.max_reach_m_ = std::max(t.max_reach_m_, range);
-      } else if (any && range > 2 * grid.range_step_m) {
+      } else if (any && ++misses >= 3) {
         break;  // beyond the reach at this altitude
       }
     }
@@ -83,11 +81,13 @@ FlyoutTable FlyoutTable::build(const scenario::InterceptorType& type, Grid grid)
 }
 
 std::optional<Flyout> FlyoutTable::at(double range_m, double alt_m) const {
-  if (range_m < 0 || alt_m < 0) return std::nullopt;
-  const double fr = range_m / grid_.range_step_m, fa = alt_m / grid_.alt_step_m;
-  const int ir = static_cast<int>(fr), ia = static_cast<int>(fa);
+  if (range_m < 0 || alt_m < grid_.min_alt_m) return std::nullopt;
+  const double fr = range_m / grid_.range_step_m;
+  const int ir = static_cast<int>(fr);
+  const int ia = static_cast<int>(alt_m / grid_.alt_step_m);
   if (ir + 1 >= nr_ || ia + 1 >= na_) return std::nullopt;
-  const double ur = fr - ir, ua = fa - ia;
+  const double ur = fr - ir;
+  const double ua = (alt_m - row_alt_m(ia)) / (row_alt_m(ia + 1) - row_alt_m(ia));
   Flyout out{0, 0};
   for (int da = 0; da < 2; ++da) {
     for (int dr = 0; dr < 2; ++dr) {

@@ -45,16 +45,22 @@ std::optional<Flyout> fly_to_point(const scenario::InterceptorType& type, const 
 
 class FlyoutTable {
  public:
+  // Nodes every range_step_m in ground range and every alt_step_m in
+  // altitude, but for the lowest row, which lies at min_alt_m: a point on
+  // the ground is no intercept point (an airframe with an autopilot lag
+  // dips below the ground flying at one), and the rows below the first
+  // step are interpolated between min_alt_m and alt_step_m.
   struct Grid {
     double range_step_m = 1000, max_range_m = 30000;
     double alt_step_m = 1000, max_alt_m = 14000;
+    double min_alt_m = 100;
     double step_s = 0.02;  // guidance step of the table's flights
   };
   static FlyoutTable build(const scenario::InterceptorType& type, Grid grid);
   static FlyoutTable build(const scenario::InterceptorType& type) { return build(type, Grid{}); }
 
-  // Bilinear in (ground range, altitude); nothing outside the grid or where
-  // a corner is unreachable.
+  // Bilinear in (ground range, altitude); nothing outside the grid (below
+  // min_alt_m included) or where a corner is unreachable.
   std::optional<Flyout> at(double ground_range_m, double altitude_m) const;
   const Grid& grid() const { return grid_; }
   // The farthest reachable ground range in the table.
@@ -64,6 +70,7 @@ class FlyoutTable {
   Grid grid_;
   int nr_ = 0, na_ = 0;
   std::vector<std::optional<Flyout>> cells_;  // [ia * nr + ir]
+  double row_alt_m(int ia) const { return ia == 0 ? grid_.min_alt_m : ia * grid_.alt_step_m; }
   double max_reach_m_ = 0;
 };
 

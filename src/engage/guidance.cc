@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace canopy::engage {
 namespace {
@@ -49,6 +50,19 @@ Vec3 Guidance::predicted_target_velocity_W(double t_s) const {
 
 bool Guidance::in_seeker_range(double t_s, const Vec3& own_p_W) const {
   return target_ && (predicted_target_W(t_s) - own_p_W).norm() <= seeker_range_m_;
+}
+
+double Guidance::match_chi2(double t_s, const Vec3& p_W, const Vec3& v_W) const {
+  if (!target_) return std::numeric_limits<double>::infinity();
+  const double dt = t_s - target_->t_s;
+  Eigen::Matrix<double, 6, 6> F = Eigen::Matrix<double, 6, 6>::Identity();
+  F.topRightCorner<3, 3>() = dt * Eigen::Matrix3d::Identity();
+  Eigen::Matrix<double, 6, 6> S = F * target_->P_pv * F.transpose();
+  S.diagonal().head<3>().array() += kSeekerMatchFloor_m * kSeekerMatchFloor_m;
+  S.diagonal().tail<3>().array() += kSeekerMatchFloor_mps * kSeekerMatchFloor_mps;
+  Eigen::Matrix<double, 6, 1> d;
+  d << p_W - predicted_target_W(t_s), v_W - predicted_target_velocity_W(t_s);
+  return d.dot(S.ldlt().solve(d));
 }
 
 void Guidance::seeker(double t_s, const Vec3& los_unit_W, const physics::State& own,

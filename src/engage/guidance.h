@@ -25,6 +25,15 @@ namespace canopy::engage {
 
 using core::Vec3;
 
+// The seeker locks on the object whose position and velocity best match
+// the uplinked track (smallest chi-square with the track's covariance,
+// carried to the lock time, plus kSeekerMatchFloor_m / _mps per axis), if
+// that match is within this gate (6 degrees of freedom, probability
+// 0.9999), and holds it.
+inline constexpr double kSeekerLockChi2 = 27.856;
+inline constexpr double kSeekerMatchFloor_m = 15;
+inline constexpr double kSeekerMatchFloor_mps = 8;
+
 // Navigation constant of the proportional navigation law.
 inline constexpr double kNavigationConstant = 4.0;
 // Guidance starts once the interceptor is this fast: before, it flies
@@ -41,11 +50,13 @@ Vec3 pn_accel_W(const Vec3& r_W, const Vec3& w_W, double navigation_constant);
 // (half of it at about 1.6 R, 2 % at 2.4 R).
 double kill_probability(double miss_m, double lethal_radius_m, double pk_at_lethal_radius);
 
-// The target as the battle manager's track gives it.
+// The target as the battle manager's track gives it, with the track's
+// covariance of [p, v] (for the seeker to pick the object that matches).
 struct TargetState {
   double t_s = 0;
   Vec3 p_W = Vec3::Zero();
   Vec3 v_W = Vec3::Zero();
+  Eigen::Matrix<double, 6, 6> P_pv = Eigen::Matrix<double, 6, 6>::Identity();
 };
 
 // The interceptor's onboard guidance computer.
@@ -63,6 +74,9 @@ class Guidance {
 
   // Whether the target (as predicted) is inside the seeker's range.
   bool in_seeker_range(double t_s, const Vec3& own_p_W) const;
+  // How well an object at (p_W, v_W) at t_s matches the uplinked target: a
+  // chi-square on 6 degrees of freedom (infinite without an uplink).
+  double match_chi2(double t_s, const Vec3& p_W, const Vec3& v_W) const;
   // One seeker measurement: the unit line of sight to the target (noisy).
   void seeker(double t_s, const Vec3& los_unit_W, const physics::State& own, const Vec3& a_own_W);
   bool terminal() const { return terminal_; }

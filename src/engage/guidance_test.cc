@@ -146,6 +146,29 @@ TEST(FlyoutTable, AgreesWithDirectFlyouts) {
   EXPECT_FALSE(table.at(table.grid().max_range_m + 1000, 1000));
 }
 
+TEST(FlyoutTable, ReachesLowInterceptPointsWithAnAutopilotLag) {
+  // An airframe with a lag dips below the ground flying at some ground-level
+  // points; the table's lowest row lies above the ground, and one
+  // unreachable node does not end a row (both once cut every low intercept
+  // beyond 3 km).
+  scenario::InterceptorType type = generic();
+  type.autopilot_lag_s = 0.15;
+  const FlyoutTable& table = flyout_table(type);
+  for (double range = 2000; range <= 10000; range += 1000) {
+    for (double alt : {150.0, 600.0, 900.0}) {
+      const auto tab = table.at(range, alt);
+      ASSERT_TRUE(tab.has_value()) << range << " m, " << alt << " m";
+      const Vec3 ground = core::ground_point(core::Vec2(range, 0));
+      const auto direct = fly_to_point(type, core::ground_point(core::Vec2::Zero()),
+                                       ground + alt * core::up_at(ground));
+      ASSERT_TRUE(direct.has_value()) << range << " m, " << alt << " m";
+      EXPECT_NEAR(tab->t_s, direct->t_s, 0.03 * direct->t_s + 0.1)
+          << range << " m, " << alt << " m";
+    }
+  }
+  EXPECT_FALSE(table.at(5000, 50));  // below the lowest row
+}
+
 TEST(LaunchDirection, IsRaisedToTwentyDegrees) {
   const Vec3 launcher = core::ground_point(core::Vec2::Zero());
   const Vec3 far = core::ground_point(core::Vec2(10000, 0)) + 500 * Vec3::UnitZ();

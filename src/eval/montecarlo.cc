@@ -55,7 +55,12 @@ constexpr RunMetric kMetrics[] = {
     {"impacts_open_ground", K::kCount, {}, {}, "warhead impacts on open ground"},
     {"rockets_tracked", K::kCount, {}, {}, "rockets held by a confirmed track"},
     {"tracks_confirmed", K::kCount, {}, {}, "confirmed tracks"},
-    {"false_tracks", K::kCount, {}, {}, "confirmed tracks with no rocket behind them"},
+    {"false_tracks",
+     K::kCount,
+     {},
+     {},
+     "confirmed tracks with no rocket behind them, debris fragments aside"},
+    {"debris_tracks", K::kCount, {}, {}, "confirmed tracks on debris fragments"},
     {"gospa_mean_m", K::kValue, {}, {}, "mean GOSPA of the confirmed tracks, m"},
     {"true_threats", K::kCount, {}, {}, "landed rockets that fell in a defended area"},
     {"threats_declared", K::kCount, {}, {}, "... declared threats"},
@@ -67,6 +72,27 @@ constexpr RunMetric kMetrics[] = {
     {"mean_warning_s", K::kValue, {}, {}, "mean warning of the impacts in zones, s"},
     {"false_zone_alerts", K::kCount, {}, {}, "zone alerts with no impact in the zone"},
     {"false_population_s", K::kValue, {}, {}, "people x seconds under false alert"},
+    {"warnable_impacts",
+     K::kCount,
+     {},
+     {},
+     "impacts in alert zones of rockets confirmed >= min_warning_s + 2 s before"},
+    {"alerts_missed", K::kCount, {}, {}, "... with no alert, or one younger than min_warning_s"},
+    {"false_kill_claims", K::kCount, {}, {}, "kill assessments that claimed a live rocket killed"},
+    {"false_kill_claim_rate", K::kProportion, "false_kill_claims", "kill_assessments",
+     "false kill claims / kill assessments"},
+    {"alerts_cancelled_while_alive",
+     K::kCount,
+     {},
+     {},
+     "alerts cancelled (kill or debris) while the rocket they followed flew"},
+    {"alerts_on", K::kCount, {}, {}, "(zone, track) alerts raised"},
+    {"debris_alerts", K::kCount, {}, {}, "... by tracks with no rocket behind them"},
+    {"debris_alert_rate", K::kProportion, "debris_alerts", "alerts_on",
+     "debris alerts / alerts raised"},
+    {"wrong_target_kills", K::kCount, {}, {}, "kills of another rocket than the one fired at"},
+    {"wrong_target_rate", K::kProportion, "wrong_target_kills", "interceptors_fired",
+     "wrong-target kills / interceptors fired"},
     {"sim_time_s", K::kValue, {}, {}, "simulated time, s"},
 };
 constexpr size_t kMetricCount = std::size(kMetrics);
@@ -74,7 +100,7 @@ constexpr size_t kMetricCount = std::size(kMetrics);
 double rate(double k, double n) { return n > 0 ? k / n : kNaN; }
 
 std::vector<double> row_of(const sim::RunSummary& s, const TrackingMetrics* tracking,
-                           const AssessMetrics* assess) {
+                           const AssessMetrics* assess, const SafetyMetrics* safety) {
   const EngagementMetrics e = engagement_metrics(s);
   std::vector<double> v(kMetricCount, kNaN);
   auto set = [&](std::string_view name, double x) {
@@ -103,6 +129,7 @@ std::vector<double> row_of(const sim::RunSummary& s, const TrackingMetrics* trac
     set("rockets_tracked", tracking->rockets_tracked);
     set("tracks_confirmed", tracking->confirmed_tracks);
     set("false_tracks", tracking->false_tracks);
+    set("debris_tracks", tracking->debris_tracks);
     if (tracking->scans > 0) set("gospa_mean_m", tracking->gospa_mean_m);
   }
   if (assess != nullptr) {
@@ -114,6 +141,15 @@ std::vector<double> row_of(const sim::RunSummary& s, const TrackingMetrics* trac
     if (a.impacts_in_zones > 0) set("mean_warning_s", a.mean_warning_s);
     set("false_zone_alerts", a.false_zone_alerts);
     set("false_population_s", a.false_population_s);
+  }
+  if (safety != nullptr) {
+    set("warnable_impacts", safety->warnable_impacts);
+    set("alerts_missed", safety->unwarned + safety->late);
+    set("false_kill_claims", safety->false_kill_claims);
+    set("alerts_cancelled_while_alive", safety->alerts_cancelled_while_alive);
+    set("alerts_on", safety->alerts_on);
+    set("debris_alerts", safety->alerts_on_no_rocket);
+    set("wrong_target_kills", safety->wrong_target_kills);
   }
   set("sim_time_s", s.sim_time_s);
   for (size_t i = 0; i < kMetricCount; ++i) {
@@ -150,9 +186,11 @@ core::Result<RunRecord> run_once(const scenario::Scenario& scenario, int run_ind
   const bool tracked = !scenario.sensors.empty();
   const TrackingMetrics tracking = scoring.result();
   const AssessMetrics assess = scoring.assessment();
+  const SafetyMetrics safety = scoring.safety();
   RunRecord r;
   r.run = run_index;
-  r.values = row_of(world->summary(), tracked ? &tracking : nullptr, tracked ? &assess : nullptr);
+  r.values = row_of(world->summary(), tracked ? &tracking : nullptr, tracked ? &assess : nullptr,
+                    tracked ? &safety : nullptr);
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;
 }

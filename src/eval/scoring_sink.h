@@ -8,9 +8,11 @@
 //   world.run();
 //   eval::TrackingMetrics m = scoring.result();
 //   eval::AssessMetrics a = scoring.assessment();
+//   eval::SafetyMetrics s = scoring.safety();
 #pragma once
 
 #include "canopy/eval/assess_metrics.h"
+#include "canopy/eval/safety_metrics.h"
 #include "canopy/eval/tracking_metrics.h"
 #include "canopy/sim/events.h"
 
@@ -23,6 +25,7 @@ class ScoringSink : public sim::EventSink {
 
   void on_event(const sim::Event& e) override {
     assess_.on_event(e);
+    safety_.on_event(e);
     if (next_) next_->on_event(e);
   }
   void on_trajectory(const sim::TrajectorySample& s) override {
@@ -38,11 +41,13 @@ class ScoringSink : public sim::EventSink {
 
   TrackingMetrics result() const { return scorer_.result(); }
   AssessMetrics assessment() const { return assess_.result(); }
+  SafetyMetrics safety() const { return safety_.result(); }
 
  private:
   sim::EventSink* next_;
   TrackingScorer scorer_;
   AssessScorer assess_;
+  SafetyScorer safety_;
 };
 
 }  // namespace canopy::eval

@@ -27,7 +27,10 @@ void TrackingScorer::add_scan(double t_s, std::span<const TruthPoint> truth,
   const double c = opt_.gospa_c_m;
   const int nx = static_cast<int>(truth.size()), ny = static_cast<int>(tracks.size());
   for (const TruthPoint& x : truth) first_seen_.try_emplace(x.id, t_s);
-  for (const TrackPoint& y : tracks) tracks_seen_.insert(y.id);
+  for (const TrackPoint& y : tracks) {
+    tracks_seen_.insert(y.id);
+    if (y.debris) tracks_on_debris_.insert(y.id);
+  }
 
   // Optimal assignment on min(d, c)^2; pairs at d >= c are a miss and a
   // false track.
@@ -116,7 +119,10 @@ TrackingMetrics TrackingScorer::result() const {
   m.track_breaks = breaks_;
   m.id_switches = switches_;
   m.confirmed_tracks = static_cast<int>(tracks_seen_.size());
-  m.false_tracks = static_cast<int>(tracks_seen_.size() - tracks_on_truth_.size());
+  for (int id : tracks_seen_) {
+    if (tracks_on_truth_.contains(id)) continue;
+    tracks_on_debris_.contains(id) ? ++m.debris_tracks : ++m.false_tracks;
+  }
   std::vector<double> lat;
   for (const auto& [rocket, l] : confirm_latency_) lat.push_back(l);
   if (!lat.empty()) {
@@ -155,6 +161,7 @@ nlohmann::ordered_json to_json(const TrackingMetrics& m) {
           {"id_switches", m.id_switches},
           {"confirmed_tracks", m.confirmed_tracks},
           {"false_tracks", m.false_tracks},
+          {"debris_tracks", m.debris_tracks},
           {"mean_confirm_latency_s", m.mean_confirm_latency_s},
           {"median_confirm_latency_s", m.median_confirm_latency_s},
           {"nees_mean", m.nees_mean},
@@ -173,8 +180,9 @@ std::string summary_text(const TrackingMetrics& m) {
   s += fmt::format(
       "    RMS error          {:>8.1f} m, {:.1f} m/s (settled: {:.1f} m, {:.1f} m/s)\n",
       m.rms_position_m, m.rms_velocity_mps, m.settled_rms_position_m, m.settled_rms_velocity_mps);
-  s += fmt::format("    identity           {:>6} switches, {} breaks, {} false of {} tracks\n",
-                   m.id_switches, m.track_breaks, m.false_tracks, m.confirmed_tracks);
+  s += fmt::format(
+      "    identity           {:>6} switches, {} breaks, {} false and {} on debris of {} tracks\n",
+      m.id_switches, m.track_breaks, m.false_tracks, m.debris_tracks, m.confirmed_tracks);
   s += fmt::format("    confirmation       {:>8.2f} s mean after first detection\n",
                    m.mean_confirm_latency_s);
   s += fmt::format("    NEES               {:>8.2f} mean (dimension 6, {} samples)\n", m.nees_mean,

@@ -37,7 +37,8 @@ struct TrackPoint {
   Vec3 v_W = Vec3::Zero();
   Eigen::Matrix<double, 6, 6> P_pv = Eigen::Matrix<double, 6, 6>::Identity();
   bool confirmed = true;
-  int rocket = -1;  // majority truth of its plots (filled by the simulation), -1 if none
+  int rocket = -1;      // majority truth of its plots (filled by the simulation), -1 if none
+  bool debris = false;  // no rocket behind it, and most of its plots from fragments
 };
 
 struct TrackingMetricsOptions {
@@ -63,7 +64,8 @@ struct TrackingMetrics {
   int track_breaks = 0;
   int id_switches = 0;
   int confirmed_tracks = 0;
-  int false_tracks = 0;
+  int false_tracks = 0;   // confirmed tracks never on a rocket, not following debris
+  int debris_tracks = 0;  // confirmed tracks never on a rocket, following debris fragments
   double mean_confirm_latency_s = 0, median_confirm_latency_s = 0;
   double nees_mean = 0;
   int nees_samples = 0;
@@ -91,7 +93,7 @@ class TrackingScorer {
   std::map<int, double> confirm_latency_;  // per rocket: first confirmation - first detection
   std::map<int, int> last_track_;          // per rocket: last assigned track
   std::map<int, bool> assigned_last_scan_;
-  std::set<int> tracked_, tracks_seen_, tracks_on_truth_;
+  std::set<int> tracked_, tracks_seen_, tracks_on_truth_, tracks_on_debris_;
   int switches_ = 0, breaks_ = 0;
   std::map<int, std::pair<double, int>> nees_bins_;  // bin -> (sum, count)
   double nees_sum_ = 0;

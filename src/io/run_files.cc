@@ -39,7 +39,8 @@ ordered_json event_json(const sim::ImpactEvent& e) {
           {"lon_deg", e.lon_deg},
           {"speed_mps", e.speed_mps},
           {"area", e.area ? ordered_json(*e.area) : ordered_json(nullptr)},
-          {"miss_m", e.miss_m}};
+          {"miss_m", e.miss_m},
+          {"zone", e.zone ? ordered_json(*e.zone) : ordered_json(nullptr)}};
 }
 
 ordered_json event_json(const sim::TrackEvent& e) {
@@ -91,12 +92,17 @@ ordered_json event_json(const sim::ThreatDecisionEvent& e) {
 }
 
 ordered_json event_json(const sim::AlertEvent& e) {
-  return {{"t", e.t_s},
-          {"type", e.on ? "alert_on" : "alert_off"},
-          {"zone", e.zone_id},
-          {"track", e.track},
-          {"t_impact", e.t_impact_s},
-          {"rocket", nullable(e.rocket)}};
+  ordered_json j = {{"t", e.t_s},
+                    {"type", e.on ? "alert_on" : "alert_off"},
+                    {"zone", e.zone_id},
+                    {"track", e.track},
+                    {"t_impact", e.t_impact_s},
+                    {"rocket", nullable(e.rocket)}};
+  if (!e.on) {
+    j["reason"] = e.reason;
+    j["following"] = nullable(e.following);
+  }
+  return j;
 }
 
 ordered_json event_json(const sim::FireEvent& e) {
@@ -122,7 +128,9 @@ ordered_json event_json(const sim::InterceptEvent& e) {
           {"killed", e.killed},
           {"p_enu_m", vec(e.p_W)},
           {"altitude_m", e.altitude_m},
-          {"pk", e.pk}};
+          {"pk", e.pk},
+          {"closest_m", e.closest_m},
+          {"debris", e.debris}};
 }
 
 ordered_json event_json(const sim::InterceptorEndEvent& e) {
@@ -152,7 +160,38 @@ ordered_json event_json(const sim::KillAssessmentEvent& e) {
           {"killed", e.killed},
           {"track_ended", e.track_ended},
           {"plots_per_scan", e.plots_per_scan},
-          {"rocket_killed", nullable(e.rocket_killed)}};
+          {"rocket_killed", nullable(e.rocket_killed)},
+          {"outcome", e.outcome},
+          {"p_alive", e.p_alive},
+          {"covering_scans", e.covering_scans},
+          {"intact_hits", e.intact_hits},
+          {"detonation_offset_m", e.detonation_offset_m},
+          {"held_by_track", e.held_by_track},
+          {"rocket", nullable(e.rocket)}};
+}
+
+ordered_json event_json(const sim::KillRevokedEvent& e) {
+  return {{"t", e.t_s},           {"type", "kill_revoked"},
+          {"track", e.track},     {"interceptor", e.interceptor},
+          {"p_alive", e.p_alive}, {"rocket", nullable(e.rocket)}};
+}
+
+ordered_json event_json(const sim::TrackClassEvent& e) {
+  return {{"t", e.t_s},
+          {"type", "track_class"},
+          {"track", e.track},
+          {"debris", e.debris},
+          {"reason", e.reason},
+          {"rocket", nullable(e.rocket)},
+          {"following", nullable(e.following)}};
+}
+
+ordered_json event_json(const sim::EngagementHoldEvent& e) {
+  return {{"t", e.t_s},
+          {"type", "engagement_hold"},
+          {"track", e.track},
+          {"reason", e.reason},
+          {"rocket", nullable(e.rocket)}};
 }
 
 ordered_json event_json(const sim::EngagementPlanEvent& e) {

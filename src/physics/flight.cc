@@ -10,6 +10,9 @@
 namespace canopy::physics {
 namespace {
 
+// The largest step x drag damping rate of a coast step (docs/physics.md).
+constexpr double kMaxDragDamping = 0.3;
+
 // Index i such that xs[i] <= x < xs[i+1], for a sorted table of size >= 2.
 size_t bracket(const std::vector<double>& xs, double x) {
   const auto it = std::upper_bound(xs.begin() + 1, xs.end() - 1, x);
@@ -156,6 +159,17 @@ void Flight::step() {
   // The end acceleration of the last step is this step's first stage when
   // the phase is unchanged.
   const Vec3 a0 = phase == a_now_phase_ ? a_now_ : accel(phase, now_.t_s, now_.p_W, now_.v_W);
+  if (phase == Phase::kCoast) {
+    // Stiff drag (a light fragment at high speed damps its velocity within
+    // a fraction of a step): the step shrinks so that h x d|a|/d|v| stays
+    // below kMaxDragDamping, where RK4 is accurate. A rocket's drag never
+    // shortens its step.
+    const double alt = altitude_m(env_, now_.p_W);
+    const Vec2 w = env_.wind.at(alt);
+    const double airspeed = (now_.v_W - Vec3(w.x(), w.y(), 0.0)).norm();
+    const double damping = 2 * (a0 - gravity_W(env_, now_.p_W)).norm() / std::max(airspeed, 1.0);
+    if (damping * h > kMaxDragDamping) h = kMaxDragDamping / damping;
+  }
   State next = rk4(phase, now_, a0, h);
 
   // The step crosses the ground: end it at the impact instead.

@@ -55,7 +55,7 @@ const std::vector<KeyTable>& key_tables() {
       {"alert_zones[]", {"id", "name", "population", "polygon_km", "polygon_deg", "geojson"}},
       {"rocket_types[]",
        {"name", "launch_mass_kg", "propellant_mass_kg", "burn_time_s", "thrust_n", "diameter_m",
-        "cd_mach", "cd_dispersion", "rcs_m2"}},
+        "cd_mach", "cd_dispersion", "rcs_m2", "length_m"}},
       {"launch_sites[]", {"name", "center_km", "center_deg", "radius_km"}},
       {"raids[]", {"at_s", "site", "type", "count", "interval_s", "aim", "aim_sigma_m"}},
       {"raids[].aim", {"area", "point_km", "point_deg"}},
@@ -69,8 +69,10 @@ const std::vector<KeyTable>& key_tables() {
       {"interceptor_types[]",
        {"name", "launch_mass_kg", "propellant_mass_kg", "burn_time_s", "thrust_n", "diameter_m",
         "cd_mach", "max_accel_g", "max_flight_s", "autopilot_time_constant_s", "seeker",
-        "lethal_radius_m", "pk_at_lethal_radius", "cost", "rcs_m2", "min_intercept_speed_mps"}},
-      {"interceptor_types[].seeker", {"range_km", "sigma_mrad"}},
+        "lethal_radius_m", "pk_at_lethal_radius", "cost", "rcs_m2", "min_intercept_speed_mps",
+        "fuze_sigma_ms"}},
+      {"interceptor_types[].seeker",
+       {"range_km", "sigma_mrad", "glint_fraction", "glint_correlation_s"}},
       {"batteries[]",
        {"name", "position_km", "position_deg", "launchers", "min_launch_interval_s",
         "intercept_altitude_m", "interceptor"}},
@@ -1348,11 +1350,13 @@ void Loader::read_rocket_types(Map& top) {
     const auto name = req_text(m, "name");
     const auto dispersion = opt_number(m, "cd_dispersion", 0.03, between(0, 0.5));
     const auto rcs = opt_number(m, "rcs_m2", 0.05, above_upto(0, 1000));
+    const auto length = opt_number(m, "length_m", 0.0, above_upto(0, 100));
     RocketType type;
-    const bool ok = read_airframe(m, f, type.params) && name && dispersion && rcs;
+    const bool ok = read_airframe(m, f, type.params) && name && dispersion && rcs && length;
     type.name = name.value_or("");
     type.cd_dispersion = dispersion.value_or(0.03);
     type.rcs_m2 = rcs.value_or(0.05);
+    type.length_m = m.has("length_m") ? length.value_or(1) : 15 * type.params.diameter_m;
     const int index = static_cast<int>(sc_.rocket_types.size());
     sc_.rocket_types.push_back(type);
     if (name) add_name(type_names_, "rocket type name", *name, index, ok, m.at("name"));
@@ -1505,21 +1509,31 @@ void Loader::read_interceptor_types(Map& top) {
     const auto rcs = opt_number(m, "rcs_m2", t.rcs_m2, above_upto(0, 1000));
     const auto vmin =
         opt_number(m, "min_intercept_speed_mps", t.min_intercept_speed_mps, between(0, 5000));
-    ok = ok && accel && flight && lag && lethal && pk && cost && rcs && vmin;
+    const auto fuze = opt_number(m, "fuze_sigma_ms", t.fuze_sigma_s * 1e3, between(0, 100));
+    ok = ok && accel && flight && lag && lethal && pk && cost && rcs && vmin && fuze;
+    t.fuze_sigma_s = fuze.value_or(1) * 1e-3;
     if (m.require("seeker")) {
       Map sk(*this, m.at("seeker"), "interceptor_types[].seeker", false);
       const auto range = sk.ok() ? req_number(sk, "range_km", above_upto(0, 100)) : std::nullopt;
       const auto sigma = sk.ok() ? req_number(sk, "sigma_mrad", between(0, 100)) : std::nullopt;
-      ok = ok && range && sigma;
+      const auto glint =
+          sk.ok() ? opt_number(sk, "glint_fraction", t.seeker.glint_fraction, between(0, 10))
+                  : std::nullopt;
+      const auto corr = sk.ok() ? opt_number(sk, "glint_correlation_s",
+                                             t.seeker.glint_correlation_s, above_upto(0, 100))
+                                : std::nullopt;
+      ok = ok && range && sigma && glint && corr;
       t.seeker.range_m = core::km_to_m(range.value_or(4));
       t.seeker.sigma_rad = sigma.value_or(1) * 1e-3;
+      t.seeker.glint_fraction = glint.value_or(0.2);
+      t.seeker.glint_correlation_s = corr.value_or(0.1);
     } else {
       ok = false;
     }
     t.name = name.value_or("");
     t.max_accel_mps2 = accel.value_or(30) * core::kStandardGravity_mps2;
     t.max_flight_s = flight.value_or(40);
-    t.autopilot_lag_s = lag.value_or(0.0);
+    t.autopilot_lag_s = lag.value_or(0.15);
     t.lethal_radius_m = lethal.value_or(8);
     t.pk_at_lethal_radius = pk.value_or(0.9);
     t.cost = cost.value_or(0);

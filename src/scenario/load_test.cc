@@ -979,6 +979,11 @@ TEST(Load, BatteriesAndInterceptorsAreReadInSiUnits) {
   EXPECT_DOUBLE_EQ(t.seeker.sigma_rad, 1e-3);
   EXPECT_DOUBLE_EQ(t.cost, 50000);
   EXPECT_DOUBLE_EQ(t.rcs_m2, 0.02);  // default
+  // The miss model's defaults (docs/engage.md).
+  EXPECT_DOUBLE_EQ(t.autopilot_lag_s, 0.15);
+  EXPECT_DOUBLE_EQ(t.fuze_sigma_s, 1e-3);
+  EXPECT_DOUBLE_EQ(t.seeker.glint_fraction, 0.2);
+  EXPECT_DOUBLE_EQ(t.seeker.glint_correlation_s, 0.1);
   ASSERT_EQ(sc.batteries.size(), 1u);
   const Battery& b = sc.batteries[0];
   EXPECT_DOUBLE_EQ(b.position_en_m.x(), 2000);
@@ -995,6 +1000,28 @@ TEST(Load, BatteriesAndInterceptorsAreReadInSiUnits) {
   const Scenario plain = loads(kBase);
   EXPECT_EQ(plain.doctrine.mode, Doctrine::Mode::kShootLookShoot);
   EXPECT_EQ(plain.doctrine.shots_per_threat, 2);
+}
+
+TEST(Load, TheMissModelKeysAreReadAndChecked) {
+  std::string text = std::string(kBase) + kDefense;
+  text =
+      edit(text, "seeker: {range_km: 4, sigma_mrad: 1}",
+           "seeker: {range_km: 4, sigma_mrad: 1, glint_fraction: 0.3, glint_correlation_s: 0.05}, "
+           "fuze_sigma_ms: 0.5, autopilot_time_constant_s: 0");
+  const Scenario sc = loads(text);
+  const InterceptorType& t = sc.interceptor_types[0];
+  EXPECT_DOUBLE_EQ(t.seeker.glint_fraction, 0.3);
+  EXPECT_DOUBLE_EQ(t.seeker.glint_correlation_s, 0.05);
+  EXPECT_DOUBLE_EQ(t.fuze_sigma_s, 5e-4);
+  EXPECT_DOUBLE_EQ(t.autopilot_lag_s, 0);
+  // A rocket type's length: given, or 15 diameters.
+  for (const RocketType& r : sc.rocket_types)
+    EXPECT_DOUBLE_EQ(r.length_m, 15 * r.params.diameter_m);
+  text = edit(text, "glint_correlation_s: 0.05", "glint_correlation_s: 0");
+  text = edit(text, "fuze_sigma_ms: 0.5", "fuze_sigma_ms: -1");
+  const std::string all = listing(errors_of(text));
+  EXPECT_NE(all.find("interceptor_types[0].seeker.glint_correlation_s"), std::string::npos) << all;
+  EXPECT_NE(all.find("interceptor_types[0].fuze_sigma_ms"), std::string::npos) << all;
 }
 
 TEST(Load, BadBatteriesAreReportedEachAtItsKey) {

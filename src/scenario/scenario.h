@@ -50,6 +50,7 @@ struct RocketType {
   physics::RocketParams params;
   double cd_dispersion = 0.03;  // standard deviation of the per-rocket Cd factor
   double rcs_m2 = 0.05;         // radar cross-section, for the SNR detection model
+  double length_m = 0;          // body length (seeker glint); the loader's default: 15 diameters
 };
 
 struct LaunchSite {
@@ -158,6 +159,11 @@ struct Doctrine {
 struct Seeker {
   double range_m = 4000;    // acquires the target inside this range
   double sigma_rad = 1e-3;  // angle noise per axis
+  // Glint: the apparent scattering centre wanders over the target, a
+  // Gauss-Markov offset of this fraction of the target's length (1 sigma per
+  // axis) with this correlation time.
+  double glint_fraction = 0.2;
+  double glint_correlation_s = 0.1;
 };
 
 // An interceptor type (scenario key `interceptor_types[]`).
@@ -166,8 +172,9 @@ struct InterceptorType {
   physics::RocketParams params;          // motor, mass, diameter, Cd(Mach)
   double max_accel_mps2 = 30 * 9.80665;  // lateral acceleration limit
   double max_flight_s = 40;
-  double autopilot_lag_s = 0;  // first-order lag from commanded to achieved acceleration (0: ideal)
+  double autopilot_lag_s = 0.15;  // first-order lag from commanded to achieved acceleration
   Seeker seeker;
+  double fuze_sigma_s = 1e-3;  // fuze timing error (1 sigma) about the closest approach
   double lethal_radius_m = 8;
   double pk_at_lethal_radius = 0.9;
   double cost = 50000;

@@ -49,6 +49,7 @@ struct ImpactEvent {
   double speed_mps = 0;
   std::optional<std::string> area;  // defended area hit, if any
   double miss_m = 0;                // distance from the rocket's aim point
+  std::optional<std::string> zone;  // alert zone (id) hit, if any
 };
 
 // A track of the battle manager starts, is confirmed, or ends. `rocket` is
@@ -108,6 +109,10 @@ struct AlertEvent {
   std::optional<int> rocket;
   double t_impact_s = 0;
   int policy = 0;
+  std::string reason;  // off only: released, hold_ended, killed, debris, run_end
+  // Off only: the rocket the track's latest plots came from (the one it
+  // follows now), if any; analysis only.
+  std::optional<int> following;
 };
 
 // The battle manager launches an interceptor at a track. `rocket`: the
@@ -124,15 +129,19 @@ struct FireEvent {
   double pk = 0;        // expected, as planned
   double p_debris = 0;  // P(debris on a defended area), as planned
 };
-// An interceptor passes its closest approach to the rocket its seeker
-// locked on and fuzes.
+// An interceptor passes its closest approach to the object its seeker
+// locked on, and fuzes (or misses). The warhead goes off a fuze timing
+// error after the closest approach: t_s, p_W and miss_m are the
+// detonation's.
 struct InterceptEvent {
   double t_s = 0;
   int interceptor = 0;
-  int rocket = 0;
-  double miss_m = 0;
+  int rocket = 0;        // the rocket hit (for a fragment: the rocket it came from)
+  bool debris = false;   // the seeker locked on a fragment
+  double miss_m = 0;     // distance to the target at the detonation
+  double closest_m = 0;  // the closest approach
   bool killed = false;
-  Vec3 p_W = Vec3::Zero();  // the interceptor at closest approach
+  Vec3 p_W = Vec3::Zero();  // the interceptor at the detonation
   double altitude_m = 0;
   double pk = 0;  // Pk(miss) the kill was drawn from
 };
@@ -154,16 +163,51 @@ struct DebrisImpactEvent {
   double speed_mps = 0;
   std::optional<std::string> area;
 };
-// The battle manager's kill assessment of an intercept, from plots alone.
-// `rocket_killed` is the truth, for analysis only.
+// The battle manager's kill assessment of an intercept, from evidence
+// (docs/engage.md). `rocket_killed` is the truth, for analysis only.
 struct KillAssessmentEvent {
   double t_s = 0;
   int track = 0;
   int interceptor = 0;
-  bool killed = false;
+  bool killed = false;  // outcome == "killed"
+  std::string outcome;  // killed, survived, unknown
   bool track_ended = false;
   double plots_per_scan = 0;
+  double p_alive = 0;
+  int covering_scans = 0;
+  int intact_hits = 0;
+  double detonation_offset_m = 0;
+  bool held_by_track = false;
   std::optional<bool> rocket_killed;
+  std::optional<int> rocket;  // truth behind the track
+};
+// A "killed" claim the radars contradicted: the battle manager treats the
+// rocket as alive again.
+struct KillRevokedEvent {
+  double t_s = 0;
+  int track = 0;
+  int interceptor = 0;
+  double p_alive = 0;
+  std::optional<int> rocket;
+};
+// A track classed as debris (reason kill_claim or debris_cloud), or back as
+// a possible rocket (debris false).
+struct TrackClassEvent {
+  double t_s = 0;
+  int track = 0;
+  bool debris = false;
+  std::string reason;
+  std::optional<int> rocket;
+  std::optional<int> following;  // the rocket its latest plots came from (analysis only)
+};
+// Why a declared threat is not engaged, each time the reason changes
+// (no_window, no_inventory, launch_rate, waiting_for_window, lower_value,
+// assessing, shots_exhausted).
+struct EngagementHoldEvent {
+  double t_s = 0;
+  int track = 0;
+  std::string reason;
+  std::optional<int> rocket;
 };
 // One weapon-target assignment: its size, objective, certified bound and gap.
 struct EngagementPlanEvent {
@@ -179,7 +223,8 @@ struct EngagementPlanEvent {
 using Event =
     std::variant<LaunchEvent, ImpactEvent, TrackEvent, ImpactPredictionEvent, ThreatDecisionEvent,
                  AlertEvent, FireEvent, InterceptEvent, InterceptorEndEvent, DebrisImpactEvent,
-                 KillAssessmentEvent, EngagementPlanEvent>;
+                 KillAssessmentEvent, EngagementPlanEvent, KillRevokedEvent, TrackClassEvent,
+                 EngagementHoldEvent>;
 
 double event_time(const Event& e);
 
@@ -222,8 +267,9 @@ struct PictureSample {
     Vec3 p_W = Vec3::Zero();
     Vec3 v_W = Vec3::Zero();
     Eigen::Matrix<double, 6, 6> P_pv = Eigen::Matrix<double, 6, 6>::Identity();
-    double age_s = 0;  // since the track started
-    int rocket = -1;   // majority truth of its plots (analysis only)
+    double age_s = 0;     // since the track started
+    int rocket = -1;      // majority truth of its plots (analysis only)
+    bool debris = false;  // no rocket: most of its plots came from fragments
   };
   std::vector<Truth> truth;   // rockets in flight
   std::vector<Track> tracks;  // confirmed tracks

@@ -204,6 +204,11 @@ ImpactEvent World::impact(const RocketPlan& plan, const physics::Impact& hit) {
     break;
   }
   if (!e.area) ++summary_.impacts_open_ground;
+  for (const auto& zone : scenario_.alert_zones) {
+    if (!zone.polygon.contains(hit.p_W.head<2>())) continue;
+    e.zone = zone.id;
+    break;
+  }
   return e;
 }
 
@@ -299,6 +304,29 @@ int World::majority_rocket(int track) const {
   return best;
 }
 
+bool World::follows_debris(int track) const {
+  const auto f = fragment_votes_.find(track);
+  if (f == fragment_votes_.end()) return false;
+  int rocket_votes = 0;
+  if (const auto v = track_votes_.find(track); v != track_votes_.end())
+    for (const auto& [rocket, n] : v->second) rocket_votes = std::max(rocket_votes, n);
+  return f->second > rocket_votes;
+}
+
+int World::following_rocket(int track) const {
+  const auto it = recent_.find(track);
+  if (it == recent_.end()) return -1;
+  const Recent& r = it->second;
+  const int n = std::min(r.count, kRecentPlots);
+  for (int i = 0; i < n; ++i) {
+    const int id = r.object[static_cast<size_t>(i)];
+    if (id <= 0) continue;
+    const int votes = static_cast<int>(std::count(r.object.begin(), r.object.begin() + n, id));
+    if (2 * votes >= n) return id;
+  }
+  return -1;
+}
+
 void World::run_battle_manager(double t_end, std::vector<Event>& events) {
   // Deliver the scans that have arrived, in order of arrival.
   std::stable_sort(in_transit_.begin(), in_transit_.end(),
@@ -317,8 +345,11 @@ void World::run_battle_manager(double t_end, std::vector<Event>& events) {
   // Truth behind the tracks, from the plots they used (analysis only).
   for (const tracking::Association& a : bm_->take_associations()) {
     const auto it = plot_rocket_.find(a.plot_id);
-    if (it != plot_rocket_.end() && it->second > 0 && it->second <= static_cast<int>(plans_.size()))
-      ++track_votes_[a.track][it->second];
+    const int rocket = it == plot_rocket_.end() ? -1 : rocket_or_none(it->second);
+    if (rocket > 0) ++track_votes_[a.track][rocket];
+    if (it != plot_rocket_.end() && it->second >= kFragmentObject) ++fragment_votes_[a.track];
+    Recent& recent = recent_[a.track];
+    recent.object[static_cast<size_t>(recent.count++ % kRecentPlots)] = std::max(rocket, 0);
   }
   for (const tracking::TrackEvent& te : bm_->take_track_events()) {
     TrackEvent e;
@@ -360,6 +391,7 @@ void World::run_battle_manager(double t_end, std::vector<Event>& events) {
       pt.P_pv = t.P_pv;
       pt.age_s = ps.t_s - t.t_start_s;
       pt.rocket = majority_rocket(t.id);
+      pt.debris = pt.rocket < 0 && follows_debris(t.id);
       ps.tracks.push_back(pt);
     }
   }
@@ -420,6 +452,11 @@ void World::record_orders(const bmc::Orders& orders, std::vector<Event>& events)
       e.rocket = rocket_of(c.track);
       e.t_impact_s = c.t_impact_s;
       e.policy = static_cast<int>(p);
+      e.reason = std::string(assess::to_string(c.reason));
+      if (!c.on) {
+        const int f = following_rocket(c.track);
+        if (f > 0) e.following = f;
+      }
       if (p == 0 && c.on) ++summary_.alerts_on;
       events.push_back(std::move(e));
     }
@@ -440,15 +477,35 @@ void World::record_orders(const bmc::Orders& orders, std::vector<Event>& events)
     e.track = k.track;
     e.interceptor = k.interceptor;
     e.killed = k.killed;
+    e.outcome = std::string(engage::to_string(k.outcome));
     e.track_ended = k.track_ended;
     e.plots_per_scan = k.plots_per_scan;
-    const int r = majority_rocket(k.track);
-    if (r > 0) {
-      e.rocket_killed = static_cast<bool>(killed_[static_cast<size_t>(r - 1)]);
+    e.p_alive = k.p_alive;
+    e.covering_scans = k.covering_scans;
+    e.intact_hits = k.intact_hits;
+    e.detonation_offset_m = k.detonation_offset_m;
+    e.held_by_track = k.held_by_track;
+    e.rocket = rocket_of(k.track);
+    if (e.rocket) {
+      e.rocket_killed = static_cast<bool>(killed_[static_cast<size_t>(*e.rocket - 1)]);
       ++summary_.kill_assessments;
       if (*e.rocket_killed == k.killed) ++summary_.kill_assessments_right;
     }
     events.push_back(e);
+  }
+  for (const bmc::KillRevoked& k : eng.revoked)
+    events.push_back(
+        KillRevokedEvent{k.t_s, k.track, k.interceptor, k.p_alive, rocket_of(k.track)});
+  for (const bmc::EngagementHold& h : eng.holds)
+    events.push_back(EngagementHoldEvent{h.t_s, h.track, std::string(bmc::to_string(h.reason)),
+                                         rocket_of(h.track)});
+  for (const bmc::TrackClassChange& c : orders.classes) {
+    const char* reason = c.reason == bmc::FireControl::Debris::kKillClaim ? "kill_claim"
+                         : c.reason == bmc::FireControl::Debris::kCloud   ? "debris_cloud"
+                                                                          : "evidence";
+    const int f = following_rocket(c.track);
+    events.push_back(TrackClassEvent{c.t_s, c.track, c.debris, reason, rocket_of(c.track),
+                                     f > 0 ? std::optional<int>(f) : std::nullopt});
   }
   for (const bmc::EngagementPlan& p : eng.plans) {
     EngagementPlanEvent e;
@@ -492,6 +549,7 @@ void World::fire(const bmc::FireOrder& o, std::vector<Event>& events) {
       engage::Guidance(type),
       0,
       {},
+      Vec3::Zero(),
       true};
   if (sink_ != nullptr && options_.trajectory_interval_s > 0)
     interceptor_samples_.push_back({o.t_s, icpt.id, icpt.flight.current().p_W});
@@ -558,22 +616,36 @@ void World::kill(int idx, const physics::State& at) {
   for (const engage::Fragment& f :
        engage::make_fragments(at, params.launch_mass_kg - params.propellant_mass_kg, rng)) {
     fragments_.push_back(
-        {plan.id, ++k, f.body.launch_mass_kg,
+        {plan.id, ++k, f.body.launch_mass_kg, f.body.diameter_m,
          physics::Flight::coast_from(f.body, scenario_.environment, f.state, options_.integrator)});
   }
 }
 
+std::optional<World::Seen> World::object_at(int object, double t_s, double t1_s) {
+  if (object >= 1 && object <= static_cast<int>(plans_.size())) {
+    const int idx = object - 1;
+    if (std::find(airborne_.begin(), airborne_.end(), idx) == airborne_.end()) return std::nullopt;
+    // Its flight brackets t1; back to t_s by a second-order step, exact to
+    // about g h^2 / 2 over a tick.
+    physics::State s = flights_[static_cast<size_t>(idx)]->state_at(t1_s);
+    s.p_W += (t_s - t1_s) * s.v_W;
+    s.t_s = t_s;
+    return Seen{s,
+                scenario_.rocket_types[static_cast<size_t>(plans_[static_cast<size_t>(idx)].type)]
+                    .length_m};
+  }
+  for (Fragment& f : fragments_) {
+    if (kFragmentObject + f.rocket * 100 + f.index != object) continue;
+    f.flight.advance_to(t_s);
+    if (f.flight.landed() && f.flight.impact()->t_s <= t_s) return std::nullopt;
+    return Seen{f.flight.state_at(t_s), f.body_length_m};
+  }
+  return std::nullopt;
+}
+
 void World::fly_interceptors(double t0, double t1, std::vector<Event>& events) {
   const double h = t1 - t0;
-  // Truth of a rocket at a time within this tick (its flight brackets t1;
-  // back to t0 by a second-order step, exact to about g h^2 / 2).
-  auto rocket_at = [&](int idx, double t) {
-    physics::State s = flights_[static_cast<size_t>(idx)]->state_at(t1);
-    const double dt = t - t1;
-    s.p_W += dt * s.v_W;
-    s.t_s = t;
-    return s;
-  };
+  const auto tick = static_cast<std::uint64_t>(std::llround(t0 / h));
   for (Interceptor& icpt : interceptors_) {
     if (!icpt.alive) continue;
     const scenario::InterceptorType& type =
@@ -581,31 +653,44 @@ void World::fly_interceptors(double t0, double t1, std::vector<Event>& events) {
     physics::GuidedFlight& f = icpt.flight;
     if (f.current().t_s > t0 + 1e-9) continue;  // launched at the end of this tick
     const physics::State own = f.current();
-    // Seeker: lock on, then measure the line of sight.
+    // Seeker: lock on the object in range that best matches the uplinked
+    // track (rockets and fragments alike), and hold it.
     if (icpt.locked == 0 && icpt.guidance.in_seeker_range(t0, own.p_W)) {
-      const Vec3 expected = icpt.guidance.predicted_target_W(t0);
-      double best = kLockGate_m;
+      double best = engage::kSeekerLockChi2;
+      auto consider = [&](int object, const physics::State& st) {
+        if ((st.p_W - own.p_W).norm() > type.seeker.range_m) return;
+        const double chi2 = icpt.guidance.match_chi2(t0, st.p_W, st.v_W);
+        if (chi2 >= best) return;
+        best = chi2;
+        icpt.locked = object;
+        icpt.target_prev = st;
+      };
       for (int idx : airborne_) {
         if (flights_[static_cast<size_t>(idx)]->t_launch_s() >= t0) continue;
-        const physics::State r = rocket_at(idx, t0);
-        const double d = (r.p_W - expected).norm();
-        if (d < best && (r.p_W - own.p_W).norm() <= type.seeker.range_m) {
-          best = d;
-          icpt.locked = idx + 1;
-          icpt.target_prev = r;
-        }
+        consider(idx + 1, object_at(idx + 1, t0, t1)->state);
+      }
+      for (Fragment& frag : fragments_) {
+        frag.flight.advance_to(t0);
+        if (frag.flight.landed() && frag.flight.impact()->t_s <= t0) continue;
+        consider(kFragmentObject + frag.rocket * 100 + frag.index, frag.flight.state_at(t0));
       }
     }
     if (icpt.locked > 0) {
-      const int idx = icpt.locked - 1;
-      if (std::find(airborne_.begin(), airborne_.end(), idx) == airborne_.end()) {
+      const auto seen = object_at(icpt.locked, t0, t1);
+      if (!seen) {
         end_interceptor(icpt, t0, "target_lost", events);
         continue;
       }
+      // The line of sight to the apparent scattering centre: the target
+      // plus glint (a Gauss-Markov offset over its length), with angle noise.
       core::Stream rng(seed_, static_cast<std::uint64_t>(options_.run_index), core::tag("seeker"),
-                       static_cast<std::uint64_t>(icpt.id),
-                       static_cast<std::uint64_t>(std::llround(t0 / h)));
-      Vec3 los = (icpt.target_prev.p_W - own.p_W).normalized();
+                       static_cast<std::uint64_t>(icpt.id), tick);
+      const double corr = type.seeker.glint_correlation_s;
+      const double a = std::exp(-h / corr);
+      const double sigma_g = type.seeker.glint_fraction * seen->length_m;
+      const Vec3 n_g(rng.normal(), rng.normal(), rng.normal());
+      icpt.glint_W = a * icpt.glint_W + sigma_g * std::sqrt(1 - a * a) * n_g;
+      Vec3 los = (icpt.target_prev.p_W + icpt.glint_W - own.p_W).normalized();
       los += type.seeker.sigma_rad * Vec3(rng.normal(), rng.normal(), rng.normal());
       icpt.guidance.seeker(t0, los.normalized(), own, f.accel_W());
     }
@@ -617,8 +702,12 @@ void World::fly_interceptors(double t0, double t1, std::vector<Event>& events) {
     }
 
     if (icpt.locked > 0) {
-      const int idx = icpt.locked - 1;
-      const physics::State tgt = rocket_at(idx, t1);
+      const auto seen = object_at(icpt.locked, t1, t1);
+      if (!seen) {
+        end_interceptor(icpt, t1, "target_lost", events);
+        continue;
+      }
+      const physics::State tgt = seen->state;
       const Vec3 r0 = icpt.target_prev.p_W - own.p_W, w0 = icpt.target_prev.v_W - own.v_W;
       const Vec3 r1 = tgt.p_W - f.current().p_W, w1 = tgt.v_W - f.current().v_W;
       icpt.target_prev = tgt;
@@ -634,22 +723,44 @@ void World::fly_interceptors(double t0, double t1, std::vector<Event>& events) {
       const bool fuze = passing && ca.distance_m <= kFuzeRange_m;
       const bool missed = r1.dot(w1) > 0 && r1.norm() > icpt.closest_m + kMissedOpening_m;
       if (fuze || missed) {
+        const bool rocket = icpt.locked <= static_cast<int>(plans_.size());
         InterceptEvent e;
-        e.t_s = icpt.closest_t_s;
         e.interceptor = icpt.id;
-        e.rocket = idx + 1;
-        e.miss_m = icpt.closest_m;
-        e.p_W = icpt.closest_p_W;
+        e.rocket = rocket ? icpt.locked : (icpt.locked - kFragmentObject) / 100;
+        e.debris = !rocket;
+        e.closest_m = icpt.closest_m;
+        if (fuze) {
+          // The warhead goes off a timing error after the closest approach:
+          // the relative motion carries the target on by |w| delta.
+          core::Stream frng(seed_, static_cast<std::uint64_t>(options_.run_index),
+                            core::tag("fuze"), static_cast<std::uint64_t>(icpt.id));
+          const double delta = type.fuze_sigma_s * frng.normal();
+          const physics::State own_ca = f.state_at(icpt.closest_t_s);
+          const physics::State tgt_ca =
+              object_at(icpt.locked, icpt.closest_t_s, t1).value_or(Seen{tgt, 0}).state;
+          const Vec3 r_ca = tgt_ca.p_W - own_ca.p_W;
+          const Vec3 w_ca = tgt_ca.v_W - own_ca.v_W;
+          e.t_s = icpt.closest_t_s + delta;
+          e.miss_m = (r_ca + delta * w_ca).norm();
+          e.p_W = own_ca.p_W + delta * own_ca.v_W;
+        } else {
+          e.t_s = icpt.closest_t_s;
+          e.miss_m = icpt.closest_m;
+          e.p_W = icpt.closest_p_W;
+        }
         e.altitude_m = core::altitude_m(e.p_W);
         summary_.miss_m.push_back(e.miss_m);
         summary_.intercept_alt_m.push_back(e.altitude_m);
         if (fuze) {
-          e.pk = engage::kill_probability(e.miss_m, type.lethal_radius_m, type.pk_at_lethal_radius);
+          // A fragment is no kill.
+          e.pk = rocket ? engage::kill_probability(e.miss_m, type.lethal_radius_m,
+                                                   type.pk_at_lethal_radius)
+                        : 0.0;
           core::Stream rng(seed_, static_cast<std::uint64_t>(options_.run_index), core::tag("kill"),
                            static_cast<std::uint64_t>(icpt.id));
-          e.killed = rng.uniform() < e.pk;
+          e.killed = rocket && rng.uniform() < e.pk;
           ++summary_.fuzed;
-          if (e.killed) kill(idx, rocket_at(idx, e.t_s));
+          if (e.killed) kill(icpt.locked - 1, object_at(icpt.locked, e.t_s, t1)->state);
           events.push_back(e);
           end_interceptor(icpt, e.t_s, "fuzed", events);
           reports_.push_back(

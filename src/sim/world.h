@@ -13,6 +13,7 @@
 // same tick loop (World::step).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -188,6 +189,9 @@ class World {
   void collect_truth(double t_s, PictureSample& out) const;
   void run_battle_manager(double t_end, std::vector<Event>& events);
   int majority_rocket(int track) const;
+  // The rocket most of the track's latest plots came from (>= half of the
+  // last kRecentPlots), or -1: what the track follows now.
+  int following_rocket(int track) const;
   int rocket_or_none(int object) const;
   void record_orders(const bmc::Orders& orders, std::vector<Event>& events);
   std::vector<sensors::Radar> radars_;
@@ -199,6 +203,15 @@ class World {
   std::uint64_t next_plot_id_ = 1;
   std::unordered_map<std::uint64_t, int> plot_rocket_;       // the truth map (sim only)
   std::unordered_map<int, std::map<int, int>> track_votes_;  // track -> rocket -> plots
+  static constexpr int kRecentPlots = 6;
+  struct Recent {
+    std::array<int, kRecentPlots> object{};  // rocket id, or 0 (anything else)
+    int count = 0;
+  };
+  std::unordered_map<int, Recent> recent_;       // track -> its latest plots
+  std::unordered_map<int, int> fragment_votes_;  // track -> plots of fragments
+  // Truth: most of the track's plots came from fragments of killed rockets.
+  bool follows_debris(int track) const;
   std::unordered_map<int, double> track_start_s_;
   std::unordered_map<int, double> track_confirm_s_;
   std::vector<double> first_detected_s_;  // per rocket; < 0: not yet
@@ -214,8 +227,11 @@ class World {
     int track = 0;
     physics::GuidedFlight flight;
     engage::Guidance guidance;
-    int locked = 0;              // rocket index + 1 the seeker locked on; 0: none
-    physics::State target_prev;  // the locked rocket at the flight's current time
+    // What the seeker locked on: a rocket id (1..N), a fragment's object id
+    // (kFragmentObject + ...), or 0: nothing yet.
+    int locked = 0;
+    physics::State target_prev;   // the locked object at the flight's current time
+    Vec3 glint_W = Vec3::Zero();  // the apparent scattering centre's offset
     bool alive = true;
     double closest_m = 1e18;  // closest approach to the locked rocket so far
     double closest_t_s = 0;
@@ -225,10 +241,18 @@ class World {
     int rocket = 0;  // 1-based
     int index = 0;   // 1-based within the rocket
     double mass_kg = 0;
+    double body_length_m = 0;  // its size, for the seeker's glint
     physics::Flight flight;
   };
   void fire(const bmc::FireOrder& order, std::vector<Event>& events);
   void fly_interceptors(double t0_s, double t1_s, std::vector<Event>& events);
+  // The state of a locked object at t_s within the tick ending t1_s, and its
+  // length (for glint); nothing once it is gone.
+  struct Seen {
+    physics::State state;
+    double length_m = 0;
+  };
+  std::optional<Seen> object_at(int object, double t_s, double t1_s);
   void kill(int idx, const physics::State& at);
   void land_fragments(double t_s, std::vector<Event>& events);
   void end_interceptor(Interceptor& icpt, double t_s, const char* reason,
