@@ -426,6 +426,45 @@ void engagement_section(html::Page& page, const RunData& run) {
   page.table(t);
 }
 
+void safety_section(html::Page& page, const RunData& run) {
+  const json* sf = find(run.summary, {"safety"});
+  if (!sf) return;
+  page.section("safety", "Closed-loop safety");
+  html::Table t = kv_table(
+      *sf, {{"warnable_impacts", "warnable impacts (confirmed ≥ min_warning_s + 2 s before)"},
+            {"warned", "warned"},
+            {"unwarned", "no alert on at the impact"},
+            {"late", "alert younger than min_warning_s"},
+            {"kill_assessments", "kill assessments"},
+            {"assessed_killed", "… killed"},
+            {"assessed_survived", "… survived"},
+            {"assessed_unknown", "… unknown"},
+            {"false_kill_claims", "false kill claims"},
+            {"kills_revoked", "kill claims revoked"},
+            {"alerts_cancelled_while_alive", "alerts cancelled while the rocket flew"},
+            {"alerts_on", "alerts raised"},
+            {"alerts_on_no_rocket", "… by tracks with no rocket behind them"},
+            {"interceptors_fired", "interceptors fired"},
+            {"wrong_target_kills", "wrong-target kills"},
+            {"fires_on_debris", "fires at tracks classed as debris"},
+            {"debris_tracks", "tracks classed as debris"},
+            {"threats_not_engaged", "declared threats never engaged"}});
+  if (const json* r = find(*sf, {"not_engaged_by_reason"}); r && r->is_object())
+    for (const auto& [reason, n] : r->items()) t.rows.push_back({"… " + esc(reason), cell(n)});
+  t.caption =
+      "Scored from the event log (docs/metrics.md, Closed-loop safety). A warnable impact is "
+      "warned when some (zone, track) alert on at the impact began at least min_warning_s before "
+      "it. Breaches, if any, are listed below.";
+  page.table(t);
+  if (const json* b = find(*sf, {"breaches"}); b && b->is_array() && !b->empty()) {
+    html::Table bt;
+    bt.head = {"breach"};
+    for (const json& line : *b)
+      bt.rows.push_back({esc(line.is_string() ? line.get<std::string>() : line.dump())});
+    page.table(bt);
+  }
+}
+
 // ---- Plots of a run.
 
 svg::Plot rates_plot(const RunData& run) {
@@ -626,6 +665,7 @@ std::string run_report_html(const RunData& run, const ReportOptions& options) {
   assessment_section(page, run);
   alerts_section(page, run);
   engagement_section(page, run);
+  safety_section(page, run);
 
   // Plots.
   page.section("plots", "Plots");

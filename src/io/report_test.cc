@@ -105,12 +105,13 @@ TEST(Report, SummaryTablesShowTheRun) {
       std::string::npos);
   EXPECT_NE(html.find("false population-seconds"), std::string::npos);
   EXPECT_NE(html.find("leak rate [Wilson 95 % interval]"), std::string::npos);
+  EXPECT_NE(html.find("alerts cancelled while the rocket flew"), std::string::npos);
   EXPECT_NE(html.find(fmt::format("seed <b>{}</b>", (*summary)["seed"].get<int>())),
             std::string::npos);
   EXPECT_NE(html.find("<td class=\"label\">Northport</td>"), std::string::npos);
   // Every section is listed in the contents.
-  for (const char* id :
-       {"overview", "damage", "tracking", "assessment", "alerts", "engagement", "plots", "replay"})
+  for (const char* id : {"overview", "damage", "tracking", "assessment", "alerts", "engagement",
+                         "safety", "plots", "replay"})
     EXPECT_NE(html.find(fmt::format("<li><a href=\"#{}\">", id)), std::string::npos) << id;
 }
 

@@ -119,6 +119,7 @@ inline std::filesystem::path make_run_dir(const std::filesystem::path& dir) {
   sections["tracking"] = eval::to_json(scoring.result());
   sections["assessment"] = eval::to_json(scoring.assessment());
   sections["engagement"] = eval::to_json(eval::engagement_metrics(world->summary()));
+  sections["safety"] = eval::to_json(scoring.safety());
   EXPECT_TRUE(files->commit(world->summary(), sections).has_value());
   std::ofstream(dir / "scenario.yaml") << kSmallScenario;
   // tracks.csv / interceptors.csv, unless RunFiles already writes them.
