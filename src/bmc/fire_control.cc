@@ -33,9 +33,6 @@ constexpr double kCoasting_s = 1.5;
 // estimate far from any fragment's is not debris however uncertain it is.
 constexpr double kDebrisSigmaCap_m = 100;
 constexpr double kDebrisSigmaCap_mps = 100;
-// Chi-square (6 degrees of freedom, probability 0.9999): two tracks follow
-// the same object.
-constexpr double kSameObjectChi2 = 27.856;
 // The assignment's search budget: bounded by iterations, not time, so that
 // a run is the same on any machine.
 constexpr long kWtaIterations = 3000;
@@ -179,7 +176,7 @@ FireControl::Debris FireControl::debris(const tracking::TrackSnapshot& snap,
       Eigen::Matrix<double, 6, 1> d;
       d << snap.p_W - o.p_W - dt * o.v_W, snap.v_W - o.v_W;
       const engage::Mat6 S = snap.P_pv + o.P_pv;
-      if (d.dot(S.ldlt().solve(d)) <= kSameObjectChi2) return Debris::kNo;
+      if (d.dot(S.ldlt().solve(d)) <= engage::kSameObjectChi2) return Debris::kNo;
     }
     return Debris::kCloud;
   }

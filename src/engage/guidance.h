@@ -25,12 +25,13 @@ namespace canopy::engage {
 
 using core::Vec3;
 
+// The chi-square gate on [p, v] (6 degrees of freedom, probability 0.9999)
+// within which two estimates are taken for the same object.
+inline constexpr double kSameObjectChi2 = 27.856;
 // The seeker locks on the object whose position and velocity best match
 // the uplinked track (smallest chi-square with the track's covariance,
 // carried to the lock time, plus kSeekerMatchFloor_m / _mps per axis), if
-// that match is within this gate (6 degrees of freedom, probability
-// 0.9999), and holds it.
-inline constexpr double kSeekerLockChi2 = 27.856;
+// that match is within kSameObjectChi2, and holds it.
 inline constexpr double kSeekerMatchFloor_m = 15;
 inline constexpr double kSeekerMatchFloor_mps = 8;
 

@@ -20,9 +20,6 @@ constexpr double kFragmentChance = 0.5;
 constexpr double kStrayChance = 0.05;
 // Detection probabilities are trusted within these bounds only.
 constexpr double kMinPd = 0.05, kMaxPd = 0.98;
-// Chi-square (6 degrees of freedom, probability 0.9999): a track is the
-// intact rocket.
-constexpr double kConsistentChi2 = 27.856;
 
 }  // namespace
 
@@ -105,7 +102,7 @@ bool IntactPath::consistent(double t_s, const Vec3& p_W, const Vec3& v_W, const 
   Eigen::Matrix<double, 6, 1> d;
   d << p_W - s.p_W, v_W - s.v_W;
   const Mat6 S = cov_at(t_s) + P_pv;
-  return d.dot(S.ldlt().solve(d)) <= kConsistentChi2;
+  return d.dot(S.ldlt().solve(d)) <= kSameObjectChi2;
 }
 
 Mat3 polar_noise_W(const scenario::Sensor& radar, const Vec3& p_W) {

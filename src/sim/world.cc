@@ -656,7 +656,7 @@ void World::fly_interceptors(double t0, double t1, std::vector<Event>& events) {
     // Seeker: lock on the object in range that best matches the uplinked
     // track (rockets and fragments alike), and hold it.
     if (icpt.locked == 0 && icpt.guidance.in_seeker_range(t0, own.p_W)) {
-      double best = engage::kSeekerLockChi2;
+      double best = engage::kSameObjectChi2;
       auto consider = [&](int object, const physics::State& st) {
         if ((st.p_W - own.p_W).norm() > type.seeker.range_m) return;
         const double chi2 = icpt.guidance.match_chi2(t0, st.p_W, st.v_W);
