@@ -23,11 +23,15 @@
 #include <optional>
 #include <string>
 
+#include "canopy/core/input_file.h"
+#include "canopy/core/text.h"
 #include "canopy/core/units.h"
 #include "canopy/eval/engagement_metrics.h"
 #include "canopy/eval/scoring_sink.h"
+#include "canopy/io/atomic_file.h"
 #include "canopy/io/run_files.h"
 #include "canopy/physics/ballistics.h"
+#include "canopy/scenario/estimate.h"
 #include "canopy/scenario/load.h"
 #include "canopy/scenario/source.h"
 #include "canopy/sim/world.h"
@@ -54,7 +58,7 @@ std::optional<scenario::Scenario> load(const std::string& path,
   auto sc = scenario::load(*src);
   if (source != nullptr) *source = std::move(*src);
   if (sc) return std::move(*sc);
-  for (const auto& d : sc.error()) fmt::print(stderr, "{}\n", d.to_string());
+  for (const auto& d : sc.error()) fmt::print(stderr, "{}\n", core::printable(d.to_string()));
   fmt::print(stderr, "{} error{} in {}\n", sc.error().size(), sc.error().size() == 1 ? "" : "s",
              path.empty() ? "<default>" : path);
   return std::nullopt;
@@ -63,15 +67,16 @@ std::optional<scenario::Scenario> load(const std::string& path,
 void print_summary(const sim::RunSummary& s, const eval::TrackingMetrics* tracking,
                    const eval::AssessMetrics* assessment, const eval::EngagementMetrics* engagement,
                    const eval::SafetyMetrics* safety, const std::string& out_dir, bool plots) {
-  fmt::print("canopy run: scenario '{}', seed {}, {:.1f} s simulated\n", s.scenario, s.seed,
-             s.sim_time_s);
+  fmt::print("canopy run: scenario '{}', seed {}, {:.1f} s simulated\n",
+             core::printable(s.scenario), s.seed, s.sim_time_s);
   fmt::print("  rockets launched   {:>6} of {} planned\n", s.rockets_launched, s.rockets_planned);
   fmt::print("  impacts            {:>6}  ({} in defended areas, {} on open ground)\n", s.impacts,
              s.impacts_in_areas, s.impacts_open_ground);
   if (s.in_flight_at_end > 0) fmt::print("  still in flight    {:>6}\n", s.in_flight_at_end);
   fmt::print("\n  {:<24} {:>8} {:>14} {:>14}\n", "defended area", "impacts", "value", "value hit");
   for (const auto& a : s.areas) {
-    fmt::print("  {:<24} {:>8} {:>14.0f} {:>14.0f}\n", a.name, a.impacts, a.value, a.value_hit);
+    fmt::print("  {:<24} {:>8} {:>14.0f} {:>14.0f}\n", core::printable(a.name), a.impacts, a.value,
+               a.value_hit);
   }
   fmt::print("  {:<24} {:>8} {:>14} {:>14.0f}\n", "total", s.impacts_in_areas, "", s.value_hit);
   if (s.scans > 0) {
@@ -90,7 +95,8 @@ void print_summary(const sim::RunSummary& s, const eval::TrackingMetrics* tracki
 }
 
 int cmd_run(const std::string& path, const std::string& out_dir, std::optional<std::uint64_t> seed,
-            int run_index, double trajectory_interval_s, bool plots, bool report, bool quiet) {
+            int run_index, double trajectory_interval_s, bool plots, bool report, bool quiet,
+            std::optional<double> max_wall_s) {
   scenario::Source source;
   auto sc = load(path, &source);
   if (!sc) return kExitBadInput;
@@ -107,7 +113,14 @@ int cmd_run(const std::string& path, const std::string& out_dir, std::optional<s
   file_opts.plots = plots;
   file_opts.scenario_yaml = scenario::self_contained_yaml(source, *sc);
   for (const auto& sensor : sc->sensors) file_opts.range_rate |= sensor.sigma_range_rate_mps > 0;
-  auto files = io::RunFiles::open(out_dir, file_opts);
+  // The run's files (and its report) go into a staging directory beside
+  // the target, moved into place at once when all are whole.
+  auto staged = io::StagedDir::open(out_dir, io::kRunDirectoryFiles);
+  if (!staged) {
+    fmt::print(stderr, "canopy run: {}\n", staged.error().message);
+    return kExitRunFailed;
+  }
+  auto files = io::RunFiles::open(staged->path(), file_opts);
   if (!files) {
     fmt::print(stderr, "canopy run: {}\n", files.error().message);
     return kExitRunFailed;
@@ -116,15 +129,22 @@ int cmd_run(const std::string& path, const std::string& out_dir, std::optional<s
   eval::ScoringSink scoring(&*files, *sc);
   world->set_sink(&scoring);
 
+  const scenario::WorkEstimate work = scenario::estimate_work(*sc);
+  if (!quiet || work.large()) fmt::print(stderr, "canopy run: {}\n", work.text());
+  if (work.large() && !max_wall_s)
+    fmt::print(stderr, "canopy run: warning: a large run; --max-wall-s bounds it\n");
+
   // Step the world; a progress line on a terminal once the run passes 1 s.
+  // --max-wall-s stops it at a step boundary.
   const bool tty = !quiet && ::isatty(STDERR_FILENO);
   const auto start = std::chrono::steady_clock::now();
-  bool progress_shown = false;
-  for (long n = 0; !world->done(); ++n) {
+  bool progress_shown = false, out_of_time = false;
+  for (long n = 0; !world->done() && !files->failed() && !out_of_time; ++n) {
     world->step();
-    if (!tty || n % 200 != 0) continue;
+    if (n % 200 != 0) continue;
     const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - start;
-    if (wall.count() < 1.0) continue;
+    out_of_time = max_wall_s && wall.count() >= *max_wall_s;
+    if (!tty || wall.count() < 1.0) continue;
     fmt::print(stderr, "\r  t = {:7.1f} / {:.0f} s   launched {:>5} / {}   in flight {:>5}   ",
                world->time_s(), world->duration_s(), world->summary().rockets_launched,
                world->summary().rockets_planned, world->in_flight());
@@ -145,14 +165,39 @@ int cmd_run(const std::string& path, const std::string& out_dir, std::optional<s
   if (defended) sections["engagement"] = eval::to_json(engagement);
   const eval::SafetyMetrics safety = scoring.safety();
   if (tracked) sections["safety"] = eval::to_json(safety);
+  if (out_of_time) {
+    sections["unfinished"] = {{"reason", "max_wall_s"},
+                              {"max_wall_s", *max_wall_s},
+                              {"sim_time_s", world->time_s()},
+                              {"duration_s", world->duration_s()}};
+  }
   if (auto ok = files->commit(world->summary(), sections); !ok) {
     fmt::print(stderr, "canopy run: {}\n", ok.error().message);
     return kExitRunFailed;
   }
-  if (!quiet)
+  std::optional<io::ReportFiles> report_files;
+  if (report) {
+    auto written =
+        write_report_files({.dir = out_dir, .quiet = quiet, .staged_in = staged->path()});
+    if (!written) return written.error();
+    report_files = std::move(*written);
+  }
+  if (auto ok = staged->commit(); !ok) {
+    fmt::print(stderr, "canopy run: {}\n", ok.error().message);
+    return kExitRunFailed;
+  }
+  if (!quiet) {
     print_summary(world->summary(), tracked ? &metrics : nullptr, tracked ? &assessment : nullptr,
                   defended ? &engagement : nullptr, tracked ? &safety : nullptr, out_dir, plots);
-  if (report) return cmd_report({.dir = out_dir, .quiet = quiet});
+    if (report_files) print_report_files(*report_files, out_dir);
+  }
+  if (out_of_time) {
+    fmt::print(stderr,
+               "canopy run: stopped by --max-wall-s {} at t = {:.1f} of {:.0f} s; {} holds the "
+               "run so far (summary.json: \"unfinished\")\n",
+               *max_wall_s, world->time_s(), world->duration_s(), out_dir);
+    return kExitRunFailed;
+  }
   return kExitOk;
 }
 
@@ -162,6 +207,13 @@ int cmd_validate(const std::string& path) {
   fmt::print("{}: ok ({} defended areas, {} alert zones, {} rocket types, {} raids, {} rockets)\n",
              path, sc->defended_areas.size(), sc->alert_zones.size(), sc->rocket_types.size(),
              sc->raids.size(), sc->total_rockets());
+  const scenario::WorkEstimate work = scenario::estimate_work(*sc);
+  fmt::print("  work: {}\n", work.text());
+  if (work.large())
+    fmt::print(stderr,
+               "{}: warning: a large run (over {:.0f} s of CPU or {} rockets in flight); "
+               "`canopy run --max-wall-s` bounds it\n",
+               path, scenario::kLargeCpu_s, scenario::kLargePeak);
   return kExitOk;
 }
 
@@ -176,8 +228,8 @@ int cmd_range_table(const std::string& type_name, const std::string& path, doubl
     names += (names.empty() ? "" : ", ") + t.name;
   }
   if (type == nullptr) {
-    fmt::print(stderr, "canopy range-table: no rocket type '{}' in {} (types: {})\n", type_name,
-               sc->source, names);
+    fmt::print(stderr, "canopy range-table: no rocket type '{}' in {} (types: {})\n",
+               core::printable(type_name), sc->source, core::printable(names));
     return kExitBadInput;
   }
   if (!(step_deg > 0) || !(from_deg >= 0.5) || !(to_deg <= 89.5) || from_deg > to_deg) {
@@ -207,7 +259,8 @@ int cmd_range_table(const std::string& type_name, const std::string& path, doubl
   if (csv) {
     fmt::print("elevation_deg,range_m,apogee_m,flight_time_s,impact_speed_mps\n");
   } else {
-    fmt::print("range table for '{}' (calm air, standard atmosphere, curved Earth)\n", type->name);
+    fmt::print("range table for '{}' (calm air, standard atmosphere, curved Earth)\n",
+               core::printable(type->name));
     fmt::print("reaches {:.1f}-{:.1f} km on the low branch (10 deg to {:.2f} deg)\n\n",
                band.min_range_m / 1000, band.max_range_m / 1000,
                core::rad_to_deg(band.max_range_elevation_rad));
@@ -230,6 +283,14 @@ int main_impl(int argc, char** argv) {
   CLI::App app{"canopy: counter-rocket defense battle-management simulation", "canopy"};
   app.set_version_flag("--version", std::string("canopy ") + CANOPY_VERSION);
   app.require_subcommand(1);
+  // Global: accepted before or after the subcommand.
+  app.fallthrough();
+  std::uint64_t max_input_mib = core::kDefaultInputLimit_bytes >> 20;
+  app.add_option("--max-input-mib", max_input_mib,
+                 "Largest input file read (scenario, GeoJSON, detections, WTA instance, run "
+                 "files), MiB")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 20));
 
   std::string run_path, out_dir = "out";
   std::optional<std::uint64_t> seed;
@@ -249,6 +310,10 @@ int main_impl(int argc, char** argv) {
                   "Run index: repeats run I of a Monte Carlo on the same seed (its random streams)")
       ->capture_default_str()
       ->check(CLI::Range(0, 100000000));
+  std::optional<double> max_wall_s;
+  run->add_option("--max-wall-s", max_wall_s,
+                  "Stop after this much wall time, keep the run so far (marked unfinished), exit 1")
+      ->check(CLI::Range(0.001, 1e9));
   bool plots = false, run_report = false;
   run->add_flag("--plots", plots, "Also write the radar plots to plots.csv");
   run->add_flag("--report", run_report,
@@ -372,8 +437,10 @@ int main_impl(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? kExitOk : kExitBadInput;
   }
+  core::set_input_limit_bytes(max_input_mib << 20);
   if (run->parsed())
-    return cmd_run(run_path, out_dir, seed, run_index, traj_dt, plots, run_report, quiet);
+    return cmd_run(run_path, out_dir, seed, run_index, traj_dt, plots, run_report, quiet,
+                   max_wall_s);
   if (report->parsed()) {
     report_opts.exports = !no_exports;
     report_opts.viewer = !no_viewer;

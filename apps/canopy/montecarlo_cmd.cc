@@ -19,9 +19,11 @@
 #include <thread>
 
 #include "canopy/core/random.h"
+#include "canopy/core/text.h"
 #include "canopy/eval/montecarlo.h"
 #include "canopy/eval/statistics.h"
 #include "canopy/io/atomic_file.h"
+#include "canopy/io/csv.h"
 #include "canopy/scenario/source.h"
 #include "exit_codes.h"
 #include "ranks.h"
@@ -233,15 +235,18 @@ Outcome<std::vector<eval::RunRecord>> montecarlo_in(const fs::path& dir, const D
             dir.string());
     }
     if (status.empty() && !unfinished) {
+      // The directory cannot be written: a failure to write (exit 1), not
+      // bad input; marked by a leading '!' for the other ranks.
       fs::create_directories(checkpoints, ec);
       if (ec) {
-        status = fmt::format("cannot create {}: {}", checkpoints.string(), ec.message());
+        status = fmt::format("!cannot create {}: {}", checkpoints.string(), ec.message());
       } else if (auto ok = write_file(checkpoints / "manifest", print + "\n"); !ok) {
-        status = ok.error().message;
+        status = "!" + ok.error().message;
       }
     }
   }
   status = ranks.broadcast(status);
+  if (status.starts_with('!')) return failure(kExitRunFailed, status.substr(1));
   if (!status.empty()) return failure(kExitBadInput, status);
 
   // Every rank reads what is done before any rank adds to it.
@@ -384,7 +389,7 @@ int cmd_montecarlo(const std::string& scenario_path, const MonteCarloCmdOptions&
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     fmt::print("canopy montecarlo: scenario '{}', seed {}, {} runs ({:.1f} s wall)\n",
-               design->scenario.name, design->scenario.run.seed, o.runs, wall);
+               core::printable(design->scenario.name), design->scenario.run.seed, o.runs, wall);
     fmt::print("  {:<26} {}\n", "metric", "estimate  [95 % interval]");
     print_aggregate(eval::aggregate_metrics(*rows, design->scenario.run.seed));
     fmt::print("\n  wrote {0}/runs.csv, {0}/aggregate.json, {0}/timings.csv\n", o.out_dir);
@@ -424,13 +429,6 @@ Outcome<SweepKey> parse_set(const std::string& set) {
     k.values.emplace_back(out.c_str());
   }
   return k;
-}
-
-std::string csv_cell(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
 }
 
 std::string csv_number(const ordered_json& j) {
@@ -492,12 +490,12 @@ int cmd_sweep(const std::string& scenario_path, const std::vector<std::string>& 
   if (!root) return kExitOk;
 
   std::string csv = "combo";
-  for (const auto& k : keys) csv += "," + csv_cell(k.key);
+  for (const auto& k : keys) csv += "," + io::csv_field(k.key);
   for (const auto& m : eval::run_metrics()) csv += fmt::format(",{0},{0}_lo,{0}_hi", m.name);
   csv += "\n";
   for (size_t c = 0; c < combos; ++c) {
     csv += std::to_string(c);
-    for (const auto& v : values[c]) csv += "," + csv_cell(v);
+    for (const auto& v : values[c]) csv += "," + io::csv_field(v);
     for (const auto& m : aggregates[c]) {
       csv += "," + csv_number(m["estimate"]);
       csv += "," + (m["ci95"].is_array() ? csv_number(m["ci95"][0]) : "");
@@ -618,7 +616,8 @@ int cmd_compare(const std::vector<std::string>& paths, const MonteCarloCmdOption
             fmt::format(",{},{},{},{},{},{}", cell(paired.estimate), cell(paired.lo),
                         cell(paired.hi), cell(unpaired.lo), cell(unpaired.hi), cell(ratio));
       }
-      csv += fmt::format("{},{},{},{},{}{}\n", defs[m].name, csv_cell(designs_json[k]["name"]),
+      csv += fmt::format("{},{},{},{},{}{}\n", defs[m].name,
+                         io::csv_field(designs_json[k]["name"].get<std::string>()),
                          csv_number(a["estimate"]),
                          a["ci95"].is_array() ? csv_number(a["ci95"][0]) : "",
                          a["ci95"].is_array() ? csv_number(a["ci95"][1]) : "", diff_cells);
@@ -649,8 +648,9 @@ int cmd_compare(const std::vector<std::string>& paths, const MonteCarloCmdOption
     fmt::print("canopy compare: {} designs x {} runs on common random numbers (seed {})\n",
                designs.size(), o.runs, seed);
     for (size_t k = 1; k < designs.size(); ++k) {
-      fmt::print("\n  {} minus {}, run by run\n", designs_json[k]["name"].get<std::string>(),
-                 designs_json[0]["name"].get<std::string>());
+      fmt::print("\n  {} minus {}, run by run\n",
+                 core::printable(designs_json[k]["name"].get<std::string>()),
+                 core::printable(designs_json[0]["name"].get<std::string>()));
       fmt::print("  {:<26} {:>11}  {:<30} {}\n", "metric", "difference", "[95 % paired interval]",
                  "unpaired width / paired");
       for (std::string_view name : eval::kHeadlineMetrics) {

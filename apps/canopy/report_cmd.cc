@@ -4,29 +4,41 @@
 
 #include <filesystem>
 
-#include "canopy/io/report.h"
 #include "exit_codes.h"
 
 namespace canopy {
 
-int cmd_report(const ReportCmdOptions& options) {
+std::expected<io::ReportFiles, int> write_report_files(const ReportCmdOptions& options) {
   io::ReportOptions opts;
   opts.exports = options.exports;
   opts.viewer = options.viewer;
-  auto files = io::write_report(options.dir, opts);
+  if (!options.staged_in.empty()) opts.shown_dir = options.dir;
+  auto files = io::write_report(options.staged_in.empty() ? options.dir : options.staged_in, opts);
   if (!files) {
     fmt::print(stderr, "canopy report: {}\n", files.error().message);
-    return files.error().kind == core::Error::Kind::kOutput ? kExitRunFailed : kExitBadInput;
+    return std::unexpected(files.error().kind == core::Error::Kind::kOutput ? kExitRunFailed
+                                                                            : kExitBadInput);
   }
-  if (!options.quiet) {
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(files->html, ec);
-    const double kb = ec ? 0.0 : static_cast<double>(size) / 1e3;
-    fmt::print("wrote {} ({})\n", files->html.string(),
-               kb < 1000 ? fmt::format("{:.0f} kB", kb) : fmt::format("{:.1f} MB", kb / 1e3));
-    for (const auto& f : files->exports) fmt::print("wrote {}\n", f.string());
-    for (const auto& n : files->notes) fmt::print("note: {}\n", n);
-  }
+  return std::move(*files);
+}
+
+void print_report_files(const io::ReportFiles& files, const std::string& dir) {
+  namespace fs = std::filesystem;
+  const fs::path html = fs::path(dir) / files.html.filename();
+  std::error_code ec;
+  const auto size = fs::file_size(html, ec);
+  const double kb = ec ? 0.0 : static_cast<double>(size) / 1e3;
+  fmt::print("wrote {} ({})\n", html.string(),
+             kb < 1000 ? fmt::format("{:.0f} kB", kb) : fmt::format("{:.1f} MB", kb / 1e3));
+  for (const auto& f : files.exports)
+    fmt::print("wrote {}\n", (fs::path(dir) / f.filename()).string());
+  for (const auto& n : files.notes) fmt::print("note: {}\n", n);
+}
+
+int cmd_report(const ReportCmdOptions& options) {
+  auto files = write_report_files(options);
+  if (!files) return files.error();
+  if (!options.quiet) print_report_files(*files, options.dir);
   return kExitOk;
 }
 

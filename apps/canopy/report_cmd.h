@@ -1,10 +1,14 @@
 // `canopy report DIR [--no-exports] [--no-viewer]`: report.html for a run,
 // Monte Carlo, sweep or compare directory, plus replay.czml and
-// impacts.geojson for a run (docs/report.md). `canopy run --report` calls
-// the same function on its output directory once the run is committed.
+// impacts.geojson for a run (docs/report.md). `canopy run --report` writes
+// the same files into the run's staging directory, before it is moved into
+// place.
 #pragma once
 
+#include <expected>
 #include <string>
+
+#include "canopy/io/report.h"
 
 namespace canopy {
 
@@ -13,10 +17,19 @@ struct ReportCmdOptions {
   bool exports = true;  // run directories: replay.czml and impacts.geojson
   bool viewer = true;   // run directories: embed the replay viewer
   bool quiet = false;   // no "wrote ..." lines
+  // Where to write, when not `dir` itself: the staging directory that
+  // becomes `dir` (paths are printed and shown as under `dir`).
+  std::string staged_in;
 };
 
-// Returns the process exit code: 0, or 2 for bad input (the message, which
-// names the file and line at fault, goes to stderr), or 1 if writing failed.
+// Writes the files; on failure prints the message (which names the file and
+// line at fault) and returns the exit code: 2 for bad input, 1 if writing
+// failed.
+std::expected<io::ReportFiles, int> write_report_files(const ReportCmdOptions& options);
+// "wrote DIR/report.html (120 kB)" and the others.
+void print_report_files(const io::ReportFiles& files, const std::string& dir);
+
+// write_report_files, then print_report_files unless quiet; the exit code.
 int cmd_report(const ReportCmdOptions& options);
 
 }  // namespace canopy

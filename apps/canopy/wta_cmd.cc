@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "canopy/core/input_file.h"
 #include "canopy/engage/wta.h"
 #include "canopy/io/atomic_file.h"
 #include "exit_codes.h"
@@ -20,15 +21,16 @@ using nlohmann::json;
 
 // Reads and checks an instance; the error names what and where.
 core::Result<engage::WtaProblem> read_instance(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return core::fail(fmt::format("{}: cannot open the file", path));
-  std::stringstream ss;
-  ss << in.rdbuf();
+  auto text = core::read_input_file(path);
+  if (!text)
+    return core::fail(fmt::format("{}: cannot read the file: {}", path, text.error().message));
   json doc;
   try {
-    doc = json::parse(ss.str());
+    doc = json::parse(*text);
   } catch (const json::parse_error& e) {
     return core::fail(fmt::format("{}: not valid JSON (byte {}): {}", path, e.byte, e.what()));
+  } catch (const json::exception& e) {  // e.g. 1e999: a number out of range
+    return core::fail(fmt::format("{}: not valid input: {}", path, e.what()));
   }
   if (!doc.is_object()) return core::fail(fmt::format("{}: expected a JSON object", path));
   for (const char* key : {"values", "p", "counts"}) {

@@ -1,11 +1,18 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 
 #include "canopy/core/earth.h"
 #include "canopy/core/geodetic.h"
+#include "canopy/core/input_file.h"
 #include "canopy/core/polygon.h"
 #include "canopy/core/random.h"
+#include "canopy/core/text.h"
 #include "canopy/core/units.h"
 
 namespace canopy::core {
@@ -124,6 +131,65 @@ TEST(Stream, NormalAndDiscDrawsHaveTheRightMoments) {
   EXPECT_NEAR(s / n, 0.0, 5 / std::sqrt(n));
   EXPECT_NEAR(s2 / n, 1.0, 5 * std::sqrt(2.0 / n));
   EXPECT_NEAR(inner / n, 0.25, 5 * std::sqrt(0.25 * 0.75 / n));  // area fraction
+}
+
+}  // namespace
+}  // namespace canopy::core
+
+namespace canopy::core {
+namespace {
+
+TEST(Text, WellFormedUtf8IsAcceptedAndEveryIllFormedByteIsFound) {
+  EXPECT_EQ(first_invalid_utf8(""), std::nullopt);
+  EXPECT_EQ(first_invalid_utf8("Sd\xC3\xA9rot \xD7\x90 \xE2\x80\xAE \xF0\x9F\x9A\x80"),
+            std::nullopt);
+  EXPECT_EQ(first_invalid_utf8("ab\x80"), 2u);                               // lone continuation
+  EXPECT_EQ(first_invalid_utf8("a\xC3("), 1u);                               // bad second byte
+  EXPECT_EQ(first_invalid_utf8("\xC0\xAF"), 0u);                             // overlong '/'
+  EXPECT_EQ(first_invalid_utf8("\xE0\x80\xAF"), 0u);                         // overlong
+  EXPECT_EQ(first_invalid_utf8("x\xED\xA0\x80"), 1u);                        // surrogate U+D800
+  EXPECT_EQ(first_invalid_utf8("\xF4\x90\x80\x80"), 0u);                     // above U+10FFFF
+  EXPECT_EQ(first_invalid_utf8("ok\xE2\x82"), 2u);                           // truncated
+  EXPECT_EQ(first_invalid_utf8(std::string_view("a\0b", 3)), std::nullopt);  // NUL is text
+}
+
+TEST(Text, PrintableEscapesEveryControlCharacterAndKeepsOtherText) {
+  EXPECT_EQ(printable("Sd\xC3\xA9rot"), "Sd\xC3\xA9rot");
+  EXPECT_EQ(printable("a\x1B[2Jb"), "a\\e[2Jb");
+  EXPECT_EQ(printable(std::string_view("n\0\n\t\r\x7F", 6)), "n\\x00\\n\\t\\r\\x7f");
+  EXPECT_EQ(printable("\xC2\x9B"), "\\u009b");  // C1 CSI
+  EXPECT_EQ(printable("\xFFz"), "\\xffz");
+  EXPECT_EQ(printable("a\\b"), "a\\\\b");
+}
+
+TEST(InputFile, ReadsRegularFilesWholeAndRefusesTheRest) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / fmt::format("canopy_input_{}", ::getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto file = dir / "a.txt";
+  std::ofstream(file, std::ios::binary) << std::string(100000, 'x');
+  auto text = read_input_file(file);
+  ASSERT_TRUE(text.has_value()) << text.error().message;
+  EXPECT_EQ(text->size(), 100000u);
+
+  auto refused = [](const std::filesystem::path& p) {
+    auto r = read_input_file(p);
+    return r ? std::string("read") : r.error().message;
+  };
+  EXPECT_EQ(refused(dir / "missing"), "no such file");
+  EXPECT_EQ(refused(dir), "it is a directory");
+  EXPECT_EQ(refused("/dev/zero"), "it is a device, not a regular file");
+  ASSERT_EQ(::mkfifo((dir / "fifo").c_str(), 0600), 0);
+  EXPECT_EQ(refused(dir / "fifo"), "it is a FIFO (named pipe), not a regular file");  // no wait
+  std::filesystem::create_symlink("l2", dir / "l1");
+  std::filesystem::create_symlink("l1", dir / "l2");
+  EXPECT_NE(refused(dir / "l1").find("symlink loop"), std::string::npos);
+
+  set_input_limit_bytes(50000);
+  EXPECT_EQ(refused(file), "it is 0.1 MiB; the limit is 0.0 MiB (raise it with --max-input-mib)");
+  set_input_limit_bytes(kDefaultInputLimit_bytes);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

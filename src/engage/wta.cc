@@ -18,6 +18,15 @@ namespace canopy::engage {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Longer limits mean "until proven optimal or the iteration cap": clamped
+// here, they cannot overflow the clock's nanoseconds (about 292 years from
+// its epoch) and end the search at once.
+constexpr double kMaxTimeLimit_s = 1e6;
+
+Clock::time_point after(Clock::time_point t0, double seconds) {
+  return t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+}
 constexpr double kInf = std::numeric_limits<double>::infinity();
 // Survival factors are clamped here so that removing a round (a division)
 // stays finite; objectives reported to callers use the true 1 - p.
@@ -1023,11 +1032,8 @@ WtaSolution solve_wta_fast(const WtaProblem& pb, const WtaFastOptions& o) {
     return sol;
   }
   Journal jr;
-  const double tl = std::max(0.0, o.time_limit_s);
-  auto at = [&](double frac) {
-    return t0 +
-           std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(frac * tl));
-  };
+  const double tl = std::clamp(o.time_limit_s, 0.0, kMaxTimeLimit_s);
+  auto at = [&](double frac) { return after(t0, frac * tl); };
   // The search stops a little before the limit: a step in flight, writing
   // the result, and (on a loaded machine) preemption come after it.
   const auto stop = at(kStopFraction);
@@ -1091,8 +1097,7 @@ std::optional<double> wta_lower_bound(const WtaProblem& pb, double time_limit_s,
   }
   st.refresh(m);
   if (!m.useful()) return st.f;
-  const auto deadline = t0 + std::chrono::duration_cast<Clock::duration>(
-                                 std::chrono::duration<double>(std::max(0.0, time_limit_s)));
+  const auto deadline = after(t0, std::clamp(time_limit_s, 0.0, kMaxTimeLimit_s));
   const LagrangeResult lr = lagrangian(m, st, st.f, deadline, 1000);
   return lr.lb;
 }

@@ -182,6 +182,21 @@ TEST(Wta, FastSolverIsDeterministicForASeed) {
   EXPECT_EQ(a.assignment, b.assignment);
 }
 
+TEST(Wta, AHugeTimeLimitSearchesLikeAnUnboundedOne) {
+  // 1e12 s once overflowed the clock and stopped the search at once.
+  const WtaProblem pb = random_problem(7, 10, 25, 3);
+  const WtaSolution ref = solve_wta_fast(pb, budget(400));
+  for (double limit : {1e7, 1e12, 1e300}) {
+    WtaFastOptions o = budget(400);
+    o.time_limit_s = limit;
+    const WtaSolution s = solve_wta_fast(pb, o);
+    EXPECT_EQ(s.assignment, ref.assignment) << limit;
+    EXPECT_EQ(s.iterations, ref.iterations) << limit;
+    ASSERT_TRUE(s.lower_bound.has_value());
+    EXPECT_DOUBLE_EQ(*s.lower_bound, *ref.lower_bound);
+  }
+}
+
 TEST(Wta, CapsAndCostsAreRespected) {
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
     WtaProblem pb = random_problem(seed, 6, 10, 4);

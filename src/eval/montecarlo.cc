@@ -173,7 +173,8 @@ int metric_index(std::string_view name) {
   return -1;
 }
 
-core::Result<RunRecord> run_once(const scenario::Scenario& scenario, int run_index) {
+core::Result<RunRecord> run_once(const scenario::Scenario& scenario, int run_index,
+                                 const std::atomic<bool>* cancel) {
   const auto start = std::chrono::steady_clock::now();
   sim::WorldOptions options;
   options.run_index = run_index;
@@ -182,7 +183,11 @@ core::Result<RunRecord> run_once(const scenario::Scenario& scenario, int run_ind
   if (!world) return core::fail(fmt::format("run {}: {}", run_index, world.error().message));
   ScoringSink scoring(nullptr, scenario);
   world->set_sink(&scoring);
-  while (!world->done()) world->step();
+  for (long n = 0; !world->done(); ++n) {
+    if (cancel != nullptr && n % 64 == 0 && cancel->load())
+      return core::fail(fmt::format("run {}: cancelled", run_index));
+    world->step();
+  }
   const bool tracked = !scenario.sensors.empty();
   const TrackingMetrics tracking = scoring.result();
   const AssessMetrics assess = scoring.assessment();
@@ -212,7 +217,8 @@ core::Result<void> run_many(const scenario::Scenario& scenario, std::span<const 
       const size_t k = next++;
       if (k >= runs.size()) return;
       try {
-        auto r = run_once(scenario, runs[k]);
+        auto r = run_once(scenario, runs[k], cancel);
+        if (cancel != nullptr && cancel->load()) return;  // abandoned, not failed
         if (!r) return fail(r.error());
         std::lock_guard lock(mutex);
         if (!stop) on_done(std::move(*r));

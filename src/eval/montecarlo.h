@@ -61,13 +61,15 @@ struct RunRecord {
 
 // Runs the scenario once as run `run_index` and scores it. Thread-safe: the
 // scenario is only read. Fails if the world cannot be built (e.g. a raid's
-// aim cannot be reached in that run's draws).
-core::Result<RunRecord> run_once(const scenario::Scenario& scenario, int run_index);
+// aim cannot be reached in that run's draws). Once *cancel turns true the
+// run is abandoned (an error saying so).
+core::Result<RunRecord> run_once(const scenario::Scenario& scenario, int run_index,
+                                 const std::atomic<bool>* cancel = nullptr);
 
 // Runs the given run indices on `threads` worker threads. on_done receives
 // each completed run, one call at a time, in completion order. Returns the
 // first failure (the remaining runs are abandoned). Once *cancel turns true
-// no further run starts (runs under way finish and are reported).
+// no further run starts and runs under way are abandoned, unreported.
 core::Result<void> run_many(const scenario::Scenario& scenario, std::span<const int> runs,
                             int threads, const std::function<void(RunRecord)>& on_done,
                             const std::atomic<bool>* cancel = nullptr);

@@ -8,21 +8,14 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <sstream>
 #include <string_view>
+
+#include "canopy/core/input_file.h"
+#include "canopy/io/csv.h"
 
 namespace canopy::io {
 namespace {
-
-std::vector<std::string_view> split(std::string_view line) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  for (;;) {
-    const size_t comma = line.find(',', start);
-    out.push_back(line.substr(start, comma == std::string_view::npos ? comma : comma - start));
-    if (comma == std::string_view::npos) return out;
-    start = comma + 1;
-  }
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -50,7 +43,6 @@ core::Result<Detections> read_detections(std::istream& in, const std::string& fi
                           : fmt::format("{}:{}: column {}: {}", file, line, column, message));
   };
   Detections out;
-  std::string raw;
   long line_no = 0;
   std::map<std::string, int> col;
   std::vector<std::string> names;
@@ -63,28 +55,22 @@ core::Result<Detections> read_detections(std::istream& in, const std::string& fi
   std::vector<std::string> numeric;
   bool rate = false;
 
+  CsvReader reader(in, kMaxLineBytes, file);
   while (true) {
-    raw.clear();
-    // Read one line, refusing absurd lengths (no unbounded buffering).
-    char c;
-    bool any = false;
-    while (in.get(c)) {
-      any = true;
-      if (c == '\n') break;
-      raw.push_back(c);
-      if (raw.size() > kMaxLineBytes)
-        return fail(line_no + 1, "", fmt::format("line longer than {} bytes", kMaxLineBytes));
+    auto record = reader.next();
+    if (!record) break;
+    if (!*record) return std::unexpected(record->error());
+    line_no = (*record)->first_line;
+    const std::vector<CsvCell>& cells = (*record)->cells;
+    if (cells.size() == 1 && !cells[0].quoted && trim(cells[0].text).empty()) continue;
+    for (const CsvCell& cell : cells) {
+      if (!cell.quoted && cell.text.find('\0') != std::string::npos)
+        return fail(line_no, "", "NUL byte in line");
     }
-    if (!any) break;
-    ++line_no;
-    const std::string_view line = trim(raw);
-    if (line.empty()) continue;
-    if (line.find('\0') != std::string_view::npos) return fail(line_no, "", "NUL byte in line");
-    const std::vector<std::string_view> cells = split(line);
 
     if (!have_header) {
       for (size_t i = 0; i < cells.size(); ++i) {
-        std::string name(trim(cells[i]));
+        std::string name(trim(cells[i].text));
         if (i == 0 && name.size() >= 3 && name.compare(0, 3, "\xEF\xBB\xBF") == 0)
           name.erase(0, 3);  // byte-order mark
         if (col.count(name)) return fail(line_no, name, "appears twice in the header");
@@ -118,7 +104,7 @@ core::Result<Detections> read_detections(std::istream& in, const std::string& fi
           fmt::format("expected {} columns as in the header, got {}", n_cols, cells.size()));
     std::map<std::string, double> v;
     for (const std::string& k : numeric) {
-      const std::string_view cell = cells[col[k]];
+      const std::string_view cell = cells[col[k]].text;
       // An empty range rate means "not measured" in this row.
       if (k == "range_rate_mps" && trim(cell).empty()) continue;
       const auto x = parse_double(cell);
@@ -136,7 +122,8 @@ core::Result<Detections> read_detections(std::istream& in, const std::string& fi
                               latest, m.t_s, options.reorder_window_s));
     latest = std::max(latest, m.t_s);
     if (out.polar) {
-      const std::string sensor(trim(cells[col["sensor"]]));
+      const CsvCell& named = cells[col["sensor"]];
+      const std::string sensor = named.quoted ? named.text : std::string(trim(named.text));
       const auto it = std::find(options.sensor_names.begin(), options.sensor_names.end(), sensor);
       if (it == options.sensor_names.end())
         return fail(line_no, "sensor",
@@ -171,8 +158,10 @@ core::Result<Detections> read_detections(std::istream& in, const std::string& fi
 
 core::Result<Detections> read_detections_file(const std::string& path,
                                               const DetectionsOptions& options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return core::fail(fmt::format("{}: cannot read the file", path));
+  auto text = core::read_input_file(path);
+  if (!text)
+    return core::fail(fmt::format("{}: cannot read the file: {}", path, text.error().message));
+  std::istringstream in(std::move(*text));
   return read_detections(in, path, options);
 }
 

@@ -651,13 +651,14 @@ WarningTimes warning_times(const RunData& run) {
 
 std::string run_report_html(const RunData& run, const ReportOptions& options) {
   const json& s = run.summary;
+  const fs::path& shown = options.shown_dir.empty() ? run.dir : options.shown_dir;
   html::Page page(fmt::format("canopy report — {}", run.scenario_name));
   page.header(fmt::format(
       "scenario <b>{}</b> &middot; seed <b>{}</b> &middot; simulated <b>{}</b> &middot; <b>{}</b> "
       "rockets launched "
       "&middot; run directory <code>{}</code>",
       esc(run.scenario_name), run.seed, duration(run.sim_time_s), cell_at(s, {"rockets_launched"}),
-      esc(run.dir.filename().empty() ? run.dir.string() : run.dir.filename().string())));
+      esc(shown.filename().empty() ? shown.string() : shown.filename().string())));
 
   overview_section(page, run);
   damage_section(page, run);
@@ -1162,7 +1163,8 @@ core::Result<ReportFiles> write_report(const fs::path& dir, const ReportOptions&
     outputs.emplace_back(files.html, std::move(*page));
   }
 
-  // Open every temporary, write, then rename all into place.
+  // Open every temporary and write; rename all into place only when every
+  // one was written whole.
   std::vector<AtomicFile> open;
   for (const auto& [path, text] : outputs) {
     auto f = AtomicFile::open(path);
@@ -1170,8 +1172,8 @@ core::Result<ReportFiles> write_report(const fs::path& dir, const ReportOptions&
     f->stream() << text;
     open.push_back(std::move(*f));
   }
+  if (auto ok = commit_all(open); !ok) return std::unexpected(ok.error());
   for (AtomicFile& f : open) {
-    if (auto ok = f.commit(); !ok) return std::unexpected(ok.error());
     if (f.target() != files.html) files.exports.push_back(f.target());
   }
   return files;

@@ -23,6 +23,9 @@ namespace canopy::io {
 struct ReportOptions {
   bool exports = true;  // run directories: also write replay.czml and impacts.geojson
   bool viewer = true;   // run directories: embed the replay and the viewer
+  // The directory's name as the page shows it, when it is written before
+  // being moved into place (`canopy run --report`); empty: the directory's.
+  std::filesystem::path shown_dir;
 };
 
 struct ReportFiles {

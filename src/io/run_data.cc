@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "canopy/core/input_file.h"
 #include "canopy/scenario/load.h"
 
 namespace canopy::io {
@@ -120,8 +121,9 @@ double parse_number(std::string_view s, const std::string& where, std::string_vi
 // Reads t,<id>,e_m,n_m,u_m[,...] rows into trails by id. The header's first
 // five names must match `columns`.
 Trails read_trails(const fs::path& path, const std::array<const char*, 5>& columns) {
-  std::ifstream in(path);
-  if (!in) throw BadInput{fmt::format("{}: cannot open", path.string())};
+  auto text = core::read_input_file(path);
+  if (!text) throw BadInput{fmt::format("{}: {}", path.string(), text.error().message)};
+  std::istringstream in(std::move(*text));
   std::string line;
   if (!std::getline(in, line))
     throw BadInput{fmt::format("{}:1: empty file, expected a header", path.string())};
@@ -201,15 +203,9 @@ bool is_run_directory(const fs::path& dir) {
 }
 
 core::Result<std::string> read_text_file(const fs::path& path) {
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec))
-    return core::fail(fmt::format("{}: no such file", path.string()));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return core::fail(fmt::format("{}: cannot open", path.string()));
-  std::ostringstream s;
-  s << in.rdbuf();
-  if (in.bad()) return core::fail(fmt::format("{}: read error", path.string()));
-  return s.str();
+  auto text = core::read_input_file(path);
+  if (!text) return core::fail(fmt::format("{}: {}", path.string(), text.error().message));
+  return text;
 }
 
 core::Result<json> read_json_file(const fs::path& path) {
@@ -274,8 +270,9 @@ core::Result<RunData> read_run(const fs::path& dir) {
 
     // events.jsonl: one object per line.
     const fs::path events_path = dir / "events.jsonl";
-    std::ifstream in(events_path);
-    if (!in) return core::fail(fmt::format("{}: cannot open", events_path.string()));
+    auto events_text = read_text_file(events_path);
+    if (!events_text) return std::unexpected(events_text.error());
+    std::istringstream in(std::move(*events_text));
     std::string line;
     for (int n = 1; std::getline(in, line); ++n) {
       if (line.empty() || line == "\r") continue;

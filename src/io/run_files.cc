@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "canopy/io/csv.h"
+
 namespace canopy::io {
 namespace {
 
@@ -250,8 +252,8 @@ std::string trajectory_row(const sim::TrajectorySample& s) {
 
 std::string plot_row(const sim::PlotRecord& r, bool range_rate) {
   const sensors::Plot& p = r.plot;
-  std::string row = fmt::format("{:.4f},{},{:.3f},{:.7f},{:.7f}", p.t_s, r.sensor, p.range_m,
-                                p.azimuth_rad, p.elevation_rad);
+  std::string row = fmt::format("{:.4f},{},{:.3f},{:.7f},{:.7f}", p.t_s, csv_field(r.sensor),
+                                p.range_m, p.azimuth_rad, p.elevation_rad);
   if (range_rate) row += p.range_rate_mps ? fmt::format(",{:.3f}", *p.range_rate_mps) : ",";
   row += p.snr_db ? fmt::format(",{:.2f}", *p.snr_db) : ",";
   row += fmt::format(",{},{}\n", p.id, r.rocket);
@@ -293,51 +295,59 @@ void RunFiles::on_picture(const sim::PictureSample& sample) {
   for (const auto& t : sample.tracks)
     tracks_->stream() << fmt::format("{:.4f},{},{:.3f},{:.3f},{:.3f}\n", sample.t_s, t.id,
                                      t.p_W.x(), t.p_W.y(), t.p_W.z());
+  check(*tracks_);
 }
 
 void RunFiles::on_interceptor(const sim::InterceptorSample& s) {
   interceptors_->stream() << fmt::format("{:.4f},{},{:.3f},{:.3f},{:.3f}\n", s.t_s, s.interceptor,
                                          s.p_W.x(), s.p_W.y(), s.p_W.z());
+  check(*interceptors_);
 }
 
 void RunFiles::on_plot(const sim::PlotRecord& plot) {
-  if (plots_) plots_->stream() << plot_row(plot, options_.range_rate);
+  if (!plots_) return;
+  plots_->stream() << plot_row(plot, options_.range_rate);
+  check(*plots_);
 }
 
 void RunFiles::on_event(const sim::Event& event) {
   // The baselines' alerts feed the metrics only; the log holds the sirens.
   if (const auto* a = std::get_if<sim::AlertEvent>(&event); a && a->policy != 0) return;
   events_->stream() << to_json(event).dump() << '\n';
+  check(*events_);
 }
 
 void RunFiles::on_trajectory(const sim::TrajectorySample& sample) {
   trajectories_->stream() << trajectory_row(sample);
+  check(*trajectories_);
+}
+
+void RunFiles::check(AtomicFile& file) {
+  if (!error_ && !file.good()) error_ = file.finish().error();
 }
 
 core::Result<void> RunFiles::commit(const sim::RunSummary& summary,
                                     const nlohmann::ordered_json& metrics) {
-  auto sum = AtomicFile::open(dir_ / "summary.json");
-  if (!sum) return std::unexpected(sum.error());
+  if (error_) return std::unexpected(*error_);  // the first file that failed
+  std::vector<AtomicFile> files;
+  auto add = [&](const char* name, const std::string& text) -> core::Result<void> {
+    auto f = AtomicFile::open(dir_ / name);
+    if (!f) return std::unexpected(f.error());
+    f->stream() << text;
+    files.push_back(std::move(*f));
+    return {};
+  };
+  if (!options_.scenario_yaml.empty()) {
+    if (auto ok = add("scenario.yaml", options_.scenario_yaml); !ok) return ok;
+  }
+  for (std::optional<AtomicFile>* f : {&events_, &trajectories_, &tracks_, &interceptors_, &plots_})
+    if (*f) files.push_back(std::move(**f));
   ordered_json j = to_json(summary);
   if (metrics.is_object())
     for (const auto& [key, value] : metrics.items()) j[key] = value;
-  sum->stream() << j.dump(2) << '\n';
-  std::optional<AtomicFile> scenario;
-  if (!options_.scenario_yaml.empty()) {
-    auto f = AtomicFile::open(dir_ / "scenario.yaml");
-    if (!f) return std::unexpected(f.error());
-    f->stream() << options_.scenario_yaml;
-    scenario.emplace(std::move(*f));
-  }
   // The summary goes last: its presence marks a complete run.
-  for (std::optional<AtomicFile>* f :
-       {&plots_, &scenario, &events_, &trajectories_, &tracks_, &interceptors_}) {
-    if (*f) {
-      if (auto ok = (*f)->commit(); !ok) return ok;
-    }
-  }
-  if (auto ok = sum->commit(); !ok) return ok;
-  return {};
+  if (auto ok = add("summary.json", j.dump(2) + "\n"); !ok) return ok;
+  return commit_all(files);
 }
 
 }  // namespace canopy::io

@@ -1,7 +1,8 @@
 // The files of one run (docs/outputs.md): events.jsonl (one JSON object per
 // line, in time order), trajectories.csv (decimated truth), tracks.csv,
-// interceptors.csv, scenario.yaml and summary.json. Each file is
-// written atomically: a run that fails leaves none of them half-written.
+// interceptors.csv, scenario.yaml and summary.json. The files are renamed
+// into place together, after all were written whole (commit_all); `canopy
+// run` opens them in a StagedDir, so that the directory appears at once.
 //
 //   auto files = io::RunFiles::open("out/run1");
 //   world.set_sink(&*files);
@@ -59,12 +60,18 @@ class RunFiles : public sim::EventSink {
   void on_interceptor(const sim::InterceptorSample& sample) override;
 
   // Writes summary.json (with the metrics' sections, e.g. "tracking" and
-  // "assessment", if given) and renames every file into place.
+  // "assessment", if given) and, when every file was written whole, renames
+  // them all into place. Otherwise the error names the first file that
+  // failed and the system's reason, and nothing is renamed.
   core::Result<void> commit(const sim::RunSummary& summary,
                             const nlohmann::ordered_json& metrics = nullptr);
+  // True once a write has failed (a full disk): the run can stop early.
+  bool failed() const { return error_.has_value(); }
 
  private:
   RunFiles() = default;
+  void check(AtomicFile& file);
+  std::optional<core::Error> error_;
   std::optional<AtomicFile> events_, trajectories_, tracks_, interceptors_, plots_;
   RunFilesOptions options_;
   std::filesystem::path dir_;

@@ -83,8 +83,16 @@ std::string escape_xml(std::string_view text) {
       case '\'':
         out += "&#39;";
         break;
-      default:
-        out += c;
+      default: {
+        // Control characters other than tab, newline and return are not
+        // allowed in XML and dropped or garbled by HTML parsers: shown as
+        // their Unicode control pictures (NUL as U+2400, ESC as U+241B).
+        const auto u = static_cast<unsigned char>(c);
+        if ((u < 0x20 && c != '\t' && c != '\n' && c != '\r') || u == 0x7F)
+          out += fmt::format("&#x{:X};", u == 0x7F ? 0x2421 : 0x2400 + u);
+        else
+          out += c;
+      }
     }
   }
   return out;

@@ -80,7 +80,8 @@ std::vector<double> linear_ticks(double lo, double hi, int target = 6);
 // A compact number for a tick label: 0.001, 0.5, 12, 2500, 1.2e+06.
 std::string tick_label(double v);
 
-// Escapes &, <, >, " and ' for XML/HTML text and attributes.
+// Escapes &, <, >, " and ' for XML/HTML text and attributes; control
+// characters (but tab, newline, return) become their Unicode control pictures.
 std::string escape_xml(std::string_view text);
 
 // The palette the plots use, in order.

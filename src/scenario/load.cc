@@ -9,6 +9,7 @@
 #include "canopy/scenario/load.h"
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -34,7 +35,9 @@
 #include <variant>
 
 #include "canopy/core/geodetic.h"
+#include "canopy/core/input_file.h"
 #include "canopy/core/polygon.h"
+#include "canopy/core/text.h"
 #include "canopy/core/units.h"
 #include "canopy/physics/ballistics.h"
 #include "canopy/scenario/keys.h"
@@ -130,6 +133,11 @@ constexpr long long kMaxRocketsPerRaid = 10000;
 constexpr long long kMaxRocketsTotal = 100000;
 constexpr double kMaxSpeedGain_mps = 3000;
 constexpr double kMinPolygonArea_m2 = 1.0;
+// Merge keys ('<<: *anchor') inside merged mappings: how deep, and how many
+// merged mappings one mapping may take in all (aliases make a list of
+// merges grow exponentially with depth otherwise).
+constexpr int kMaxMergeDepth = 32;
+constexpr int kMaxMergedMappings = 1000;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // ---------------------------------------------------------------------------
@@ -525,6 +533,15 @@ std::optional<std::pair<int, int>> stray_flow_entry(std::string_view text) {
     if (c == ' ' || c == '\t' || c == '\r') continue;
     const bool token_start = prev == '\n' || prev == ':' || prev == '-' || prev == '[' ||
                              prev == '{' || prev == ',' || prev == '?';
+    if ((c == '&' || c == '!') && (token_start || depth > 0)) {
+      // An anchor or a tag: a node property. The node it belongs to (such
+      // as a flow mapping) still starts a token.
+      while (i + 1 < text.size() &&
+             std::string_view(" \t\r\n,[]{}").find(text[i + 1]) == std::string_view::npos) {
+        ++i, ++col;
+      }
+      continue;
+    }
     if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n')) {
       while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
       continue;
@@ -616,6 +633,19 @@ class Loader {
   // A file holding one part of a scenario: "<sensors file>" (origin,
   // sensors) or "<threats file>" (rocket_types).
   std::expected<Scenario, Diagnostics> load_part(std::string_view text, std::string_view part);
+
+  // Reports the first byte that is not UTF-8: YAML is Unicode text, and
+  // every name reaches JSON, CSV and HTML outputs.
+  bool reject_invalid_utf8(std::string_view text) {
+    const auto at = core::first_invalid_utf8(text);
+    if (at) {
+      const auto [line, col] = line_col(text, *at);
+      diags_.push_back({file_, line, col, "",
+                        fmt::format("not UTF-8 text: byte 0x{:02x} at offset {} is not valid UTF-8",
+                                    static_cast<unsigned char>(text[*at]), *at)});
+    }
+    return at.has_value();
+  }
 
   // Reports the ',' that would hang yaml-cpp (see stray_flow_entry).
   bool reject_stray_flow_entry(std::string_view text) {
@@ -794,33 +824,45 @@ Map::Map(Loader& loader, const Field& field, std::string_view table_path, bool e
     const YAML::Mark mark = (v.IsNull() || v.Mark().line < 0) ? k.Mark() : v.Mark();
     entries_.emplace_back(key, Field{v, path, mark});
   };
-  // Keys given here, then those of merged mappings, in order.
-  std::vector<YAML::Node> merges;
-  for (const auto& kv : node) {
-    const YAML::Node k = kv.first;
-    const YAML::Node v = kv.second;
-    if (k.IsScalar() && k.Scalar() == "<<" && !is_string_tagged(k)) {
-      std::vector<YAML::Node> sources;
-      if (v.IsMap()) sources.push_back(v);
-      if (v.IsSequence()) {
-        for (const YAML::Node& e : v) sources.push_back(e);
-      }
-      const bool all_maps =
-          !sources.empty() &&
-          std::all_of(sources.begin(), sources.end(), [](const auto& n) { return n.IsMap(); });
-      if (!all_maps) {
-        loader_.error_at(k.Mark(), member(field.path, "<<"),
-                         "a merge key takes a mapping (such as *anchor) or a list of them");
+  // Keys given here, then those of merged mappings, in order; a merged
+  // mapping may merge others in turn (its own keys come before theirs).
+  int merged_count = 0;
+  std::function<void(const YAML::Node&, bool, int)> collect = [&](const YAML::Node& map,
+                                                                  bool merged, int depth) {
+    std::vector<YAML::Node> merges;
+    for (const auto& kv : map) {
+      const YAML::Node k = kv.first;
+      const YAML::Node v = kv.second;
+      if (k.IsScalar() && k.Scalar() == "<<" && !is_string_tagged(k)) {
+        std::vector<YAML::Node> sources;
+        if (v.IsMap()) sources.push_back(v);
+        if (v.IsSequence()) {
+          for (const YAML::Node& e : v) sources.push_back(e);
+        }
+        const bool all_maps =
+            !sources.empty() &&
+            std::all_of(sources.begin(), sources.end(), [](const auto& n) { return n.IsMap(); });
+        if (!all_maps) {
+          loader_.error_at(k.Mark(), member(field.path, "<<"),
+                           "a merge key takes a mapping (such as *anchor) or a list of them");
+          continue;
+        }
+        merged_count += static_cast<int>(sources.size());
+        if (depth >= kMaxMergeDepth || merged_count > kMaxMergedMappings) {
+          loader_.error_at(k.Mark(), member(field.path, "<<"),
+                           fmt::format("merges nested more than {} deep or more than {} merged "
+                                       "mappings in all",
+                                       kMaxMergeDepth, kMaxMergedMappings));
+          continue;
+        }
+        merges.insert(merges.end(), sources.begin(), sources.end());
         continue;
       }
-      merges.insert(merges.end(), sources.begin(), sources.end());
-      continue;
+      add(k, v, merged);
     }
-    add(k, v, false);
-  }
-  for (const YAML::Node& m : merges) {
-    for (const auto& kv : m) add(kv.first, kv.second, true);
-  }
+    for (const YAML::Node& m : merges) collect(m, true, depth + 1);
+  };
+  collect(node, false, 0);
 }
 
 void Map::check_known(std::string_view key) const {
@@ -932,6 +974,10 @@ std::optional<std::string> Loader::text(const Field& f) {
   }
   if (n.Scalar().empty()) {
     error(f, "must not be empty");
+    return std::nullopt;
+  }
+  if (core::first_invalid_utf8(n.Scalar())) {  // an escape such as "\ud800"
+    error(f, "not valid UTF-8 (an escape gives a lone surrogate or a code point above U+10FFFF)");
     return std::nullopt;
   }
   return n.Scalar();
@@ -1702,9 +1748,13 @@ std::expected<Scenario, Diagnostics> Loader::load_part(std::string_view text,
                                                        std::string_view part) {
   auto fail = [&] { return std::unexpected(diags_); };
   YAML::Node root;
-  if (reject_stray_flow_entry(text)) return fail();
+  if (reject_invalid_utf8(text) || reject_stray_flow_entry(text)) return fail();
   try {
     root = YAML::Load(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {
+    error_at(e.mark, "",
+             "YAML nested too deeply: deeper than the parser's limit (about 500 levels)");
+    return fail();
   } catch (const YAML::Exception& e) {
     error_at(e.mark, "", "YAML syntax error: " + e.msg);
     return fail();
@@ -1898,25 +1948,12 @@ void Loader::read_geojson(const Field& f, GeoJsonKind kind) {
   JsonFile jf{p.string(), "", std::nullopt};
 
   // Read the file.
-  std::error_code ec;
-  if (!fs::exists(p, ec)) {
-    error(f, fmt::format("cannot read GeoJSON file '{}': no such file", jf.name));
+  auto bytes = core::read_input_file(p);
+  if (!bytes) {
+    error(f, fmt::format("cannot read GeoJSON file '{}': {}", jf.name, bytes.error().message));
     return;
   }
-  if (fs::is_directory(p, ec)) {
-    error(f, fmt::format("cannot read GeoJSON file '{}': it is a directory", jf.name));
-    return;
-  }
-  std::ifstream in(p, std::ios::binary);
-  if (!in) {
-    error(f, fmt::format("cannot read GeoJSON file '{}': {}", jf.name, std::strerror(errno)));
-    return;
-  }
-  jf.text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  if (in.bad()) {
-    error(f, fmt::format("cannot read GeoJSON file '{}': read error", jf.name));
-    return;
-  }
+  jf.text = std::move(*bytes);
 
   // Parse; a syntax error is located from nlohmann's byte offset.
   json doc;
@@ -2138,13 +2175,17 @@ std::expected<Scenario, Diagnostics> Loader::load(std::string_view text) {
 
   // Parse the YAML text; a syntax error ends the load.
   YAML::Node root;
-  if (reject_stray_flow_entry(text)) return fail();
+  if (reject_invalid_utf8(text) || reject_stray_flow_entry(text)) return fail();
   try {
     const std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
     if (!docs.empty()) root = docs[0];
     if (docs.size() > 1) {
       error_at(docs[1].Mark(), "", "a scenario is one YAML document; remove the second ('---')");
     }
+  } catch (const YAML::DeepRecursion& e) {
+    error_at(e.mark, "",
+             "YAML nested too deeply: deeper than the parser's limit (about 500 levels)");
+    return fail();
   } catch (const YAML::Exception& e) {
     error_at(e.mark, "", "YAML syntax error: " + e.msg);
     return fail();
@@ -2196,26 +2237,14 @@ std::expected<Scenario, Diagnostics> load_text(std::string_view yaml, std::strin
 }  // namespace
 
 std::expected<Scenario, Diagnostics> load_file(const std::string& path) {
-  std::error_code ec;
-  const fs::path p(path);
-  if (!fs::exists(p, ec)) {
-    return std::unexpected(Diagnostics{{path, 0, 0, "", "cannot read scenario: no such file"}});
-  }
-  if (fs::is_directory(p, ec)) {
+  auto text = core::read_input_file(path);
+  if (!text) {
     return std::unexpected(
-        Diagnostics{{path, 0, 0, "", "cannot read scenario: it is a directory"}});
+        Diagnostics{{path, 0, 0, "", "cannot read scenario: " + text.error().message}});
   }
-  std::ifstream in(p, std::ios::binary);
-  if (!in) {
-    return std::unexpected(Diagnostics{
-        {path, 0, 0, "", fmt::format("cannot read scenario: {}", std::strerror(errno))}});
-  }
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) {
-    return std::unexpected(Diagnostics{{path, 0, 0, "", "cannot read scenario: read error"}});
-  }
-  const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
-  return load_text(text, path, dir, true);
+  const fs::path dir =
+      fs::path(path).parent_path().empty() ? fs::path(".") : fs::path(path).parent_path();
+  return load_text(*text, path, dir, true);
 }
 
 std::expected<Scenario, Diagnostics> load_string(std::string_view yaml, std::string source_name,
@@ -2227,15 +2256,14 @@ namespace {
 
 std::expected<Scenario, Diagnostics> load_part_file(const std::string& path,
                                                     std::string_view part) {
-  std::ifstream in(path, std::ios::binary);
-  std::error_code ec;
-  if (!in || fs::is_directory(path, ec)) {
-    return std::unexpected(Diagnostics{{path, 0, 0, "", "cannot read the file"}});
+  auto text = core::read_input_file(path);
+  if (!text) {
+    return std::unexpected(
+        Diagnostics{{path, 0, 0, "", "cannot read the file: " + text.error().message}});
   }
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   try {
     Loader loader(path, fs::path(path).parent_path(), false);
-    return loader.load_part(text, part);
+    return loader.load_part(*text, part);
   } catch (const std::exception& e) {
     return std::unexpected(
         Diagnostics{{path, 0, 0, "", fmt::format("internal error while loading: {}", e.what())}});

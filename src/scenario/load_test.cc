@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -1099,6 +1100,130 @@ TEST(Load, StrayCommaIsASyntaxErrorNotAHang) {
   // Commas inside plain scalars, quotes and flow lists are fine.
   const auto sc = load_string("canopy: 1\nname: 'a, b'\nrun: {seed: 1}\nx: a, b\n", "t.yaml");
   EXPECT_EQ(listing(sc ? Diagnostics{} : sc.error()).find("outside"), std::string::npos);
+}
+
+TEST(Load, AnchoredFlowMappingsWithNestedMappingsAndQuotesAreAccepted) {
+  // Found by the hardening probe: `- &r {..., aim: {area: X}}` was taken
+  // for a stray ','. python3-yaml reads these the same (hardening_test.py).
+  std::string text =
+      edit(kBase,
+           "  - {at_s: 5, site: west, type: medium, count: 6, interval_s: 0.5, aim: {area: Town}, "
+           "aim_sigma_m: 200}",
+           "  - &r {at_s: 5, site: \"west\", type: medium, count: 6, interval_s: 0.5, aim: {area: "
+           "Town}, aim_sigma_m: 200}\n  - {<<: *r, at_s: 20}");
+  const Scenario sc = loads(text);
+  ASSERT_EQ(sc.raids.size(), 2u);
+  EXPECT_DOUBLE_EQ(sc.raids[1].at_s, 20);
+  EXPECT_EQ(sc.raids[1].count, 6);
+}
+
+TEST(Load, MergesOfMergesTakeTheNearestKey) {
+  std::string text = edit(kBase, "  - {name: medium,", "  - &q0 {name: medium,");
+  text = edit(text, "launch_sites:",
+              "  - &q1\n    <<: *q0\n    name: q1\n    thrust_n: 22000\n"
+              "  - <<: *q1\n    name: q2\n    launch_mass_kg: 70\nlaunch_sites:");
+  const Scenario sc = loads(text);
+  ASSERT_EQ(sc.rocket_types.size(), 3u);
+  EXPECT_EQ(sc.rocket_types[2].name, "q2");
+  EXPECT_DOUBLE_EQ(sc.rocket_types[2].params.launch_mass_kg, 70);  // its own
+  EXPECT_DOUBLE_EQ(sc.rocket_types[2].params.thrust_N, 22000);     // from q1
+  EXPECT_DOUBLE_EQ(sc.rocket_types[2].params.burn_time_s, 1.9);    // from q0
+}
+
+// What python3-yaml (another YAML implementation) reads from a document:
+// the rocket types' names, masses, thrusts and burn times, and the raids'
+// start times and counts, as JSON.
+nlohmann::json python_yaml_reading(const std::string& path) {
+  const std::string cmd =
+      "python3 -c 'import json, sys, yaml\n"
+      "d = yaml.safe_load(open(sys.argv[1], encoding=\"utf-8\"))\n"
+      "print(json.dumps({\"types\": [[t[\"name\"], t[\"launch_mass_kg\"], t[\"thrust_n\"], "
+      "t[\"burn_time_s\"]] for t in d[\"rocket_types\"]], \"raids\": [[r[\"at_s\"], r[\"count\"]] "
+      "for r in d[\"raids\"]]}))' " +
+      path;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  EXPECT_EQ(::pclose(p), 0) << "python3 with python3-yaml is needed (tools/setup.sh)";
+  return out.empty() ? nlohmann::json() : nlohmann::json::parse(out);
+}
+
+TEST(Load, AnchorsAndNestedMergesReadAsPythonYamlReadsThem) {
+  std::string text = edit(kBase, "  - {name: medium,", "  - &q0 {name: medium,");
+  text = edit(text, "launch_sites:",
+              "  - &q1\n    <<: *q0\n    name: q1\n    thrust_n: 22000\n"
+              "  - {<<: [*q1, *q0], name: q2, launch_mass_kg: 70}\nlaunch_sites:");
+  text = edit(text, "  - {at_s: 5,", "  - &r {at_s: 5,");
+  text += "  - {<<: *r, at_s: 20, count: 3}\n";
+  TempDir dir;
+  const std::string path = dir.write("merges.yaml", text);
+  const Scenario sc = loads(text);
+  const nlohmann::json py = python_yaml_reading(path);
+  ASSERT_TRUE(py.is_object());
+  ASSERT_EQ(py["types"].size(), sc.rocket_types.size());
+  for (size_t i = 0; i < sc.rocket_types.size(); ++i) {
+    const auto& t = sc.rocket_types[i];
+    EXPECT_EQ(py["types"][i][0], t.name) << i;
+    EXPECT_DOUBLE_EQ(py["types"][i][1].get<double>(), t.params.launch_mass_kg) << i;
+    EXPECT_DOUBLE_EQ(py["types"][i][2].get<double>(), t.params.thrust_N) << i;
+    EXPECT_DOUBLE_EQ(py["types"][i][3].get<double>(), t.params.burn_time_s) << i;
+  }
+  ASSERT_EQ(py["raids"].size(), sc.raids.size());
+  for (size_t i = 0; i < sc.raids.size(); ++i) {
+    EXPECT_DOUBLE_EQ(py["raids"][i][0].get<double>(), sc.raids[i].at_s) << i;
+    EXPECT_EQ(py["raids"][i][1].get<int>(), sc.raids[i].count) << i;
+  }
+}
+
+TEST(Load, InvalidUtf8IsReportedAtItsByte) {
+  const std::string text = edit(kBase, "name: Town", "name: T\xC3\x28own");
+  const Diagnostics ds = errors_of(text);
+  ASSERT_EQ(ds.size(), 1u) << listing(ds);
+  const auto [line, col] = position_of(text, "\xC3\x28");
+  EXPECT_EQ(ds[0].line, line);
+  EXPECT_EQ(ds[0].column, col);
+  EXPECT_NE(ds[0].message.find("not UTF-8"), std::string::npos) << ds[0].message;
+  // An escape that decodes to a lone surrogate is no better.
+  const Diagnostics esc = errors_of(edit(kBase, "name: Town", "name: \"T\\ud800\""));
+  ASSERT_EQ(esc.size(), 1u) << listing(esc);
+  // Well-formed names of any script, controls included, are names.
+  const Scenario sc = loads(edit(edit(kBase, "name: Town", "name: \"\\u05d0<b>\\e\\0\\u202e\""),
+                                 "area: Town", "area: \"\\u05d0<b>\\e\\0\\u202e\""));
+  EXPECT_EQ(sc.defended_areas[0].name, std::string("\xD7\x90<b>\x1B\0\xE2\x80\xAE", 10));
+}
+
+TEST(Load, DeepNestingIsAnErrorWithItsPlaceNotACrash) {
+  for (const std::string& text : {std::string("canopy: 1\nname: x\norigin: ") +
+                                      std::string(100000, '[') + std::string(100000, ']') + "\n",
+                                  [] {
+                                    std::string s = "canopy: 1\nname: x\norigin:\n";
+                                    for (int i = 1; i <= 3000; ++i)
+                                      s += std::string(i, ' ') + "a:\n";
+                                    return s;
+                                  }()}) {
+    const Diagnostics ds = errors_of(text);
+    ASSERT_EQ(ds.size(), 1u) << listing(ds);
+    EXPECT_GT(ds[0].line, 0);
+    EXPECT_NE(ds[0].message.find("nested too deeply"), std::string::npos) << ds[0].message;
+  }
+}
+
+TEST(Load, OnlyRegularFilesAreRead) {
+  TempDir dir;
+  const fs::path fifo = dir.path() / "fifo.yaml";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  for (const auto& [path, why] : std::vector<std::pair<std::string, std::string>>{
+           {fifo.string(), "FIFO"}, {"/dev/zero", "device"}, {dir.path().string(), "directory"}}) {
+    const auto sc = load_file(path);
+    ASSERT_FALSE(sc.has_value()) << path;
+    EXPECT_NE(sc.error()[0].message.find(why), std::string::npos) << sc.error()[0].message;
+  }
+  fs::create_symlink("loop2", dir.path() / "loop1");
+  fs::create_symlink("loop1", dir.path() / "loop2");
+  const auto loop = load_file((dir.path() / "loop1").string());
+  ASSERT_FALSE(loop.has_value());
+  EXPECT_NE(loop.error()[0].message.find("symlink loop"), std::string::npos);
 }
 
 TEST(Load, SchemaListsEveryKeyTheLoaderAccepts) {

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "canopy/core/input_file.h"
+
 namespace canopy::scenario {
 namespace {
 
@@ -146,15 +148,10 @@ core::Result<void> set_at(YAML::Node node, const std::vector<Step>& steps, size_
 
 core::Result<Source> read_source(const std::string& path) {
   if (path.empty()) return Source{std::string(default_scenario_yaml()), "<default>", "."};
-  std::error_code ec;
-  if (!fs::exists(path, ec)) return core::fail(fmt::format("{}: no such file", path));
-  if (fs::is_directory(path, ec)) return core::fail(fmt::format("{}: is a directory", path));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return core::fail(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return core::fail(fmt::format("{}: read error", path));
+  auto text = core::read_input_file(path);
+  if (!text) return core::fail(fmt::format("{}: {}", path, text.error().message));
   const fs::path dir = fs::path(path).parent_path();
-  return Source{std::move(text), path, dir.empty() ? "." : dir.string()};
+  return Source{std::move(*text), path, dir.empty() ? "." : dir.string()};
 }
 
 core::Result<Source> with_override(const Source& source, std::string_view key,
