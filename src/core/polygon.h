@@ -9,6 +9,7 @@
 #pragma once
 
 #include <array>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -36,22 +37,32 @@ class Polygon {
   Vec2 min_corner() const;
   Vec2 max_corner() const;
 
-  // Index pair of two edges that cross or touch, if any (edges that share a
-  // vertex in the ring are only reported when they overlap). A polygon with
-  // fewer than 3 vertices or zero area is reported as degenerate elsewhere.
+  // Index pair (i, j), i <= j, of two edges that cross or touch, if any;
+  // edge i runs from vertex i to vertex i + 1. Edges that share a vertex in
+  // the ring are only reported when they overlap, a zero-length edge as
+  // (i, i). Of several such pairs, the lexicographically smallest. Edges
+  // whose bounding boxes are apart (beyond a rounding margin) never meet.
+  // A polygon with fewer than 3 vertices or zero area is reported as
+  // degenerate elsewhere.
   std::optional<std::pair<int, int>> first_self_intersection() const;
 
   // A point drawn uniformly over the interior: a triangle of the ear-clipping
-  // triangulation chosen by area, then a uniform point in it.
+  // triangulation chosen by area, then a uniform point in it. The
+  // triangulation is computed on the first call (thread-safe).
   Vec2 sample_uniform(Stream& rng) const;
 
  private:
-  void triangulate();
+  struct Index;
+  struct Triangulation;
 
   std::vector<Vec2> vertices_;
-  // Ear-clipping triangulation: vertex index triples and cumulative areas.
-  std::vector<std::array<int, 3>> triangles_;
-  std::vector<double> cumulative_area_;
+  Vec2 min_corner_ = Vec2::Zero(), max_corner_ = Vec2::Zero();
+  // Edge buckets for contains and distance_m on large polygons (null on
+  // small ones, which scan every edge). Shared by copies: a Polygon never
+  // changes after construction.
+  std::shared_ptr<const Index> index_;
+  // Built by sample_uniform on first use, shared by copies.
+  std::shared_ptr<Triangulation> triangulation_;
 };
 
 }  // namespace canopy::core
