@@ -10,6 +10,13 @@ namespace {
 
 constexpr double kMinVariance_m2 = 1e-6;
 
+// Owen's T(h, a) < exp(-h^2 / 2) / (2 pi) * |atan a| < 1e-16 for h > 8.5:
+// an edge that far from the mean contributes only its angle.
+constexpr double kNoOwensT = 8.5;
+// A polygon more than 9 standard deviations away along an axis holds less
+// than Q(9) ~ 1e-19 of the mass, below the sum's own rounding.
+constexpr double kZeroSigmas = 9.0;
+
 Eigen::Matrix2d floored(const Eigen::Matrix2d& cov) {
   Eigen::Matrix2d c = 0.5 * (cov + cov.transpose());
   c.diagonal() = c.diagonal().cwiseMax(kMinVariance_m2);
@@ -30,8 +37,8 @@ double wedge_probability(const Vec2& a, const Vec2& b) {
   const double sa = a.dot(t), sb = b.dot(t);
   if (h < 1e-300) return 0.0;  // the edge passes through the origin: zero-area wedge
   const double ua = std::atan2(sa, h), ub = std::atan2(sb, h);
-  const double p = (ub - ua) / (2 * std::numbers::pi) -
-                   (boost::math::owens_t(h, sb / h) - boost::math::owens_t(h, sa / h));
+  double p = (ub - ua) / (2 * std::numbers::pi);
+  if (h <= kNoOwensT) p -= boost::math::owens_t(h, sb / h) - boost::math::owens_t(h, sa / h);
   return cross >= 0 ? p : -p;
 }
 
@@ -40,7 +47,7 @@ double wedge_probability(const Vec2& a, const Vec2& b) {
 double polygon_probability(const Vec2& mean, const Eigen::Matrix2d& cov,
                            const core::Polygon& polygon) {
   const auto& v = polygon.vertices();
-  if (v.size() < 3) return 0.0;
+  if (v.size() < 3 || beyond_sigmas(mean, cov, polygon, kZeroSigmas)) return 0.0;
   const Eigen::LLT<Eigen::Matrix2d> llt(floored(cov));
   const Eigen::Matrix2d L = llt.matrixL();
   std::vector<Vec2> z(v.size());
