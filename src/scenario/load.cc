@@ -40,6 +40,7 @@
 #include "canopy/core/text.h"
 #include "canopy/core/units.h"
 #include "canopy/physics/ballistics.h"
+#include "canopy/scenario/geojson.h"
 #include "canopy/scenario/keys.h"
 
 namespace canopy::scenario {
@@ -120,6 +121,11 @@ namespace {
 namespace fs = std::filesystem;
 using core::Polygon;
 using core::Vec3;
+using geojson::JsonLocator;
+using geojson::JsonPath;
+using geojson::line_col;
+using geojson::operator+;
+using geojson::to_string;
 using nlohmann::json;
 
 // Limits of the format; docs/scenario.md lists them.
@@ -266,20 +272,6 @@ bool is_string_tagged(const YAML::Node& n) {
   return n.Tag() == "!" || n.Tag() == "tag:yaml.org,2002:str";
 }
 
-// 1-based line and column of a byte offset into a text.
-std::pair<int, int> line_col(std::string_view text, size_t offset) {
-  offset = std::min(offset, text.size());
-  int line = 1;
-  size_t line_start = 0;
-  for (size_t i = 0; i < offset; ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      line_start = i + 1;
-    }
-  }
-  return {line, static_cast<int>(offset - line_start) + 1};
-}
-
 // ---------------------------------------------------------------------------
 // Value ranges
 
@@ -369,128 +361,6 @@ std::expected<Polygon, PolygonProblem> make_polygon(const std::vector<Vec2>& rin
   }
   return poly;
 }
-
-// ---------------------------------------------------------------------------
-// JSON positions: nlohmann keeps none, so a small scanner finds where the
-// value at a path starts in text that has already parsed cleanly.
-
-using JsonStep = std::variant<std::string, size_t>;
-using JsonPath = std::vector<JsonStep>;
-
-std::string to_string(const JsonPath& path) {
-  std::string out;
-  for (const JsonStep& s : path) {
-    if (const auto* key = std::get_if<std::string>(&s)) {
-      out += out.empty() ? *key : "." + *key;
-    } else {
-      out += fmt::format("[{}]", std::get<size_t>(s));
-    }
-  }
-  return out;
-}
-
-JsonPath operator+(JsonPath path, JsonStep step) {
-  path.push_back(std::move(step));
-  return path;
-}
-
-class JsonLocator {
- public:
-  explicit JsonLocator(std::string_view text) : s_(text) {}
-
-  // Byte offset of the value at `path`, or of the deepest part that exists.
-  size_t find(const JsonPath& path) {
-    i_ = s_.starts_with("\xEF\xBB\xBF") ? 3 : 0;
-    ws();
-    for (const JsonStep& step : path) {
-      const bool ok = std::holds_alternative<std::string>(step)
-                          ? enter_member(std::get<std::string>(step))
-                          : enter_element(std::get<size_t>(step));
-      if (!ok) break;
-    }
-    return i_;
-  }
-
- private:
-  bool more() const { return i_ < s_.size(); }
-  char peek() const { return more() ? s_[i_] : '\0'; }
-  void ws() {
-    while (more() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) ++i_;
-  }
-  void next_item() {
-    ws();
-    if (peek() == ',') ++i_;
-    ws();
-  }
-
-  bool enter_member(const std::string& key) {
-    if (peek() != '{') return false;
-    const size_t start = i_;
-    ++i_;
-    ws();
-    while (more() && peek() == '"') {
-      const std::string k = read_string();
-      ws();
-      if (peek() == ':') ++i_;
-      ws();
-      if (k == key) return true;
-      skip_value();
-      next_item();
-    }
-    i_ = start;
-    return false;
-  }
-
-  bool enter_element(size_t index) {
-    if (peek() != '[') return false;
-    const size_t start = i_;
-    ++i_;
-    ws();
-    for (size_t k = 0; more() && peek() != ']'; ++k) {
-      if (k == index) return true;
-      skip_value();
-      next_item();
-    }
-    i_ = start;
-    return false;
-  }
-
-  // Reads a string at '"'; escapes other than \uXXXX keep the escaped char.
-  std::string read_string() {
-    std::string out;
-    ++i_;
-    while (more() && s_[i_] != '"') {
-      if (s_[i_] == '\\' && i_ + 1 < s_.size()) ++i_;
-      out += s_[i_++];
-    }
-    if (more()) ++i_;
-    return out;
-  }
-
-  void skip_value() {
-    const char c = peek();
-    if (c == '"') {
-      read_string();
-    } else if (c == '{' || c == '[') {
-      int depth = 0;
-      while (more()) {
-        const char d = s_[i_];
-        if (d == '"') {
-          read_string();
-          continue;
-        }
-        ++i_;
-        if (d == '{' || d == '[') ++depth;
-        if ((d == '}' || d == ']') && --depth == 0) return;
-      }
-    } else {
-      while (more() && std::string_view(",]} \t\r\n").find(s_[i_]) == std::string_view::npos) ++i_;
-    }
-  }
-
-  std::string_view s_;
-  size_t i_ = 0;
-};
 
 // ---------------------------------------------------------------------------
 // The loader
@@ -633,6 +503,16 @@ class Loader {
   // A file holding one part of a scenario: "<sensors file>" (origin,
   // sensors) or "<threats file>" (rocket_types).
   std::expected<Scenario, Diagnostics> load_part(std::string_view text, std::string_view part);
+  // A GeoJSON text on its own (load_geojson_string).
+  std::expected<Scenario, Diagnostics> load_geojson(std::string_view text, GeoJsonKind kind,
+                                                    const Origin& origin) {
+    sc_.origin = origin;
+    frame_.emplace(origin.lat_deg, origin.lon_deg, origin.alt_m);
+    JsonFile jf{file_, text, std::nullopt};
+    read_geojson_text(jf, kind);
+    if (!diags_.empty()) return std::unexpected(sorted_diagnostics());
+    return sc_;
+  }
 
   // Reports the first byte that is not UTF-8: YAML is Unicode text, and
   // every name reaches JSON, CSV and HTML outputs.
@@ -668,14 +548,29 @@ class Loader {
   }
 
  private:
+  // The diagnostics, files in order of first appearance and, within a
+  // file, by position.
+  Diagnostics sorted_diagnostics() {
+    std::vector<std::string> files;
+    for (const Diagnostic& d : diags_) {
+      if (std::find(files.begin(), files.end(), d.file) == files.end()) files.push_back(d.file);
+    }
+    auto rank = [&](const Diagnostic& d) {
+      return std::tuple(std::find(files.begin(), files.end(), d.file) - files.begin(), d.line,
+                        d.column);
+    };
+    std::stable_sort(diags_.begin(), diags_.end(),
+                     [&](const Diagnostic& a, const Diagnostic& b) { return rank(a) < rank(b); });
+    return diags_;
+  }
+
   // A GeoJSON file being read: diagnostics carry its name, the JSON path,
   // and the line and column found by the locator.
   struct JsonFile {
     std::string name;
-    std::string text;
+    std::string_view text;
     std::optional<JsonLocator> locator;
   };
-  enum class GeoJsonKind { kDefendedAreas, kAlertZones };
 
   void json_error(JsonFile& f, const JsonPath& path, std::string message) {
     if (!f.locator) f.locator.emplace(f.text);
@@ -751,10 +646,12 @@ class Loader {
 
   // GeoJSON side files.
   void read_geojson(const Field& f, GeoJsonKind kind);
-  void read_features(JsonFile& jf, const json& doc, GeoJsonKind kind);
-  std::optional<Polygon> json_polygon(JsonFile& jf, const json& geometry, const JsonPath& path);
-  std::optional<double> json_number(JsonFile& jf, const json& props, const JsonPath& path,
-                                    std::string_view key, const Range& r);
+  void read_geojson_text(JsonFile& jf, GeoJsonKind kind);
+  void read_features(JsonFile& jf, const geojson::Document& doc, GeoJsonKind kind);
+  std::optional<Polygon> json_polygon(JsonFile& jf, const geojson::Geometry& g,
+                                      const JsonPath& path);
+  std::optional<double> json_number(JsonFile& jf, const geojson::Properties& props,
+                                    const JsonPath& path, std::string_view key, const Range& r);
 
   std::string file_;
   fs::path base_dir_;
@@ -1945,47 +1842,43 @@ void Loader::read_geojson(const Field& f, GeoJsonKind kind) {
   fs::path p(*name);
   if (p.is_relative()) p = base_dir_ / p;
   p = p.lexically_normal();
-  JsonFile jf{p.string(), "", std::nullopt};
-
-  // Read the file.
-  auto bytes = core::read_input_file(p);
+  const auto bytes = core::read_input_file(p);
   if (!bytes) {
-    error(f, fmt::format("cannot read GeoJSON file '{}': {}", jf.name, bytes.error().message));
+    error(f, fmt::format("cannot read GeoJSON file '{}': {}", p.string(), bytes.error().message));
     return;
   }
-  jf.text = std::move(*bytes);
-
-  // Parse; a syntax error is located from nlohmann's byte offset.
-  json doc;
-  try {
-    doc = json::parse(jf.text);
-  } catch (const json::parse_error& e) {
-    const auto [line, col] = line_col(jf.text, e.byte > 0 ? e.byte - 1 : 0);
-    std::string what = e.what();
-    const size_t colon = what.find(": ", what.find("parse error"));
-    if (colon != std::string::npos) what = what.substr(colon + 2);
-    diags_.push_back({jf.name, line, col, "", "JSON syntax error: " + what});
-    return;
-  } catch (const json::exception& e) {
-    diags_.push_back({jf.name, 0, 0, "", fmt::format("cannot parse JSON: {}", e.what())});
-    return;
-  }
-  read_features(jf, doc, kind);
+  JsonFile jf{p.string(), *bytes, std::nullopt};
+  read_geojson_text(jf, kind);
 }
 
-std::optional<double> Loader::json_number(JsonFile& jf, const json& props, const JsonPath& path,
-                                          std::string_view key, const Range& r) {
+void Loader::read_geojson_text(JsonFile& jf, GeoJsonKind kind) {
+  // Only the properties the features are read for are kept.
+  static const std::vector<std::string_view> kAreaProperties = {"name", "value"};
+  static const std::vector<std::string_view> kZoneProperties = {"id", "name", "population"};
+  const auto doc = geojson::read(
+      jf.text, kind == GeoJsonKind::kDefendedAreas ? kAreaProperties : kZoneProperties);
+  if (!doc) {
+    const auto [line, col] = line_col(jf.text, doc.error().offset);
+    diags_.push_back({jf.name, line, col, "", doc.error().message});
+    return;
+  }
+  read_features(jf, *doc, kind);
+}
+
+std::optional<double> Loader::json_number(JsonFile& jf, const geojson::Properties& props,
+                                          const JsonPath& path, std::string_view key,
+                                          const Range& r) {
   const auto it = props.find(key);
   if (it == props.end()) {
     json_error(jf, path, fmt::format("missing property '{}'", key));
     return std::nullopt;
   }
-  if (!it->is_number()) {
+  if (!it->second.is_number()) {
     json_error(jf, path + std::string(key),
-               fmt::format("expected a number, got {}", describe(*it)));
+               fmt::format("expected a number, got {}", describe(it->second)));
     return std::nullopt;
   }
-  const double v = it->get<double>();
+  const double v = it->second.get<double>();
   if (!r.contains(v)) {
     json_error(jf, path + std::string(key), fmt::format("must be {} (got {})", r.text(), num(v)));
     return std::nullopt;
@@ -1993,46 +1886,45 @@ std::optional<double> Loader::json_number(JsonFile& jf, const json& props, const
   return v;
 }
 
-std::optional<Polygon> Loader::json_polygon(JsonFile& jf, const json& geometry,
+std::optional<Polygon> Loader::json_polygon(JsonFile& jf, const geojson::Geometry& g,
                                             const JsonPath& path) {
-  const auto coords = geometry.find("coordinates");
-  if (coords == geometry.end() || !coords->is_array()) {
+  if (!g.has_coordinates) {
     json_error(jf, path, "a Polygon needs 'coordinates': an array of linear rings");
     return std::nullopt;
   }
   const JsonPath cpath = path + std::string("coordinates");
-  if (coords->empty()) {
+  if (g.rings == 0) {
     json_error(jf, cpath, "the Polygon has no rings");
     return std::nullopt;
   }
-  if (coords->size() > 1) {
-    json_error(
-        jf, cpath + size_t{1},
-        fmt::format("polygons with holes are not supported (found {} rings)", coords->size()));
+  if (g.rings > 1) {
+    json_error(jf, cpath + size_t{1},
+               fmt::format("polygons with holes are not supported (found {} rings)", g.rings));
     return std::nullopt;
   }
-  const json& ring = (*coords)[0];
   const JsonPath rpath = cpath + size_t{0};
-  if (!ring.is_array()) {
+  if (g.first_ring_not_array) {
     json_error(jf, rpath,
-               fmt::format("expected a ring (an array of positions), got {}", describe(ring)));
+               fmt::format("expected a ring (an array of positions), got {}",
+                           describe(*g.first_ring_not_array)));
     return std::nullopt;
   }
   // Positions are [lon, lat] or [lon, lat, alt].
   std::vector<Vec2> pts;
+  pts.reserve(g.positions.size());
   bool ok = true;
-  for (size_t k = 0; k < ring.size(); ++k) {
-    const json& pos = ring[k];
-    const JsonPath ppath = rpath + k;
-    if (!pos.is_array() || pos.size() < 2 || pos.size() > 3 || !pos[0].is_number() ||
-        !pos[1].is_number()) {
-      json_error(jf, ppath, fmt::format("expected a position [lon, lat], got {}", describe(pos)));
+  auto bad = g.bad.begin();
+  for (size_t k = 0; k < g.positions.size(); ++k) {
+    if (bad != g.bad.end() && bad->first == k) {
+      json_error(jf, rpath + k,
+                 fmt::format("expected a position [lon, lat], got {}", describe(bad->second)));
+      ++bad;
       ok = false;
       continue;
     }
-    const double lon = pos[0].get<double>(), lat = pos[1].get<double>();
+    const auto [lon, lat] = g.positions[k];
     if (!between(-180, 180).contains(lon) || !between(-90, 90).contains(lat)) {
-      json_error(jf, ppath,
+      json_error(jf, rpath + k,
                  fmt::format("longitude must be between -180 and 180 and latitude between -90 "
                              "and 90 (got [{}, {}]; GeoJSON positions are [lon, lat])",
                              num(lon), num(lat)));
@@ -2045,7 +1937,7 @@ std::optional<Polygon> Loader::json_polygon(JsonFile& jf, const json& geometry,
     }
     auto p = en_from_deg(lat, lon, "[lon, lat]");
     if (!p) {
-      json_error(jf, ppath, p.error());
+      json_error(jf, rpath + k, p.error());
       ok = false;
       continue;
     }
@@ -2061,58 +1953,58 @@ std::optional<Polygon> Loader::json_polygon(JsonFile& jf, const json& geometry,
   return *poly;
 }
 
-void Loader::read_features(JsonFile& jf, const json& doc, GeoJsonKind kind) {
+void Loader::read_features(JsonFile& jf, const geojson::Document& doc, GeoJsonKind kind) {
   // A FeatureCollection of Polygon features.
-  if (!doc.is_object()) {
-    json_error(jf, {}, fmt::format("expected a GeoJSON FeatureCollection, got {}", describe(doc)));
+  if (!doc.value.is_object()) {
+    json_error(jf, {},
+               fmt::format("expected a GeoJSON FeatureCollection, got {}", describe(doc.value)));
     return;
   }
-  const auto type = doc.find("type");
-  if (type == doc.end() || *type != "FeatureCollection") {
-    json_error(
-        jf, type == doc.end() ? JsonPath{} : JsonPath{std::string("type")},
-        fmt::format("expected a GeoJSON FeatureCollection, got {}",
-                    type == doc.end() ? "an object without 'type'" : "type " + type->dump()));
+  if (!doc.type || *doc.type != "FeatureCollection") {
+    std::string got = "an object without 'type'";
+    if (doc.type) {
+      got = doc.type->is_structured() ? "a 'type' that is " + describe(*doc.type)
+                                      : "type " + doc.type->dump();
+    }
+    json_error(jf, doc.type ? JsonPath{std::string("type")} : JsonPath{},
+               fmt::format("expected a GeoJSON FeatureCollection, got {}", got));
     return;
   }
-  const auto features = doc.find("features");
-  if (features == doc.end() || !features->is_array()) {
+  if (!doc.features) {
     json_error(jf, {}, "a FeatureCollection needs 'features': an array of Feature objects");
     return;
   }
-  if (features->empty()) json_error(jf, {"features"}, "the FeatureCollection has no features");
+  if (doc.features->empty()) json_error(jf, {"features"}, "the FeatureCollection has no features");
 
-  for (size_t k = 0; k < features->size(); ++k) {
-    const json& feat = (*features)[k];
+  for (size_t k = 0; k < doc.features->size(); ++k) {
+    const geojson::Feature& feat = (*doc.features)[k];
     const JsonPath fpath{std::string("features"), k};
-    if (!feat.is_object() || feat.value("type", json()) != "Feature") {
-      json_error(
-          jf, fpath,
-          fmt::format("expected a Feature object, got {}",
-                      feat.is_object() ? "an object without type \"Feature\"" : describe(feat)));
+    if (!feat.value.is_object() || !feat.type || *feat.type != "Feature") {
+      json_error(jf, fpath,
+                 fmt::format("expected a Feature object, got {}",
+                             feat.value.is_object() ? "an object without type \"Feature\""
+                                                    : describe(feat.value)));
       continue;
     }
     // Geometry: one Polygon without holes.
     std::optional<Polygon> poly;
-    const auto geom = feat.find("geometry");
     const JsonPath gpath = fpath + std::string("geometry");
-    if (geom == feat.end() || !geom->is_object()) {
-      json_error(jf, geom == feat.end() ? fpath : gpath, "the feature has no geometry");
-    } else if (geom->value("type", json()) != "Polygon") {
-      const json t = geom->value("type", json());
+    if (!feat.geometry) {
+      json_error(jf, feat.has_geometry ? gpath : fpath, "the feature has no geometry");
+    } else if (!feat.geometry->type || *feat.geometry->type != "Polygon") {
+      const json t = feat.geometry->type.value_or(json());
       json_error(jf, gpath + std::string("type"),
                  fmt::format("geometry type {} is not supported; use Polygon features (split a "
                              "MultiPolygon into several)",
                              t.is_string() ? "'" + t.get<std::string>() + "'" : describe(t)));
     } else {
-      poly = json_polygon(jf, *geom, gpath);
+      poly = json_polygon(jf, *feat.geometry, gpath);
     }
 
     // Properties.
-    const auto props_it = feat.find("properties");
+    const geojson::Properties& props = feat.properties;
     const JsonPath ppath = fpath + std::string("properties");
-    const json props = props_it != feat.end() && props_it->is_object() ? *props_it : json::object();
-    const JsonPath at = props_it != feat.end() ? ppath : fpath;
+    const JsonPath at = feat.has_properties ? ppath : fpath;
     auto string_prop = [&](std::string_view key, bool required,
                            bool allow_integer) -> std::optional<std::string> {
       const auto it = props.find(key);
@@ -2120,11 +2012,12 @@ void Loader::read_features(JsonFile& jf, const json& doc, GeoJsonKind kind) {
         if (required) json_error(jf, at, fmt::format("missing property '{}'", key));
         return std::nullopt;
       }
-      if (it->is_string() && !it->get<std::string>().empty()) return it->get<std::string>();
-      if (allow_integer && it->is_number_integer()) return it->dump();
+      const json& v = it->second;
+      if (v.is_string() && !v.get<std::string>().empty()) return v.get<std::string>();
+      if (allow_integer && v.is_number_integer()) return v.dump();
       json_error(jf, ppath + std::string(key),
                  fmt::format("expected a non-empty string{}, got {}",
-                             allow_integer ? " or a whole number" : "", describe(*it)));
+                             allow_integer ? " or a whole number" : "", describe(v)));
       return std::nullopt;
     };
 
@@ -2158,20 +2051,7 @@ void Loader::read_features(JsonFile& jf, const json& doc, GeoJsonKind kind) {
 
 std::expected<Scenario, Diagnostics> Loader::load(std::string_view text) {
   sc_.source = file_;
-  auto fail = [&]() -> std::expected<Scenario, Diagnostics> {
-    // Files in order of first appearance; within a file, by position.
-    std::vector<std::string> files;
-    for (const Diagnostic& d : diags_) {
-      if (std::find(files.begin(), files.end(), d.file) == files.end()) files.push_back(d.file);
-    }
-    auto rank = [&](const Diagnostic& d) {
-      return std::tuple(std::find(files.begin(), files.end(), d.file) - files.begin(), d.line,
-                        d.column);
-    };
-    std::stable_sort(diags_.begin(), diags_.end(),
-                     [&](const Diagnostic& a, const Diagnostic& b) { return rank(a) < rank(b); });
-    return std::unexpected(diags_);
-  };
+  auto fail = [&] { return std::unexpected(sorted_diagnostics()); };
 
   // Parse the YAML text; a syntax error ends the load.
   YAML::Node root;
@@ -2250,6 +2130,18 @@ std::expected<Scenario, Diagnostics> load_file(const std::string& path) {
 std::expected<Scenario, Diagnostics> load_string(std::string_view yaml, std::string source_name,
                                                  std::string base_dir) {
   return load_text(yaml, std::move(source_name), base_dir, true);
+}
+
+std::expected<Scenario, Diagnostics> load_geojson_string(std::string_view text,
+                                                         std::string source_name, GeoJsonKind kind,
+                                                         const Origin& origin) {
+  try {
+    Loader loader(std::move(source_name), ".", true);
+    return loader.load_geojson(text, kind, origin);
+  } catch (const std::exception& e) {
+    return std::unexpected(Diagnostics{
+        {"", 0, 0, "", fmt::format("internal error while loading GeoJSON: {}", e.what())}});
+  }
 }
 
 namespace {

@@ -37,6 +37,17 @@ std::expected<Scenario, Diagnostics> load_file(const std::string& path);
 std::expected<Scenario, Diagnostics> load_string(std::string_view yaml, std::string source_name,
                                                  std::string base_dir = ".");
 
+// What the features of a GeoJSON file become.
+enum class GeoJsonKind { kDefendedAreas, kAlertZones };
+
+// A GeoJSON text on its own, read and checked as a file named under
+// `defended_areas` or `alert_zones` would be, in the frame of `origin`
+// (lon/lat to east/north): for the fuzzer and tests. The scenario returned
+// holds only those areas or zones.
+std::expected<Scenario, Diagnostics> load_geojson_string(std::string_view text,
+                                                         std::string source_name, GeoJsonKind kind,
+                                                         const Origin& origin = {});
+
 // Parts of a scenario in files of their own, for `canopy track`: a YAML
 // mapping with `sensors:` (and `origin:` if a sensor uses position_deg), or
 // with `rocket_types:` (the threat library). Same keys as in a scenario.

@@ -688,6 +688,221 @@ TEST(Load, AlertZonesComeInlineOrFromGeoJson) {
   EXPECT_DOUBLE_EQ(sc->alert_zones[1].population, 1200);
 }
 
+// The offset of a byte as line and column, as diagnostics give it.
+std::pair<int, int> line_col_of(std::string_view text, size_t offset) {
+  const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + offset, '\n'));
+  const size_t nl = text.rfind('\n', offset == 0 ? 0 : offset - 1);
+  const size_t start = nl == std::string::npos || nl >= offset ? 0 : nl + 1;
+  return {line, static_cast<int>(offset - start) + 1};
+}
+
+constexpr const char* kTriangle = R"([[[-40.0, 30.0], [-39.99, 30.0], [-39.99, 30.01]]])";
+
+TEST(Load, DeepGeoJsonNestingIsAnErrorNotACrash) {
+  // 100,000 levels in a property and in the coordinates. Levels count from
+  // the collection (1): features 2, the feature 3, properties or geometry
+  // 4, so the deep value's first bracket opens level 5; the one diagnostic
+  // points at the bracket that opens level 513.
+  struct Case {
+    std::string json;
+    size_t bracket;
+  };
+  std::vector<Case> cases;
+  {
+    std::string j = R"({"type": "FeatureCollection", "features": [
+  {"type": "Feature",
+   "properties": {"name": "A", "value": 1, "deep":
+)";
+    const size_t first = j.size();
+    for (int i = 0; i < 100000; ++i) j += "{\"a\": ";
+    j += "1" + std::string(100000, '}') + "},\n   \"geometry\": {\"type\": \"Polygon\", " +
+         "\"coordinates\": " + kTriangle + "}}\n]}\n";
+    cases.push_back({j, first + 508 * 6});
+  }
+  {
+    std::string j = R"({"type": "FeatureCollection", "features": [
+  {"type": "Feature", "properties": {"name": "A", "value": 1},
+   "geometry": {"type": "Polygon", "coordinates":
+)";
+    const size_t first = j.size();
+    j += std::string(100000, '[') + std::string(100000, ']') + "}}\n]}\n";
+    cases.push_back({j, first + 508});
+  }
+  for (const Case& c : cases) {
+    TempDir dir;
+    const std::string geo = dir.write("deep.geojson", c.json);
+    const auto sc =
+        load_file(dir.write("s.yaml", edit(kBase, "defended_areas:\n",
+                                           "defended_areas:\n  - {geojson: deep.geojson}\n")));
+    ASSERT_FALSE(sc.has_value());
+    ASSERT_EQ(sc.error().size(), 1u) << listing(sc.error());
+    const Diagnostic& d = sc.error()[0];
+    EXPECT_EQ(d.file, geo);
+    EXPECT_EQ(std::pair(d.line, d.column), line_col_of(c.json, c.bracket));
+    EXPECT_EQ(d.message, "JSON nested too deeply: more than 512 levels of arrays and objects");
+  }
+}
+
+TEST(Load, GeoJsonNestedUpTo512LevelsIsRead) {
+  // A property nested so that the document has `levels` levels.
+  auto doc = [](int levels) {
+    const int n = levels - 4;  // the collection, features, the feature, properties
+    return R"({"type": "FeatureCollection", "features": [{"type": "Feature",
+ "properties": {"name": "A", "value": 1, "deep": )" +
+           std::string(n, '[') + std::string(n, ']') +
+           "},\n \"geometry\": {\"type\": \"Polygon\", \"coordinates\": " + kTriangle + "}}]}";
+  };
+  const Origin origin{30.0, -40.0, 0};
+  const auto ok = load_geojson_string(doc(512), "d.geojson", GeoJsonKind::kDefendedAreas, origin);
+  ASSERT_TRUE(ok.has_value()) << listing(ok.error());
+  ASSERT_EQ(ok->defended_areas.size(), 1u);
+  EXPECT_EQ(ok->defended_areas[0].name, "A");
+
+  const std::string deeper = doc(513);
+  const auto bad = load_geojson_string(deeper, "d.geojson", GeoJsonKind::kDefendedAreas, origin);
+  ASSERT_FALSE(bad.has_value());
+  ASSERT_EQ(bad.error().size(), 1u) << listing(bad.error());
+  EXPECT_EQ(bad.error()[0].file, "d.geojson");
+  // At the innermost '[', the one that opens level 513.
+  EXPECT_EQ(std::pair(bad.error()[0].line, bad.error()[0].column),
+            line_col_of(deeper, deeper.find("[]")));
+  EXPECT_NE(bad.error()[0].message.find("more than 512 levels"), std::string::npos);
+}
+
+// The areas of two loads are the same: names, values and vertices.
+void expect_same_areas(const Scenario& a, const Scenario& b) {
+  ASSERT_EQ(a.defended_areas.size(), b.defended_areas.size());
+  for (size_t i = 0; i < a.defended_areas.size(); ++i) {
+    EXPECT_EQ(a.defended_areas[i].name, b.defended_areas[i].name);
+    EXPECT_EQ(a.defended_areas[i].value, b.defended_areas[i].value);
+    EXPECT_EQ(a.defended_areas[i].polygon.vertices(), b.defended_areas[i].polygon.vertices());
+  }
+}
+
+TEST(Load, GeoJsonMembersInAnyOrderAndExtraMembersReadTheSame) {
+  const Origin origin{30.0, -40.0, 0};
+  const auto canonical =
+      load_geojson_string(kTownsGeoJson, "a.geojson", GeoJsonKind::kDefendedAreas, origin);
+  ASSERT_TRUE(canonical.has_value()) << listing(canonical.error());
+  // Members in reverse order, foreign members (nested, and named like the
+  // ones read), a BOM, altitudes, bbox and crs.
+  const std::string unusual =
+      "\xEF\xBB\xBF"
+      R"({
+  "bbox": [-40.0104, 29.9910, -39.99, 30.06],
+  "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}},
+  "features": [
+    {"geometry": {"coordinates": [[[-40.0104, 29.9910, 12], [-39.9896, 29.9910, 0.5],
+       [-39.9896, 30.0090, -3], [-40.0104, 30.0090, {"alt": [1, 2]}], [-40.0104, 29.9910]]],
+       "bbox": [0, 0, 1, 1], "type": "Polygon"},
+     "id": 17,
+     "properties": {"value": 500, "population": {"nested": [1, {"x": null}]}, "name": "Town"},
+     "type": "Feature", "extra": {"type": "Feature", "geometry": null}},
+    {"properties": {"note": "extra is fine", "value": 20, "name": "Hamlet", "tags": [[["a"]]]},
+     "geometry": {"type": "Polygon", "coordinates": [[[-40.0, 30.05, 1], [-39.99, 30.05],
+       [-39.99, 30.06]]]},
+     "type": "Feature"}
+  ],
+  "type": "FeatureCollection",
+  "name": {"features": []}
+})";
+  const auto read = load_geojson_string(unusual, "b.geojson", GeoJsonKind::kDefendedAreas, origin);
+  ASSERT_TRUE(read.has_value()) << listing(read.error());
+  expect_same_areas(*canonical, *read);
+}
+
+// A JSON value of random depth and kind, for foreign members.
+std::string random_json(std::mt19937_64& rng, int depth) {
+  switch (depth <= 0 ? rng() % 4 : rng() % 6) {
+    case 0:
+      return "null";
+    case 1:
+      return fmt::format("{}", static_cast<double>(rng() % 2000) / 7 - 100);
+    case 2:
+      return "\"s\\\"t\\u00e9\"";
+    case 3:
+      return rng() % 2 ? "true" : "false";
+    case 4: {
+      std::string out = "[";
+      for (size_t i = 0, n = rng() % 3; i < n; ++i) {
+        out += (i ? ", " : "") + random_json(rng, depth - 1);
+      }
+      return out + "]";
+    }
+    default: {
+      std::string out = "{";
+      for (size_t i = 0, n = rng() % 3; i < n; ++i) {
+        out += fmt::format(
+            "{}\"{}\": {}", i ? ", " : "",
+            std::vector<std::string>{"type", "name", "features", "coordinates", "k"}[rng() % 5],
+            random_json(rng, depth - 1));
+      }
+      return out + "}";
+    }
+  }
+}
+
+// An object of the members given, in random order when `shuffle`, with
+// random foreign members added when `extra`.
+std::string object(std::vector<std::pair<std::string, std::string>> members, std::mt19937_64& rng,
+                   bool extra) {
+  if (extra) {
+    for (const char* k : {"bbox", "id", "foreign"}) {
+      if (rng() % 2) members.emplace_back(k, random_json(rng, 4));
+    }
+    std::shuffle(members.begin(), members.end(), rng);
+  }
+  std::string out = "{";
+  for (size_t i = 0; i < members.size(); ++i) {
+    out += fmt::format("{}\"{}\": {}", i ? ",\n " : "", members[i].first, members[i].second);
+  }
+  return out + "}";
+}
+
+TEST(Load, GeneratedGeoJsonReadsTheSameInAnyMemberOrder) {
+  // Seeded: random collections of convex polygons, written canonically and
+  // with shuffled members, foreign members and altitudes, read the same.
+  const Origin origin{30.0, -40.0, 0};
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    std::string plain, unusual;
+    for (const bool extra : {false, true}) {
+      std::mt19937_64 rng(seed);
+      std::mt19937_64 extras(seed * 7919);
+      std::string features;
+      const size_t n = 1 + rng() % 5;
+      for (size_t f = 0; f < n; ++f) {
+        const double lon0 = -40.0 + static_cast<double>(rng() % 2000) / 10000 - 0.1;
+        const double lat0 = 30.0 + static_cast<double>(rng() % 2000) / 10000 - 0.1;
+        const double r = 0.005 + static_cast<double>(rng() % 100) / 10000;
+        const size_t m = 3 + rng() % 10;
+        std::string ring = "[";
+        for (size_t k = 0; k < m; ++k) {
+          const double a = 2 * std::numbers::pi * (static_cast<double>(k) + 0.5) / m;
+          ring += fmt::format("{}[{}, {}{}]", k ? ", " : "", lon0 + r * std::cos(a),
+                              lat0 + r * std::sin(a),
+                              extra && extras() % 2 ? ", " + random_json(extras, 0) : "");
+        }
+        ring += "]";
+        const std::string geometry =
+            object({{"type", "\"Polygon\""}, {"coordinates", "[" + ring + "]"}}, extras, extra);
+        const std::string props = object(
+            {{"name", fmt::format("\"A{}\"", f)}, {"value", fmt::format("{}", rng() % 1000)}},
+            extras, extra);
+        features += (f ? ",\n" : "") +
+                    object({{"type", "\"Feature\""}, {"geometry", geometry}, {"properties", props}},
+                           extras, extra);
+      }
+      (extra ? unusual : plain) = object(
+          {{"type", "\"FeatureCollection\""}, {"features", "[" + features + "]"}}, extras, extra);
+    }
+    const auto a = load_geojson_string(plain, "a.geojson", GeoJsonKind::kDefendedAreas, origin);
+    const auto b = load_geojson_string(unusual, "b.geojson", GeoJsonKind::kDefendedAreas, origin);
+    ASSERT_TRUE(a.has_value()) << "seed " << seed << "\n" << listing(a.error()) << plain;
+    ASSERT_TRUE(b.has_value()) << "seed " << seed << "\n" << listing(b.error()) << unusual;
+    expect_same_areas(*a, *b);
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Reach, and every error at once
 
