@@ -273,6 +273,23 @@ std::pair<int, int> line_col(std::string_view text, size_t offset) {
   return {line, static_cast<int>(offset - line_start) + 1};
 }
 
+std::pair<int, int> JsonLocator::place(const JsonPath& path) {
+  const size_t offset = std::min(find(path), s_.size());
+  if (offset < place_offset_) {
+    place_offset_ = 0;
+    place_line_ = 1;
+    place_line_start_ = 0;
+  }
+  for (size_t i = place_offset_; i < offset; ++i) {
+    if (s_[i] == '\n') {
+      ++place_line_;
+      place_line_start_ = i + 1;
+    }
+  }
+  place_offset_ = offset;
+  return {place_line_, static_cast<int>(offset - place_line_start_) + 1};
+}
+
 size_t JsonLocator::find(const JsonPath& path) {
   if (starts_.empty()) {
     i_ = s_.starts_with(kBom) ? kBom.size() : 0;

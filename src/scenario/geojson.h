@@ -107,6 +107,10 @@ class JsonLocator {
 
   // Byte offset of the value at `path`, or of the deepest part that exists.
   size_t find(const JsonPath& path);
+  // Its 1-based line and column. Lines are counted on from the previous
+  // answer when the place lies after it, so naming a place in every
+  // feature in document order costs one pass over the text, not one each.
+  std::pair<int, int> place(const JsonPath& path);
 
  private:
   bool more() const { return i_ < s_.size(); }
@@ -126,6 +130,10 @@ class JsonLocator {
   // after each number of steps starts (starts_[0] is the document).
   JsonPath last_;
   std::vector<size_t> starts_;
+  // The previous place: its offset, line and the offset its line starts at.
+  size_t place_offset_ = 0;
+  int place_line_ = 1;
+  size_t place_line_start_ = 0;
 };
 
 }  // namespace canopy::scenario::geojson
