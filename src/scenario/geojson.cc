@@ -260,34 +260,29 @@ JsonPath operator+(JsonPath path, JsonStep step) {
   return path;
 }
 
-std::pair<int, int> line_col(std::string_view text, size_t offset) {
-  offset = std::min(offset, text.size());
-  int line = 1;
-  size_t line_start = 0;
-  for (size_t i = 0; i < offset; ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      line_start = i + 1;
+std::pair<int, int> LineCounter::at(size_t offset) {
+  offset = std::min(offset, s_.size());
+  // Backwards (a feature's properties, located after its geometry, may come
+  // before it in the text): uncount the newlines passed, then look up the
+  // line's start if one was.
+  bool crossed = false;
+  for (; counted_ > offset; --counted_) {
+    if (s_[counted_ - 1] == '\n') {
+      --line_;
+      crossed = true;
     }
   }
-  return {line, static_cast<int>(offset - line_start) + 1};
-}
-
-std::pair<int, int> JsonLocator::place(const JsonPath& path) {
-  const size_t offset = std::min(find(path), s_.size());
-  if (offset < place_offset_) {
-    place_offset_ = 0;
-    place_line_ = 1;
-    place_line_start_ = 0;
+  if (crossed) {
+    const size_t nl = offset == 0 ? std::string_view::npos : s_.rfind('\n', offset - 1);
+    line_start_ = nl == std::string_view::npos ? 0 : nl + 1;
   }
-  for (size_t i = place_offset_; i < offset; ++i) {
-    if (s_[i] == '\n') {
-      ++place_line_;
-      place_line_start_ = i + 1;
+  for (; counted_ < offset; ++counted_) {
+    if (s_[counted_] == '\n') {
+      ++line_;
+      line_start_ = counted_ + 1;
     }
   }
-  place_offset_ = offset;
-  return {place_line_, static_cast<int>(offset - place_line_start_) + 1};
+  return {line_, static_cast<int>(offset - line_start_) + 1};
 }
 
 size_t JsonLocator::find(const JsonPath& path) {

@@ -94,23 +94,40 @@ using JsonPath = std::vector<JsonStep>;
 std::string to_string(const JsonPath& path);
 JsonPath operator+(JsonPath path, JsonStep step);
 
+// 1-based lines and columns of byte offsets into a text. Each is counted
+// from the previous one, so offsets asked for about in order cost about one
+// pass over the text.
+class LineCounter {
+ public:
+  explicit LineCounter(std::string_view text) : s_(text) {}
+
+  std::pair<int, int> at(size_t offset);
+
+ private:
+  std::string_view s_;
+  size_t counted_ = 0;  // bytes before this are counted
+  int line_ = 1;
+  size_t line_start_ = 0;
+};
+
 // 1-based line and column of a byte offset into a text.
-std::pair<int, int> line_col(std::string_view text, size_t offset);
+inline std::pair<int, int> line_col(std::string_view text, size_t offset) {
+  return LineCounter(text).at(offset);
+}
 
 // Finds where the value at a JSON path starts in text that parsed cleanly
 // (the reader keeps no positions). Lookups that go on from the previous one
 // in document order, as the loader's do feature by feature, resume from it,
-// so locating something in every feature of a file scans it about once.
+// so locating something in every feature of a file scans it about once
+// (and counts its lines once).
 class JsonLocator {
  public:
-  explicit JsonLocator(std::string_view text) : s_(text) {}
+  explicit JsonLocator(std::string_view text) : s_(text), lines_(text) {}
 
   // Byte offset of the value at `path`, or of the deepest part that exists.
   size_t find(const JsonPath& path);
-  // Its 1-based line and column. Lines are counted on from the previous
-  // answer when the place lies after it, so naming a place in every
-  // feature in document order costs one pass over the text, not one each.
-  std::pair<int, int> place(const JsonPath& path);
+  // Its line and column.
+  std::pair<int, int> line_col(const JsonPath& path) { return lines_.at(find(path)); }
 
  private:
   bool more() const { return i_ < s_.size(); }
@@ -125,15 +142,12 @@ class JsonLocator {
   void skip_value();
 
   std::string_view s_;
+  LineCounter lines_;
   size_t i_ = 0;
   // The previous lookup: the steps that were found, and where the value
   // after each number of steps starts (starts_[0] is the document).
   JsonPath last_;
   std::vector<size_t> starts_;
-  // The previous place: its offset, line and the offset its line starts at.
-  size_t place_offset_ = 0;
-  int place_line_ = 1;
-  size_t place_line_start_ = 0;
 };
 
 }  // namespace canopy::scenario::geojson

@@ -574,7 +574,7 @@ class Loader {
 
   void json_error(JsonFile& f, const JsonPath& path, std::string message) {
     if (!f.locator) f.locator.emplace(f.text);
-    const auto [line, col] = f.locator->place(path);
+    const auto [line, col] = f.locator->line_col(path);
     diags_.push_back({f.name, line, col, to_string(path), std::move(message)});
   }
 
@@ -1008,7 +1008,7 @@ void Loader::add_name_json(std::map<std::string, NameEntry>& names, std::string_
                            const std::string& name, int index, bool valid, JsonFile& jf,
                            const JsonPath& path) {
   if (!jf.locator) jf.locator.emplace(jf.text);
-  const auto [line, col] = jf.locator->place(path);
+  const auto [line, col] = jf.locator->line_col(path);
   if (const auto it = names.find(name); it != names.end()) {
     diags_.push_back(
         {jf.name, line, col, to_string(path),
