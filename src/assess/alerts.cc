@@ -45,8 +45,14 @@ bool AlertBoard::wanted(int zone, const ImpactPrediction& ip, std::span<const do
       const double p = p_zone[static_cast<size_t>(zone)];
       return active ? p >= doctrine_.p_alert_release : p >= doctrine_.p_alert;
     }
-    case AlertPolicy::kRadius:
-      return zones_[static_cast<size_t>(zone)]->distance_m(ip.p_en_m) <= kBaselineRadius_m;
+    case AlertPolicy::kRadius: {
+      // The distance to the zone's bounding box is a lower bound that rules
+      // out most zones of a big set without visiting their edges.
+      const core::Polygon& z = *zones_[static_cast<size_t>(zone)];
+      const Vec2 outside =
+          (z.min_corner() - ip.p_en_m).cwiseMax(ip.p_en_m - z.max_corner()).cwiseMax(0.0);
+      return outside.norm() <= kBaselineRadius_m && z.distance_m(ip.p_en_m) <= kBaselineRadius_m;
+    }
     case AlertPolicy::kRegion:
       return true;
   }

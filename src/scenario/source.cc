@@ -85,17 +85,24 @@ std::string path_text(const std::vector<Step>& steps, size_t n) {
   return out.empty() ? "<root>" : out;
 }
 
-YAML::Node polygon_km(const core::Polygon& polygon) {
-  YAML::Node list(YAML::NodeType::Sequence);
-  for (const Vec2& v : polygon.vertices()) {
-    YAML::Node pt(YAML::NodeType::Sequence);
-    pt.push_back(v.x() / 1000);
-    pt.push_back(v.y() / 1000);
-    pt.SetStyle(YAML::EmitterStyle::Flow);
-    list.push_back(pt);
-  }
-  list.SetStyle(YAML::EmitterStyle::Flow);
-  return list;
+// One entry of defended_areas or alert_zones as a YAML flow mapping: the
+// scalar keys emitted by yaml-cpp (which quotes names as needed), the
+// vertices written as text. Zone sets read from GeoJSON hold millions of
+// vertices; as yaml-cpp nodes they would take gigabytes.
+std::string flow_entry(YAML::Node scalars, const core::Polygon& polygon) {
+  scalars.SetStyle(YAML::EmitterStyle::Flow);
+  YAML::Emitter out;
+  out.SetDoublePrecision(17);
+  out << scalars;
+  std::string text = out.c_str();
+  text.pop_back();  // the closing brace
+  text += ", polygon_km: [";
+  const auto& v = polygon.vertices();
+  for (size_t i = 0; i < v.size(); ++i)
+    fmt::format_to(std::back_inserter(text), "{}[{}, {}]", i ? ", " : "", v[i].x() / 1000,
+                   v[i].y() / 1000);
+  text += "]}";
+  return text;
 }
 
 bool uses_geojson(const YAML::Node& list) {
@@ -189,25 +196,39 @@ std::string self_contained_yaml(const Source& source, const Scenario& scenario) 
   if (!root.IsMap() ||
       (!uses_geojson(root["defended_areas"]) && !uses_geojson(root["alert_zones"])))
     return source.yaml;
-  YAML::Node areas(YAML::NodeType::Sequence), zones(YAML::NodeType::Sequence);
+  // The lists are emitted as placeholders, then replaced by their text.
+  std::vector<std::pair<std::string, std::string>> lists;
+  auto list = [&](const char* key, std::string entries) {
+    if (!root[key]) return;
+    const std::string token = fmt::format("__canopy_{}__", key);
+    root[key] = token;
+    lists.emplace_back(fmt::format("\n{}: {}\n", key, token),
+                       fmt::format("\n{}:\n{}", key, entries));
+  };
+  std::string areas, zones;
   for (const DefendedArea& a : scenario.defended_areas) {
     YAML::Node n;
     n["name"] = a.name;
     n["value"] = a.value;
-    n["polygon_km"] = polygon_km(a.polygon);
-    areas.push_back(n);
+    areas += "  - " + flow_entry(n, a.polygon) + "\n";
   }
   for (const AlertZone& z : scenario.alert_zones) {
     YAML::Node n;
     n["id"] = z.id;
     n["name"] = z.name;
     n["population"] = z.population;
-    n["polygon_km"] = polygon_km(z.polygon);
-    zones.push_back(n);
+    zones += "  - " + flow_entry(n, z.polygon) + "\n";
   }
-  if (root["defended_areas"]) root["defended_areas"] = areas;
-  if (root["alert_zones"]) root["alert_zones"] = zones;
-  return emit(root);
+  list("defended_areas", std::move(areas));
+  list("alert_zones", std::move(zones));
+  // A top-level key starts a line: a string value holding a line break is
+  // emitted quoted, so the placeholder line cannot occur inside one.
+  std::string text = "\n" + emit(root);
+  for (const auto& [placeholder, entries] : lists) {
+    const size_t at = text.find(placeholder);
+    if (at != std::string::npos) text.replace(at, placeholder.size(), entries);
+  }
+  return text.substr(1);
 }
 
 }  // namespace canopy::scenario
