@@ -108,7 +108,9 @@ TEST(Hardening, HostileNamesStayTextInEveryOutput) {
     ASSERT_GT(records.size(), 1u) << f;
     for (const auto& r : records) {
       ASSERT_EQ(r.size(), records[0].size()) << f;
-      if (std::string(f) == "plots.csv" && &r != &records[0]) EXPECT_EQ(r[1], hostile("Radar"));
+      if (std::string(f) == "plots.csv" && &r != &records[0]) {
+        EXPECT_EQ(r[1], hostile("Radar"));
+      }
     }
   }
   // plots.csv is input for `canopy track --sensors`, names and all.
@@ -159,6 +161,32 @@ TEST(Hardening, InputsThatAreNotRegularFilesOrTooLargeExitTwo) {
   EXPECT_NE(capped.err.find("--max-input-mib"), std::string::npos) << capped.err;
   EXPECT_EQ(canopy("validate " + f.string() + " --max-input-mib 4").code, 0);
   EXPECT_FALSE(fs::exists(dir / "out"));
+  fs::remove_all(dir);
+}
+
+TEST(Hardening, GeoJsonNestedTooDeeplyOrNotARegularFileExitsTwoWithThePlace) {
+  const fs::path dir = temp_dir("geojson");
+  std::string scenario = slurp(kReplayScenario);
+  const std::string key = "alert_zones:\n";
+  ASSERT_NE(scenario.find(key), std::string::npos);
+  auto with_zones = [&](const std::string& file) {
+    std::string s = scenario;
+    s.insert(s.find(key) + key.size(), "  - {geojson: " + file + "}\n");
+    return write(dir, "s.yaml", s);
+  };
+  // A property nested 100,000 objects deep once crashed the reader.
+  std::string deep = R"({"type": "FeatureCollection", "features": [{"type": "Feature", "x": )";
+  deep += std::string(100000, '[') + std::string(100000, ']') + "}]}";
+  write(dir, "deep.geojson", deep);
+  const Output o = canopy("validate " + with_zones("deep.geojson").string());
+  EXPECT_EQ(o.code, 2) << o.err;
+  EXPECT_NE(o.err.find("deep.geojson:1:"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("nested too deeply"), std::string::npos) << o.err;
+  for (const std::string device : {"/dev/zero", "/dev/null"}) {
+    const Output d = canopy("validate " + with_zones(device).string());
+    EXPECT_EQ(d.code, 2) << device << "\n" << d.err;
+    EXPECT_NE(d.err.find(device), std::string::npos) << d.err;
+  }
   fs::remove_all(dir);
 }
 
