@@ -202,8 +202,9 @@ std::string self_contained_yaml(const Source& source, const Scenario& scenario) 
     if (!root[key]) return;
     const std::string token = fmt::format("__canopy_{}__", key);
     root[key] = token;
-    lists.emplace_back(fmt::format("\n{}: {}\n", key, token),
-                       fmt::format("\n{}:\n{}", key, entries));
+    lists.emplace_back(
+        fmt::format("\n{}: {}\n", key, token),
+        entries.empty() ? fmt::format("\n{}: []\n", key) : fmt::format("\n{}:\n{}", key, entries));
   };
   std::string areas, zones;
   for (const DefendedArea& a : scenario.defended_areas) {

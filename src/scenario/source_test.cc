@@ -141,7 +141,7 @@ TEST(Source, SelfContainedYamlInlinesGeoJsonPolygons) {
   fs::create_directories(dir);
   {
     std::ofstream(dir / "zones.geojson") << R"({"type": "FeatureCollection", "features": [
-      {"type": "Feature", "properties": {"id": "Z9", "population": 1200},
+      {"type": "Feature", "properties": {"id": "Z9", "name": "a \"}, b: [\nc", "population": 1200},
        "geometry": {"type": "Polygon", "coordinates": [[[-44.60, 33.20], [-44.58, 33.20],
          [-44.58, 33.22], [-44.60, 33.22], [-44.60, 33.20]]]}}]})";
   }
@@ -156,6 +156,7 @@ TEST(Source, SelfContainedYamlInlinesGeoJsonPolygons) {
   const Scenario again = load_ok(stored);
   ASSERT_EQ(again.alert_zones.size(), 1u);
   EXPECT_EQ(again.alert_zones[0].id, "Z9");
+  EXPECT_EQ(again.alert_zones[0].name, "a \"}, b: [\nc");
   EXPECT_DOUBLE_EQ(again.alert_zones[0].population, 1200);
   ASSERT_EQ(again.alert_zones[0].polygon.vertices().size(),
             sc.alert_zones[0].polygon.vertices().size());
