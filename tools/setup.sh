@@ -9,6 +9,7 @@ packages=(
   libeigen3-dev libgeographiclib-dev libyaml-cpp-dev nlohmann-json3-dev
   libcli11-dev libfmt-dev libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev libnanoflann-dev libboost-dev clang-19 libclang-rt-19-dev
   openmpi-bin libopenmpi-dev chromium python3-yaml
+  pybind11-dev python3-dev python3-numpy python3-pandas python3-matplotlib python3-pytest
 )
 
 missing=()

@@ -2,8 +2,8 @@
 # Quick start 2: install what is missing, check formatting, build the
 # developer preset (AddressSanitizer + UndefinedBehaviorSanitizer) and run the
 # whole test suite, then the twenty-seed target tests of the whole chain in
-# the release build (minutes there; hours under the sanitizers). This is what
-# CI runs (.ci/run).
+# the release build (minutes there; hours under the sanitizers) and the
+# Python module's tests on it. This is what CI runs (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
@@ -22,6 +22,9 @@ echo "== the whole chain's twenty-seed target tests (release preset)" >&2
 cmake --preset release >/dev/null
 cmake --build --preset release
 ctest --preset targets
+
+echo "== Python module: pytest on the release build (docs/python.md)" >&2
+PYTHONPATH="$(pwd)/build/release/python" /usr/bin/python3 -m pytest -q -p no:cacheprovider python/tests
 
 echo "== fuzz targets over their seed corpora (clang + libFuzzer)" >&2
 bash tools/fuzz.sh --corpus-only

@@ -17,6 +17,7 @@
 #include "canopy/scenario/generate.h"
 #include "canopy/scenario/source.h"
 #include "exit_codes.h"
+#include "messages.h"
 
 namespace canopy {
 namespace {
@@ -65,8 +66,9 @@ int run_generate(const GenerateCmdOptions& o) {
     return kExitBadInput;
   }
   if (!(o.max_duration_s >= 300 && o.max_duration_s <= 86400)) {
-    fmt::print(stderr, "canopy generate: --max-duration-s must be between 300 and 86400 (got {})\n",
-               o.max_duration_s);
+    print_error(
+        fmt::format("canopy generate: --max-duration-s must be between 300 and 86400 (got {})",
+                    o.max_duration_s));
     return kExitBadInput;
   }
   options.min_rockets = *lo;
@@ -75,7 +77,7 @@ int run_generate(const GenerateCmdOptions& o) {
   options.batteries = !o.no_batteries;
   options.wind = !o.no_wind;
   if (const auto problem = options.problem()) {
-    fmt::print(stderr, "canopy generate: {}\n", *problem);
+    print_error(fmt::format("canopy generate: {}", *problem));
     return kExitBadInput;
   }
 
@@ -84,10 +86,9 @@ int run_generate(const GenerateCmdOptions& o) {
   const std::string name = o.out_path.empty() ? fmt::format("<generated {}>", seed) : o.out_path;
   const auto sc = scenario::load(scenario::Source{yaml, name, "."});
   if (!sc) {
-    for (const auto& d : sc.error()) fmt::print(stderr, "{}\n", d.to_string());
-    fmt::print(stderr,
-               "canopy generate: seed {} gave an invalid scenario (a bug: please report it)\n",
-               seed);
+    for (const auto& d : sc.error()) print_error(fmt::format("{}", d.to_string()));
+    print_error(fmt::format(
+        "canopy generate: seed {} gave an invalid scenario (a bug: please report it)", seed));
     return kExitInternal;
   }
   if (o.out_path.empty()) {
@@ -96,12 +97,12 @@ int run_generate(const GenerateCmdOptions& o) {
   }
   auto f = io::AtomicFile::open(o.out_path);
   if (!f) {
-    fmt::print(stderr, "canopy generate: {}\n", f.error().message);
+    print_error(fmt::format("canopy generate: {}", f.error().message));
     return kExitRunFailed;
   }
   f->stream() << yaml;
   if (auto ok = f->commit(); !ok) {
-    fmt::print(stderr, "canopy generate: {}\n", ok.error().message);
+    print_error(fmt::format("canopy generate: {}", ok.error().message));
     return kExitRunFailed;
   }
   fmt::print(

@@ -14,10 +14,8 @@
 // Exit codes: 0 success; 1 failure while running (e.g. output cannot be
 // written); 2 bad input (flags, scenario); 3 internal error.
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <optional>
@@ -25,184 +23,24 @@
 
 #include "canopy/core/input_file.h"
 #include "canopy/core/text.h"
-#include "canopy/core/units.h"
-#include "canopy/eval/engagement_metrics.h"
-#include "canopy/eval/scoring_sink.h"
-#include "canopy/io/atomic_file.h"
-#include "canopy/io/run_files.h"
-#include "canopy/physics/ballistics.h"
 #include "canopy/scenario/estimate.h"
 #include "canopy/scenario/load.h"
-#include "canopy/scenario/source.h"
-#include "canopy/sim/world.h"
 #include "exit_codes.h"
 #include "generate_cmd.h"
+#include "messages.h"
 #include "montecarlo_cmd.h"
+#include "range_table_cmd.h"
 #include "ranks.h"
 #include "report_cmd.h"
+#include "run_cmd.h"
 #include "track_cmd.h"
 #include "wta_cmd.h"
 
 namespace canopy {
 namespace {
 
-// Loads the named scenario, or the built-in default; prints every
-// diagnostic on failure.
-std::optional<scenario::Scenario> load(const std::string& path,
-                                       scenario::Source* source = nullptr) {
-  auto src = scenario::read_source(path);
-  if (!src) {
-    fmt::print(stderr, "{}\n", src.error().message);
-    return std::nullopt;
-  }
-  auto sc = scenario::load(*src);
-  if (source != nullptr) *source = std::move(*src);
-  if (sc) return std::move(*sc);
-  for (const auto& d : sc.error()) fmt::print(stderr, "{}\n", core::printable(d.to_string()));
-  fmt::print(stderr, "{} error{} in {}\n", sc.error().size(), sc.error().size() == 1 ? "" : "s",
-             path.empty() ? "<default>" : path);
-  return std::nullopt;
-}
-
-void print_summary(const sim::RunSummary& s, const eval::TrackingMetrics* tracking,
-                   const eval::AssessMetrics* assessment, const eval::EngagementMetrics* engagement,
-                   const eval::SafetyMetrics* safety, const std::string& out_dir, bool plots) {
-  fmt::print("canopy run: scenario '{}', seed {}, {:.1f} s simulated\n",
-             core::printable(s.scenario), s.seed, s.sim_time_s);
-  fmt::print("  rockets launched   {:>6} of {} planned\n", s.rockets_launched, s.rockets_planned);
-  fmt::print("  impacts            {:>6}  ({} in defended areas, {} on open ground)\n", s.impacts,
-             s.impacts_in_areas, s.impacts_open_ground);
-  if (s.in_flight_at_end > 0) fmt::print("  still in flight    {:>6}\n", s.in_flight_at_end);
-  fmt::print("\n  {:<24} {:>8} {:>14} {:>14}\n", "defended area", "impacts", "value", "value hit");
-  for (const auto& a : s.areas) {
-    fmt::print("  {:<24} {:>8} {:>14.0f} {:>14.0f}\n", core::printable(a.name), a.impacts, a.value,
-               a.value_hit);
-  }
-  fmt::print("  {:<24} {:>8} {:>14} {:>14.0f}\n", "total", s.impacts_in_areas, "", s.value_hit);
-  if (s.scans > 0) {
-    fmt::print("\n  radars: {} scans, {} plots ({} clutter); {} of {} rockets detected\n", s.scans,
-               s.plots, s.clutter_plots, s.rockets_detected, s.rockets_launched);
-    fmt::print("  tracks: {} started, {} confirmed\n", s.tracks_started, s.tracks_confirmed);
-  }
-  if (tracking != nullptr) fmt::print("{}", eval::summary_text(*tracking));
-  if (assessment != nullptr) fmt::print("{}", eval::summary_text(*assessment));
-  if (engagement != nullptr) fmt::print("{}", eval::summary_text(*engagement));
-  if (safety != nullptr) fmt::print("{}", eval::summary_text(*safety));
-  fmt::print(
-      "\n  wrote {0}/events.jsonl, {0}/trajectories.csv, {0}/tracks.csv, {0}/interceptors.csv,\n"
-      "        {0}/scenario.yaml, {0}/summary.json{1}\n",
-      out_dir, plots ? fmt::format(", {}/plots.csv", out_dir) : "");
-}
-
-int cmd_run(const std::string& path, const std::string& out_dir, std::optional<std::uint64_t> seed,
-            int run_index, double trajectory_interval_s, bool plots, bool report, bool quiet,
-            std::optional<double> max_wall_s) {
-  scenario::Source source;
-  auto sc = load(path, &source);
-  if (!sc) return kExitBadInput;
-  sim::WorldOptions opts;
-  opts.seed = seed;
-  opts.run_index = run_index;
-  opts.trajectory_interval_s = trajectory_interval_s;
-  auto world = sim::World::create(*sc, opts);
-  if (!world) {
-    fmt::print(stderr, "{}: {}\n", sc->source, world.error().message);
-    return kExitBadInput;
-  }
-  io::RunFilesOptions file_opts;
-  file_opts.plots = plots;
-  file_opts.scenario_yaml = scenario::self_contained_yaml(source, *sc);
-  for (const auto& sensor : sc->sensors) file_opts.range_rate |= sensor.sigma_range_rate_mps > 0;
-  // The run's files (and its report) go into a staging directory beside
-  // the target, moved into place at once when all are whole.
-  auto staged = io::StagedDir::open(out_dir, io::kRunDirectoryFiles);
-  if (!staged) {
-    fmt::print(stderr, "canopy run: {}\n", staged.error().message);
-    return kExitRunFailed;
-  }
-  auto files = io::RunFiles::open(staged->path(), file_opts);
-  if (!files) {
-    fmt::print(stderr, "canopy run: {}\n", files.error().message);
-    return kExitRunFailed;
-  }
-  // The tracking metrics score the battle manager's picture against truth.
-  eval::ScoringSink scoring(&*files, *sc);
-  world->set_sink(&scoring);
-
-  const scenario::WorkEstimate work = scenario::estimate_work(*sc);
-  if (!quiet || work.large()) fmt::print(stderr, "canopy run: {}\n", work.text());
-  if (work.large() && !max_wall_s)
-    fmt::print(stderr, "canopy run: warning: a large run; --max-wall-s bounds it\n");
-
-  // Step the world; a progress line on a terminal once the run passes 1 s.
-  // --max-wall-s stops it at a step boundary.
-  const bool tty = !quiet && ::isatty(STDERR_FILENO);
-  const auto start = std::chrono::steady_clock::now();
-  bool progress_shown = false, out_of_time = false;
-  for (long n = 0; !world->done() && !files->failed() && !out_of_time; ++n) {
-    world->step();
-    if (n % 200 != 0) continue;
-    const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - start;
-    out_of_time = max_wall_s && wall.count() >= *max_wall_s;
-    if (!tty || wall.count() < 1.0) continue;
-    fmt::print(stderr, "\r  t = {:7.1f} / {:.0f} s   launched {:>5} / {}   in flight {:>5}   ",
-               world->time_s(), world->duration_s(), world->summary().rockets_launched,
-               world->summary().rockets_planned, world->in_flight());
-    progress_shown = true;
-  }
-  if (progress_shown) fmt::print(stderr, "\n");
-
-  const bool tracked = !sc->sensors.empty();
-  const eval::TrackingMetrics metrics = scoring.result();
-  const eval::AssessMetrics assessment = scoring.assessment();
-  nlohmann::ordered_json sections;
-  if (tracked) {
-    sections["tracking"] = eval::to_json(metrics);
-    sections["assessment"] = eval::to_json(assessment);
-  }
-  const bool defended = tracked && !sc->batteries.empty();
-  const eval::EngagementMetrics engagement = eval::engagement_metrics(world->summary());
-  if (defended) sections["engagement"] = eval::to_json(engagement);
-  const eval::SafetyMetrics safety = scoring.safety();
-  if (tracked) sections["safety"] = eval::to_json(safety);
-  if (out_of_time) {
-    sections["unfinished"] = {{"reason", "max_wall_s"},
-                              {"max_wall_s", *max_wall_s},
-                              {"sim_time_s", world->time_s()},
-                              {"duration_s", world->duration_s()}};
-  }
-  if (auto ok = files->commit(world->summary(), sections); !ok) {
-    fmt::print(stderr, "canopy run: {}\n", ok.error().message);
-    return kExitRunFailed;
-  }
-  std::optional<io::ReportFiles> report_files;
-  if (report) {
-    auto written =
-        write_report_files({.dir = out_dir, .quiet = quiet, .staged_in = staged->path()});
-    if (!written) return written.error();
-    report_files = std::move(*written);
-  }
-  if (auto ok = staged->commit(); !ok) {
-    fmt::print(stderr, "canopy run: {}\n", ok.error().message);
-    return kExitRunFailed;
-  }
-  if (!quiet) {
-    print_summary(world->summary(), tracked ? &metrics : nullptr, tracked ? &assessment : nullptr,
-                  defended ? &engagement : nullptr, tracked ? &safety : nullptr, out_dir, plots);
-    if (report_files) print_report_files(*report_files, out_dir);
-  }
-  if (out_of_time) {
-    fmt::print(stderr,
-               "canopy run: stopped by --max-wall-s {} at t = {:.1f} of {:.0f} s; {} holds the "
-               "run so far (summary.json: \"unfinished\")\n",
-               *max_wall_s, world->time_s(), world->duration_s(), out_dir);
-    return kExitRunFailed;
-  }
-  return kExitOk;
-}
-
 int cmd_validate(const std::string& path) {
-  auto sc = load(path);
+  auto sc = load_scenario(path);
   if (!sc) return kExitBadInput;
   fmt::print("{}: ok ({} defended areas, {} alert zones, {} rocket types, {} raids, {} rockets)\n",
              path, sc->defended_areas.size(), sc->alert_zones.size(), sc->rocket_types.size(),
@@ -214,68 +52,6 @@ int cmd_validate(const std::string& path) {
                "{}: warning: a large run (over {:.0f} s of CPU or {} rockets in flight); "
                "`canopy run --max-wall-s` bounds it\n",
                path, scenario::kLargeCpu_s, scenario::kLargePeak);
-  return kExitOk;
-}
-
-int cmd_range_table(const std::string& type_name, const std::string& path, double from_deg,
-                    double to_deg, double step_deg, bool csv) {
-  auto sc = load(path);
-  if (!sc) return kExitBadInput;
-  const scenario::RocketType* type = nullptr;
-  std::string names;
-  for (const auto& t : sc->rocket_types) {
-    if (t.name == type_name) type = &t;
-    names += (names.empty() ? "" : ", ") + t.name;
-  }
-  if (type == nullptr) {
-    fmt::print(stderr, "canopy range-table: no rocket type '{}' in {} (types: {})\n",
-               core::printable(type_name), sc->source, core::printable(names));
-    return kExitBadInput;
-  }
-  if (!(step_deg > 0) || !(from_deg >= 0.5) || !(to_deg <= 89.5) || from_deg > to_deg) {
-    fmt::print(
-        stderr,
-        "canopy range-table: need 0.5 <= --from-deg <= --to-deg <= 89.5 and --step-deg > 0\n");
-    return kExitBadInput;
-  }
-  // Calm air, launched from the origin: the type's own performance.
-  physics::Environment env = sc->environment;
-  env.wind = {};
-  const auto rows = physics::range_table(type->params, env, core::deg_to_rad(from_deg),
-                                         core::deg_to_rad(to_deg), core::deg_to_rad(step_deg));
-  const physics::ReachBand band = physics::reach_band(type->params, env);
-  const physics::RangePoint best =
-      physics::fly_range_point(type->params, env, band.max_range_elevation_rad);
-  auto print_row = [&](const physics::RangePoint& r, const char* note) {
-    if (csv) {
-      fmt::print("{:.3f},{:.1f},{:.1f},{:.2f},{:.1f}\n", core::rad_to_deg(r.elevation_rad),
-                 r.range_m, r.apogee_m, r.flight_time_s, r.impact_speed_mps);
-    } else {
-      fmt::print("{:>9.2f} {:>10.2f} {:>10.2f} {:>9.1f} {:>11.0f}  {}\n",
-                 core::rad_to_deg(r.elevation_rad), r.range_m / 1000, r.apogee_m / 1000,
-                 r.flight_time_s, r.impact_speed_mps, note);
-    }
-  };
-  if (csv) {
-    fmt::print("elevation_deg,range_m,apogee_m,flight_time_s,impact_speed_mps\n");
-  } else {
-    fmt::print("range table for '{}' (calm air, standard atmosphere, curved Earth)\n",
-               core::printable(type->name));
-    fmt::print("reaches {:.1f}-{:.1f} km on the low branch (10 deg to {:.2f} deg)\n\n",
-               band.min_range_m / 1000, band.max_range_m / 1000,
-               core::rad_to_deg(band.max_range_elevation_rad));
-    fmt::print("{:>9} {:>10} {:>10} {:>9} {:>11}\n", "elev_deg", "range_km", "apogee_km", "time_s",
-               "impact_mps");
-  }
-  bool best_printed = false;
-  for (const auto& r : rows) {
-    if (!best_printed && r.elevation_rad > best.elevation_rad) {
-      print_row(best, "<- maximum range");
-      best_printed = true;
-    }
-    print_row(r, "");
-  }
-  if (!best_printed) print_row(best, "<- maximum range");
   return kExitOk;
 }
 
@@ -439,8 +215,15 @@ int main_impl(int argc, char** argv) {
   }
   core::set_input_limit_bytes(max_input_mib << 20);
   if (run->parsed())
-    return cmd_run(run_path, out_dir, seed, run_index, traj_dt, plots, run_report, quiet,
-                   max_wall_s);
+    return cmd_run(run_path, {.out_dir = out_dir,
+                              .seed = seed,
+                              .run_index = run_index,
+                              .trajectory_interval_s = traj_dt,
+                              .plots = plots,
+                              .report = run_report,
+                              .quiet = quiet,
+                              .max_wall_s = max_wall_s,
+                              .keep_going = {}});
   if (report->parsed()) {
     report_opts.exports = !no_exports;
     report_opts.viewer = !no_viewer;
@@ -450,17 +233,11 @@ int main_impl(int argc, char** argv) {
   if (sweep->parsed()) return cmd_sweep(mc_path, sweep_sets, mc);
   if (compare->parsed()) return cmd_compare(compare_paths, mc);
   if (track->parsed()) {
-    using C = scenario::TrackerConfig;
     if (tr.config.confirm_m > tr.config.confirm_n) {
-      fmt::print(stderr, "canopy track: --confirm-m must not exceed --confirm-n\n");
+      print_error("canopy track: --confirm-m must not exceed --confirm-n");
       return kExitBadInput;
     }
-    tr.config.model = tr_model == "cv"          ? C::Model::kCv
-                      : tr_model == "ca"        ? C::Model::kCa
-                      : tr_model == "ballistic" ? C::Model::kBallistic
-                                                : C::Model::kImm;
-    tr.config.filter = tr_filter == "ukf" ? C::Filter::kUkf : C::Filter::kEkf;
-    tr.config.association = tr_assoc == "jpda" ? C::Association::kJpda : C::Association::kGnn;
+    set_tracker_choices(tr.config, tr_model, tr_filter, tr_assoc);
     tr.flat_earth = tr_earth == "flat";
     return cmd_track(tr);
   }

@@ -26,6 +26,7 @@
 #include "canopy/io/csv.h"
 #include "canopy/scenario/source.h"
 #include "exit_codes.h"
+#include "messages.h"
 #include "ranks.h"
 #include "report_cmd.h"
 
@@ -282,10 +283,11 @@ Outcome<std::vector<eval::RunRecord>> montecarlo_in(const fs::path& dir, const D
           local += line;
           progress.tick();
         },
-        &g_interrupted);
+        o.cancel != nullptr ? o.cancel : &g_interrupted);
   }
   ::close(fd);
-  const bool interrupted = ranks.any(g_interrupted.load());
+  const bool interrupted =
+      ranks.any(g_interrupted.load() || (o.cancel != nullptr && o.cancel->load()));
   const bool failed = ranks.any(!ran || write_failed);
   if (interrupted)
     return failure(
@@ -365,21 +367,21 @@ void print_aggregate(const ordered_json& metrics) {
 
 int report_failure(const Failure& f, const char* command) {
   if (Ranks::get().rank() == 0 || f.code != kExitRunFailed || f.message != "another rank failed")
-    fmt::print(stderr, "canopy {}: {}\n", command, f.message);
+    print_error(fmt::format("canopy {}: {}", command, f.message));
   return f.code;
-}
-
-Outcome<Design> load_path(const std::string& path) {
-  auto src = scenario::read_source(path);
-  if (!src) return failure(kExitBadInput, src.error().message);
-  return load_design(std::move(*src));
 }
 
 }  // namespace
 
 int cmd_montecarlo(const std::string& scenario_path, const MonteCarloCmdOptions& o) {
-  catch_interrupts();
-  auto design = load_path(scenario_path);
+  auto src = scenario::read_source(scenario_path);
+  if (!src) return report_failure({kExitBadInput, src.error().message}, "montecarlo");
+  return montecarlo_source(std::move(*src), o);
+}
+
+int montecarlo_source(scenario::Source source, const MonteCarloCmdOptions& o) {
+  if (o.catch_signals) catch_interrupts();
+  auto design = load_design(std::move(source));
   if (!design) return report_failure(design.error(), "montecarlo");
   const auto start = std::chrono::steady_clock::now();
   auto rows = montecarlo_in(o.out_dir, *design, o, "montecarlo");
@@ -439,10 +441,16 @@ std::string csv_number(const ordered_json& j) {
 
 int cmd_sweep(const std::string& scenario_path, const std::vector<std::string>& sets,
               const MonteCarloCmdOptions& o) {
-  catch_interrupts();
-  const bool root = Ranks::get().rank() == 0;
   auto base = scenario::read_source(scenario_path);
   if (!base) return report_failure({kExitBadInput, base.error().message}, "sweep");
+  return sweep_source(*base, sets, o);
+}
+
+int sweep_source(const scenario::Source& base_source, const std::vector<std::string>& sets,
+                 const MonteCarloCmdOptions& o) {
+  if (o.catch_signals) catch_interrupts();
+  const bool root = Ranks::get().rank() == 0;
+  const scenario::Source* base = &base_source;
   std::vector<SweepKey> keys;
   for (const auto& s : sets) {
     auto k = parse_set(s);
@@ -543,13 +551,25 @@ int cmd_sweep(const std::string& scenario_path, const std::vector<std::string>& 
 }
 
 int cmd_compare(const std::vector<std::string>& paths, const MonteCarloCmdOptions& o) {
-  catch_interrupts();
-  const bool root = Ranks::get().rank() == 0;
-  if (paths.size() < 2)
-    return report_failure({kExitBadInput, "give at least two designs"}, "compare");
-  std::vector<Design> designs;
+  std::vector<scenario::Source> sources;
   for (const auto& p : paths) {
-    auto d = load_path(p);
+    auto src = scenario::read_source(p);
+    if (!src) return report_failure({kExitBadInput, src.error().message}, "compare");
+    sources.push_back(std::move(*src));
+  }
+  return compare_sources(std::move(sources), o);
+}
+
+int compare_sources(std::vector<scenario::Source> sources, const MonteCarloCmdOptions& o) {
+  if (o.catch_signals) catch_interrupts();
+  const bool root = Ranks::get().rank() == 0;
+  if (sources.size() < 2)
+    return report_failure({kExitBadInput, "give at least two designs"}, "compare");
+  std::vector<std::string> paths;
+  std::vector<Design> designs;
+  for (auto& src : sources) {
+    paths.push_back(src.name);
+    auto d = load_design(std::move(src));
     if (!d) return report_failure(d.error(), "compare");
     designs.push_back(std::move(*d));
   }

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "exit_codes.h"
+#include "messages.h"
 
 namespace canopy {
 
@@ -15,7 +16,7 @@ std::expected<io::ReportFiles, int> write_report_files(const ReportCmdOptions& o
   if (!options.staged_in.empty()) opts.shown_dir = options.dir;
   auto files = io::write_report(options.staged_in.empty() ? options.dir : options.staged_in, opts);
   if (!files) {
-    fmt::print(stderr, "canopy report: {}\n", files.error().message);
+    print_error(fmt::format("canopy report: {}", files.error().message));
     return std::unexpected(files.error().kind == core::Error::Kind::kOutput ? kExitRunFailed
                                                                             : kExitBadInput);
   }

@@ -11,12 +11,13 @@
 #include "canopy/scenario/load.h"
 #include "canopy/tracking/tracker.h"
 #include "exit_codes.h"
+#include "messages.h"
 
 namespace canopy {
 namespace {
 
 void print_diagnostics(const std::vector<scenario::Diagnostic>& ds) {
-  for (const auto& d : ds) fmt::print(stderr, "{}\n", d.to_string());
+  for (const auto& d : ds) print_error(d.to_string());
 }
 
 }  // namespace
@@ -24,46 +25,104 @@ void print_diagnostics(const std::vector<scenario::Diagnostic>& ds) {
 int cmd_track(const TrackOptions& o) {
   // What the tracker knows: the sensors, the threat library, the Earth.
   std::vector<scenario::Sensor> sensor_specs;
-  if (!o.sensors_path.empty()) {
-    auto s = scenario::load_sensors_file(o.sensors_path);
+  std::vector<scenario::RocketType> threats;
+  if (const int code = read_tracker_files(o.sensors_path, o.threats_path, &sensor_specs, &threats);
+      code != kExitOk)
+    return code;
+  auto det =
+      io::read_detections_file(o.detections_path, detections_options(sensor_specs, o.config));
+  if (!det) {
+    print_error(det.error().message);
+    return kExitBadInput;
+  }
+
+  auto out = io::AtomicFile::open(o.out_path);
+  if (!out) {
+    print_error(fmt::format("canopy track: {}", out.error().message));
+    return kExitRunFailed;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  TrackStats stats;
+  const int code =
+      track_detections(*det, o.detections_path, sensor_specs, threats, o, out->stream(), &stats);
+  if (code != kExitOk) return code;
+  const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - start;
+  if (auto ok = out->commit(); !ok) {
+    print_error(fmt::format("canopy track: {}", ok.error().message));
+    return kExitRunFailed;
+  }
+  if (!o.quiet) {
+    fmt::print(stderr,
+               "canopy track: {} measurements in {} scans; {} tracks started, {} confirmed; "
+               "wrote {} rows to {}\n",
+               det->measurements.size(), stats.scans, stats.tracks_started, stats.tracks_confirmed,
+               stats.rows, o.out_path);
+    fmt::print(stderr, "  tracking time {:.3f} s ({:.1f} us per scan, incl. output formatting)\n",
+               wall.count(),
+               stats.scans > 0 ? 1e6 * wall.count() / static_cast<double>(stats.scans) : 0.0);
+  }
+  return kExitOk;
+}
+
+int read_tracker_files(const std::string& sensors_path, const std::string& threats_path,
+                       std::vector<scenario::Sensor>* sensors,
+                       std::vector<scenario::RocketType>* threats) {
+  if (!sensors_path.empty()) {
+    auto s = scenario::load_sensors_file(sensors_path);
     if (!s) {
       print_diagnostics(s.error());
       return kExitBadInput;
     }
-    sensor_specs = std::move(*s);
+    *sensors = std::move(*s);
   }
-  std::vector<scenario::RocketType> threats;
-  if (!o.threats_path.empty()) {
-    auto t = scenario::load_threats_file(o.threats_path);
+  if (!threats_path.empty()) {
+    auto t = scenario::load_threats_file(threats_path);
     if (!t) {
       print_diagnostics(t.error());
       return kExitBadInput;
     }
-    threats = std::move(*t);
+    *threats = std::move(*t);
   }
+  return kExitOk;
+}
 
+void set_tracker_choices(scenario::TrackerConfig& config, std::string_view model,
+                         std::string_view filter, std::string_view association) {
+  using C = scenario::TrackerConfig;
+  config.model = model == "cv"          ? C::Model::kCv
+                 : model == "ca"        ? C::Model::kCa
+                 : model == "ballistic" ? C::Model::kBallistic
+                                        : C::Model::kImm;
+  config.filter = filter == "ukf" ? C::Filter::kUkf : C::Filter::kEkf;
+  config.association = association == "jpda" ? C::Association::kJpda : C::Association::kGnn;
+}
+
+io::DetectionsOptions detections_options(const std::vector<scenario::Sensor>& sensors,
+                                         const scenario::TrackerConfig& config) {
   io::DetectionsOptions read_opts;
-  for (const auto& s : sensor_specs) read_opts.sensor_names.push_back(s.name);
-  read_opts.reorder_window_s = o.config.reorder_window_s;
-  auto det = io::read_detections_file(o.detections_path, read_opts);
-  if (!det) {
-    fmt::print(stderr, "{}\n", det.error().message);
-    return kExitBadInput;
-  }
+  for (const auto& s : sensors) read_opts.sensor_names.push_back(s.name);
+  read_opts.reorder_window_s = config.reorder_window_s;
+  return read_opts;
+}
+
+int track_detections(const io::Detections& det, const std::string& detections_name,
+                     const std::vector<scenario::Sensor>& sensor_specs,
+                     const std::vector<scenario::RocketType>& threats, const TrackOptions& o,
+                     std::ostream& os, TrackStats* stats) {
   std::vector<tracking::SensorInfo> sensors;
-  if (det->polar) {
+  if (det.polar) {
     if (sensor_specs.empty()) {
-      fmt::print(stderr,
-                 "{}: radar polar detections need the sensors' positions: pass --sensors FILE\n",
-                 o.detections_path);
+      print_error(
+          fmt::format("{}: radar polar detections need the sensors' positions: pass --sensors FILE",
+                      detections_name));
       return kExitBadInput;
     }
     for (size_t i = 0; i < sensor_specs.size(); ++i)
       sensors.push_back(tracking::SensorInfo::polar(sensor_specs[i], static_cast<int>(i)));
   } else {
     if (!(o.sigma_m > 0)) {
-      fmt::print(stderr, "{}: Cartesian detections need their noise: pass --sigma-m S (> 0)\n",
-                 o.detections_path);
+      print_error(fmt::format("{}: Cartesian detections need their noise: pass --sigma-m S (> 0)",
+                              detections_name));
       return kExitBadInput;
     }
     sensors.push_back(tracking::SensorInfo::cartesian(o.sigma_m));
@@ -79,19 +138,11 @@ int cmd_track(const TrackOptions& o) {
                                 : tracking::ThreatLibrary::from_rocket_types(threats);
   tracking::Tracker tracker(o.config, std::move(sensors), std::move(est));
 
-  auto out = io::AtomicFile::open(o.out_path);
-  if (!out) {
-    fmt::print(stderr, "canopy track: {}\n", out.error().message);
-    return kExitRunFailed;
-  }
-  std::ostream& os = out->stream();
   os << "time_s,track_id,x,y,z,vx,vy,vz\n";
-
   // Scan by scan: the measurements of one time, per sensor; then every
   // confirmed track at that time (coasted ones predicted to it).
-  const auto& ms = det->measurements;
-  const auto start = std::chrono::steady_clock::now();
-  std::int64_t scans = 0, rows = 0;
+  const auto& ms = det.measurements;
+  TrackStats st;
   std::map<int, int> confirmed_ids;
   for (size_t i = 0; i < ms.size();) {
     const double t = ms[i].t_s;
@@ -104,28 +155,17 @@ int cmd_track(const TrackOptions& o) {
     }
     for (auto& [sensor, scan] : by_sensor) tracker.receive(std::move(scan));
     tracker.flush();
-    ++scans;
+    ++st.scans;
     for (const tracking::TrackSnapshot& s : tracker.picture(t)) {
       os << fmt::format("{:.3f},{},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f}\n", t, s.id, s.p_W.x(),
                         s.p_W.y(), s.p_W.z(), s.v_W.x(), s.v_W.y(), s.v_W.z());
-      ++rows;
+      ++st.rows;
       confirmed_ids[s.id] = 1;
     }
   }
-  const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - start;
-  if (auto ok = out->commit(); !ok) {
-    fmt::print(stderr, "canopy track: {}\n", ok.error().message);
-    return kExitRunFailed;
-  }
-  if (!o.quiet) {
-    const auto& st = tracker.stats();
-    fmt::print(stderr,
-               "canopy track: {} measurements in {} scans; {} tracks started, {} confirmed; "
-               "wrote {} rows to {}\n",
-               ms.size(), scans, st.tracks_started, confirmed_ids.size(), rows, o.out_path);
-    fmt::print(stderr, "  tracking time {:.3f} s ({:.1f} us per scan, incl. output formatting)\n",
-               wall.count(), scans > 0 ? 1e6 * wall.count() / static_cast<double>(scans) : 0.0);
-  }
+  st.tracks_started = tracker.stats().tracks_started;
+  st.tracks_confirmed = static_cast<std::int64_t>(confirmed_ids.size());
+  if (stats != nullptr) *stats = st;
   return kExitOk;
 }
 

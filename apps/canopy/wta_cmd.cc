@@ -13,6 +13,7 @@
 #include "canopy/engage/wta.h"
 #include "canopy/io/atomic_file.h"
 #include "exit_codes.h"
+#include "messages.h"
 
 namespace canopy {
 namespace {
@@ -32,6 +33,12 @@ core::Result<engage::WtaProblem> read_instance(const std::string& path) {
   } catch (const json::exception& e) {  // e.g. 1e999: a number out of range
     return core::fail(fmt::format("{}: not valid input: {}", path, e.what()));
   }
+  return wta_instance(doc, path);
+}
+
+}  // namespace
+
+core::Result<engage::WtaProblem> wta_instance(const nlohmann::json& doc, const std::string& path) {
   if (!doc.is_object()) return core::fail(fmt::format("{}: expected a JSON object", path));
   for (const char* key : {"values", "p", "counts"}) {
     if (!doc.contains(key)) return core::fail(fmt::format("{}: missing key '{}'", path, key));
@@ -85,50 +92,54 @@ core::Result<engage::WtaProblem> read_instance(const std::string& path) {
   return pb;
 }
 
-}  // namespace
-
-int cmd_wta(const WtaOptions& o) {
-  auto pb = read_instance(o.instance_path);
-  if (!pb) {
-    fmt::print(stderr, "canopy wta: {}\n", pb.error().message);
-    return kExitBadInput;
-  }
-  if (!(o.time_limit_s >= 0) || !std::isfinite(o.time_limit_s)) {
-    fmt::print(stderr, "canopy wta: --time-limit-s must be a finite number >= 0\n");
-    return kExitBadInput;
-  }
+core::Result<nlohmann::ordered_json> solve_wta_json(const engage::WtaProblem& pb, bool exact,
+                                                    double time_limit_s, std::uint64_t seed) {
+  if (!(time_limit_s >= 0) || !std::isfinite(time_limit_s))
+    return core::fail("--time-limit-s must be a finite number >= 0");
   engage::WtaSolution sol;
-  if (o.exact) {
-    auto ex = engage::solve_wta_exact(*pb);
-    if (!ex) {
-      fmt::print(stderr, "canopy wta: {}: {}\n", o.instance_path, ex.error().message);
-      return kExitBadInput;
-    }
+  if (exact) {
+    auto ex = engage::solve_wta_exact(pb);
+    if (!ex) return std::unexpected(ex.error());
     sol = std::move(*ex);
   } else {
     engage::WtaFastOptions fo;
-    fo.time_limit_s = o.time_limit_s;
-    fo.seed = o.seed;
-    sol = engage::solve_wta_fast(*pb, fo);
+    fo.time_limit_s = time_limit_s;
+    fo.seed = seed;
+    sol = engage::solve_wta_fast(pb, fo);
   }
   nlohmann::ordered_json out;
   out["assignment"] = sol.assignment;
   out["objective"] = sol.objective;
   out["lower_bound"] = sol.lower_bound ? json(*sol.lower_bound) : json(nullptr);
   out["solve_s"] = sol.solve_s;
-  const std::string text = out.dump() + "\n";
+  return out;
+}
+
+int cmd_wta(const WtaOptions& o) {
+  auto pb = read_instance(o.instance_path);
+  if (!pb) {
+    print_error(fmt::format("canopy wta: {}", pb.error().message));
+    return kExitBadInput;
+  }
+  auto solved = solve_wta_json(*pb, o.exact, o.time_limit_s, o.seed);
+  if (!solved) {
+    print_error(fmt::format("canopy wta: {}{}", o.exact ? o.instance_path + ": " : "",
+                            solved.error().message));
+    return kExitBadInput;
+  }
+  const std::string text = solved->dump() + "\n";
   if (o.out_path.empty()) {
     std::cout << text << std::flush;
     return kExitOk;
   }
   auto f = io::AtomicFile::open(o.out_path);
   if (!f) {
-    fmt::print(stderr, "canopy wta: {}\n", f.error().message);
+    print_error(fmt::format("canopy wta: {}", f.error().message));
     return kExitRunFailed;
   }
   f->stream() << text;
   if (auto ok = f->commit(); !ok) {
-    fmt::print(stderr, "canopy wta: {}\n", ok.error().message);
+    print_error(fmt::format("canopy wta: {}", ok.error().message));
     return kExitRunFailed;
   }
   return kExitOk;

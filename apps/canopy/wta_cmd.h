@@ -3,7 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
+
+#include "canopy/core/error.h"
+#include "canopy/engage/wta.h"
 
 namespace canopy {
 
@@ -17,5 +21,14 @@ struct WtaOptions {
 
 // Returns the process exit code.
 int cmd_wta(const WtaOptions& options);
+
+// An instance from its JSON form ({"values": [...], "p": [[...]], "counts":
+// [...]}), checked; errors begin with `where` and name the element.
+core::Result<engage::WtaProblem> wta_instance(const nlohmann::json& doc, const std::string& where);
+
+// Solves it: the JSON that `canopy wta` prints (assignment, objective,
+// lower_bound, solve_s).
+core::Result<nlohmann::ordered_json> solve_wta_json(const engage::WtaProblem& problem, bool exact,
+                                                    double time_limit_s, std::uint64_t seed);
 
 }  // namespace canopy

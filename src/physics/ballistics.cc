@@ -48,6 +48,24 @@ RangePoint fly_range_point(const RocketParams& rocket, const Environment& env, d
   return r;
 }
 
+std::vector<State> fly_trajectory(const RocketParams& rocket, const Environment& env,
+                                  double elevation_rad, double azimuth_rad, const Vec2& launch_en_m,
+                                  double interval_s, IntegratorOptions opts) {
+  const Vec3 p0_W = launch_point_W(env, launch_en_m);
+  const Vec3 dir_W = launch_horizon(env, p0_W).direction(elevation_rad, azimuth_rad);
+  Flight f = Flight::launch(rocket, env, p0_W, dir_W, 0.0, opts);
+  std::vector<State> samples{f.current()};
+  for (int i = 1;; ++i) {
+    const double t = i * interval_s;
+    f.advance_to(t);
+    if (f.landed() && t >= f.impact()->t_s) break;
+    samples.push_back(f.state_at(t));
+  }
+  const Impact& hit = *f.impact();
+  samples.push_back({hit.t_s, hit.p_W, hit.v_W});
+  return samples;
+}
+
 std::vector<RangePoint> range_table(const RocketParams& rocket, const Environment& env,
                                     double from_rad, double to_rad, double step_rad) {
   std::vector<RangePoint> rows;

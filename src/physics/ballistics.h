@@ -29,6 +29,12 @@ RangePoint fly_range_point(const RocketParams& rocket, const Environment& env, d
                            double azimuth_rad = 0.0, const Vec2& launch_en_m = Vec2::Zero(),
                            IntegratorOptions opts = {});
 
+// The same flight, sampled every interval_s from the launch (t = 0) by the
+// integrator's dense output, with the ground impact as the last sample.
+std::vector<State> fly_trajectory(const RocketParams& rocket, const Environment& env,
+                                  double elevation_rad, double azimuth_rad, const Vec2& launch_en_m,
+                                  double interval_s, IntegratorOptions opts = {});
+
 // Range table over elevations [from, to] in steps.
 std::vector<RangePoint> range_table(const RocketParams& rocket, const Environment& env,
                                     double from_rad, double to_rad, double step_rad);

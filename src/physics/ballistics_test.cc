@@ -35,6 +35,24 @@ TEST(Ballistics, RangeGrowsAlongTheLowBranch) {
   EXPECT_LE(rows.back().range_m, band.max_range_m + 1e-6);
 }
 
+TEST(Ballistics, SampledTrajectoryLandsWhereTheRangePointLands) {
+  const Environment env{};
+  const double el = core::deg_to_rad(40);
+  const RangePoint point = fly_range_point(example_medium_rocket(), env, el);
+  for (const double dt : {0.1, 1.0, 7.0}) {
+    const auto samples = fly_trajectory(example_medium_rocket(), env, el, 0.0, Vec2::Zero(), dt);
+    ASSERT_GE(samples.size(), 3u);
+    EXPECT_EQ(samples.front().t_s, 0.0);
+    for (size_t i = 1; i + 1 < samples.size(); ++i)
+      EXPECT_NEAR(samples[i].t_s, static_cast<double>(i) * dt, 1e-9);
+    EXPECT_NEAR(samples.back().t_s, point.flight_time_s, 1e-9);
+    EXPECT_NEAR(samples.back().v_W.norm(), point.impact_speed_mps, 1e-9);
+    double top = 0;
+    for (const auto& s : samples) top = std::max(top, altitude_m(env, s.p_W));
+    EXPECT_NEAR(top, point.apogee_m, 0.01 * point.apogee_m);  // sampled, not step ends
+  }
+}
+
 TEST(Ballistics, SolvedAimLandsWithinOneMetre) {
   // Seeded property test: random launch points, aim points inside the band,
   // random wind profiles.

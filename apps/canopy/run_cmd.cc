@@ -1,0 +1,188 @@
+// `canopy run`: one run of a scenario into a run directory (docs/cli.md).
+#include "run_cmd.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "canopy/core/text.h"
+#include "canopy/eval/engagement_metrics.h"
+#include "canopy/eval/scoring_sink.h"
+#include "canopy/io/atomic_file.h"
+#include "canopy/io/run_files.h"
+#include "canopy/scenario/estimate.h"
+#include "canopy/scenario/load.h"
+#include "canopy/sim/world.h"
+#include "exit_codes.h"
+#include "messages.h"
+#include "report_cmd.h"
+
+namespace canopy {
+namespace {
+
+void print_summary(const sim::RunSummary& s, const eval::TrackingMetrics* tracking,
+                   const eval::AssessMetrics* assessment, const eval::EngagementMetrics* engagement,
+                   const eval::SafetyMetrics* safety, const std::string& out_dir, bool plots) {
+  fmt::print("canopy run: scenario '{}', seed {}, {:.1f} s simulated\n",
+             core::printable(s.scenario), s.seed, s.sim_time_s);
+  fmt::print("  rockets launched   {:>6} of {} planned\n", s.rockets_launched, s.rockets_planned);
+  fmt::print("  impacts            {:>6}  ({} in defended areas, {} on open ground)\n", s.impacts,
+             s.impacts_in_areas, s.impacts_open_ground);
+  if (s.in_flight_at_end > 0) fmt::print("  still in flight    {:>6}\n", s.in_flight_at_end);
+  fmt::print("\n  {:<24} {:>8} {:>14} {:>14}\n", "defended area", "impacts", "value", "value hit");
+  for (const auto& a : s.areas) {
+    fmt::print("  {:<24} {:>8} {:>14.0f} {:>14.0f}\n", core::printable(a.name), a.impacts, a.value,
+               a.value_hit);
+  }
+  fmt::print("  {:<24} {:>8} {:>14} {:>14.0f}\n", "total", s.impacts_in_areas, "", s.value_hit);
+  if (s.scans > 0) {
+    fmt::print("\n  radars: {} scans, {} plots ({} clutter); {} of {} rockets detected\n", s.scans,
+               s.plots, s.clutter_plots, s.rockets_detected, s.rockets_launched);
+    fmt::print("  tracks: {} started, {} confirmed\n", s.tracks_started, s.tracks_confirmed);
+  }
+  if (tracking != nullptr) fmt::print("{}", eval::summary_text(*tracking));
+  if (assessment != nullptr) fmt::print("{}", eval::summary_text(*assessment));
+  if (engagement != nullptr) fmt::print("{}", eval::summary_text(*engagement));
+  if (safety != nullptr) fmt::print("{}", eval::summary_text(*safety));
+  fmt::print(
+      "\n  wrote {0}/events.jsonl, {0}/trajectories.csv, {0}/tracks.csv, {0}/interceptors.csv,\n"
+      "        {0}/scenario.yaml, {0}/summary.json{1}\n",
+      out_dir, plots ? fmt::format(", {}/plots.csv", out_dir) : "");
+}
+
+}  // namespace
+
+// Loads the named scenario, or the built-in default; prints every
+// diagnostic on failure.
+std::optional<scenario::Scenario> load_scenario(const std::string& path, scenario::Source* source) {
+  auto src = scenario::read_source(path);
+  if (!src) {
+    print_error(src.error().message);
+    return std::nullopt;
+  }
+  auto sc = scenario::load(*src);
+  if (source != nullptr) *source = std::move(*src);
+  if (sc) return std::move(*sc);
+  for (const auto& d : sc.error()) print_error(core::printable(d.to_string()));
+  print_error(fmt::format("{} error{} in {}", sc.error().size(), sc.error().size() == 1 ? "" : "s",
+                          path.empty() ? "<default>" : path));
+  return std::nullopt;
+}
+
+int cmd_run(const std::string& path, const RunCmdOptions& options) {
+  scenario::Source source;
+  auto sc = load_scenario(path, &source);
+  if (!sc) return kExitBadInput;
+  return run_scenario(source, *sc, options);
+}
+
+int run_scenario(const scenario::Source& source, const scenario::Scenario& scenario,
+                 const RunCmdOptions& o) {
+  const scenario::Scenario* sc = &scenario;
+  sim::WorldOptions opts;
+  opts.seed = o.seed;
+  opts.run_index = o.run_index;
+  opts.trajectory_interval_s = o.trajectory_interval_s;
+  auto world = sim::World::create(*sc, opts);
+  if (!world) {
+    print_error(fmt::format("{}: {}", sc->source, world.error().message));
+    return kExitBadInput;
+  }
+  io::RunFilesOptions file_opts;
+  file_opts.plots = o.plots;
+  file_opts.scenario_yaml = scenario::self_contained_yaml(source, *sc);
+  for (const auto& sensor : sc->sensors) file_opts.range_rate |= sensor.sigma_range_rate_mps > 0;
+  // The run's files (and its report) go into a staging directory beside
+  // the target, moved into place at once when all are whole.
+  auto staged = io::StagedDir::open(o.out_dir, io::kRunDirectoryFiles);
+  if (!staged) {
+    print_error(fmt::format("canopy run: {}", staged.error().message));
+    return kExitRunFailed;
+  }
+  auto files = io::RunFiles::open(staged->path(), file_opts);
+  if (!files) {
+    print_error(fmt::format("canopy run: {}", files.error().message));
+    return kExitRunFailed;
+  }
+  // The tracking metrics score the battle manager's picture against truth.
+  eval::ScoringSink scoring(&*files, *sc);
+  world->set_sink(&scoring);
+
+  const scenario::WorkEstimate work = scenario::estimate_work(*sc);
+  if (!o.quiet || work.large()) fmt::print(stderr, "canopy run: {}\n", work.text());
+  if (work.large() && !o.max_wall_s)
+    fmt::print(stderr, "canopy run: warning: a large run; --max-wall-s bounds it\n");
+
+  // Step the world; a progress line on a terminal once the run passes 1 s.
+  // --max-wall-s stops it at a step boundary.
+  const bool tty = !o.quiet && ::isatty(STDERR_FILENO);
+  const auto start = std::chrono::steady_clock::now();
+  bool progress_shown = false, out_of_time = false;
+  for (long n = 0; !world->done() && !files->failed() && !out_of_time; ++n) {
+    world->step();
+    if (n % 200 != 0) continue;
+    if (o.keep_going && !o.keep_going()) return kExitInterrupted;
+    const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - start;
+    out_of_time = o.max_wall_s && wall.count() >= *o.max_wall_s;
+    if (!tty || wall.count() < 1.0) continue;
+    fmt::print(stderr, "\r  t = {:7.1f} / {:.0f} s   launched {:>5} / {}   in flight {:>5}   ",
+               world->time_s(), world->duration_s(), world->summary().rockets_launched,
+               world->summary().rockets_planned, world->in_flight());
+    progress_shown = true;
+  }
+  if (progress_shown) fmt::print(stderr, "\n");
+
+  const bool tracked = !sc->sensors.empty();
+  const eval::TrackingMetrics metrics = scoring.result();
+  const eval::AssessMetrics assessment = scoring.assessment();
+  nlohmann::ordered_json sections;
+  if (tracked) {
+    sections["tracking"] = eval::to_json(metrics);
+    sections["assessment"] = eval::to_json(assessment);
+  }
+  const bool defended = tracked && !sc->batteries.empty();
+  const eval::EngagementMetrics engagement = eval::engagement_metrics(world->summary());
+  if (defended) sections["engagement"] = eval::to_json(engagement);
+  const eval::SafetyMetrics safety = scoring.safety();
+  if (tracked) sections["safety"] = eval::to_json(safety);
+  if (out_of_time) {
+    sections["unfinished"] = {{"reason", "max_wall_s"},
+                              {"max_wall_s", *o.max_wall_s},
+                              {"sim_time_s", world->time_s()},
+                              {"duration_s", world->duration_s()}};
+  }
+  if (auto ok = files->commit(world->summary(), sections); !ok) {
+    print_error(fmt::format("canopy run: {}", ok.error().message));
+    return kExitRunFailed;
+  }
+  std::optional<io::ReportFiles> report_files;
+  if (o.report) {
+    auto written =
+        write_report_files({.dir = o.out_dir, .quiet = o.quiet, .staged_in = staged->path()});
+    if (!written) return written.error();
+    report_files = std::move(*written);
+  }
+  if (auto ok = staged->commit(); !ok) {
+    print_error(fmt::format("canopy run: {}", ok.error().message));
+    return kExitRunFailed;
+  }
+  if (!o.quiet) {
+    print_summary(world->summary(), tracked ? &metrics : nullptr, tracked ? &assessment : nullptr,
+                  defended ? &engagement : nullptr, tracked ? &safety : nullptr, o.out_dir,
+                  o.plots);
+    if (report_files) print_report_files(*report_files, o.out_dir);
+  }
+  if (out_of_time) {
+    print_error(fmt::format(
+        "canopy run: stopped by --max-wall-s {} at t = {:.1f} of {:.0f} s; {} holds the "
+        "run so far (summary.json: \"unfinished\")",
+        *o.max_wall_s, world->time_s(), world->duration_s(), o.out_dir));
+    return kExitRunFailed;
+  }
+  return kExitOk;
+}
+
+}  // namespace canopy
