@@ -29,7 +29,9 @@ ordered_json event_json(const sim::LaunchEvent& e) {
           {"lat_deg", e.lat_deg},
           {"lon_deg", e.lon_deg},
           {"aim_enu_m", vec(e.aim_en_m)},
-          {"cd_factor", e.cd_factor}};
+          {"cd_factor", e.cd_factor},
+          {"impact_enu_m", vec(e.impact_p_W)},
+          {"impact_area", e.impact_area ? ordered_json(*e.impact_area) : ordered_json(nullptr)}};
 }
 
 ordered_json event_json(const sim::ImpactEvent& e) {

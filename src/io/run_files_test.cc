@@ -23,16 +23,22 @@ TEST(RunFiles, LaunchEventKeepsThePublicFieldsInOrder) {
   e.p_W = {-20000, 0, -31.4};
   e.aim_en_m = {100, 200};
   e.cd_factor = 1.02;
+  e.impact_p_W = {150, 180, -0.5};
   const auto j = to_json(sim::Event(e));
   std::vector<std::string> keys;
   for (const auto& [k, v] : j.items()) keys.push_back(k);
-  const std::vector<std::string> want = {
-      "t",           "type",    "rocket",  "rocket_type", "site",    "raid",      "elevation_deg",
-      "azimuth_deg", "dir_enu", "p_enu_m", "lat_deg",     "lon_deg", "aim_enu_m", "cd_factor"};
+  const std::vector<std::string> want = {"t",         "type",      "rocket",        "rocket_type",
+                                         "site",      "raid",      "elevation_deg", "azimuth_deg",
+                                         "dir_enu",   "p_enu_m",   "lat_deg",       "lon_deg",
+                                         "aim_enu_m", "cd_factor", "impact_enu_m",  "impact_area"};
   EXPECT_EQ(keys, want);
   EXPECT_EQ(j["type"], "launch");
   EXPECT_EQ(j["p_enu_m"].size(), 3u);
   EXPECT_EQ(j["aim_enu_m"].size(), 2u);
+  EXPECT_EQ(j["impact_enu_m"], nlohmann::ordered_json({150.0, 180.0, -0.5}));
+  EXPECT_TRUE(j["impact_area"].is_null());  // open ground
+  e.impact_area = "Northport";
+  EXPECT_EQ(to_json(sim::Event(e))["impact_area"], "Northport");
   EXPECT_DOUBLE_EQ(j["t"].get<double>(), 10.5);
 }
 

@@ -135,6 +135,28 @@ TEST(EngageInWorld, ABatteryKillsASalvoOnItsTownAndLeavesOpenGroundAlone) {
   }
 }
 
+TEST(EngageInWorld, LaunchEventsCarryTheUndefendedImpactOfKilledAndLandedRockets) {
+  // Three on the town (killed), one on open ground (lands): every launch
+  // names where its rocket would fall; the one that lands falls there.
+  const Outcome r = run(defended({{0, 0}, {300, -200}, {-200, 300}, {0, -8000}}, 0.9));
+  const auto launches = r.rec.all<LaunchEvent>();
+  const auto impacts = r.rec.all<ImpactEvent>();
+  ASSERT_EQ(launches.size(), 4u);
+  ASSERT_EQ(impacts.size(), 1u);
+  for (const LaunchEvent& l : launches) {
+    const bool on_town = l.rocket != 4;
+    EXPECT_EQ(l.impact_area, on_town ? std::optional<std::string>("Town") : std::nullopt);
+    // Near its aim point (the aim solution lands within a metre in calm air).
+    EXPECT_LT((l.impact_p_W.head<2>() - l.aim_en_m).norm(), 5.0) << "rocket " << l.rocket;
+  }
+  EXPECT_EQ(impacts[0].rocket, 4);
+  EXPECT_LT((impacts[0].p_W - launches[3].impact_p_W).norm(), 1e-6);
+  EXPECT_EQ(impacts[0].area, launches[3].impact_area);
+  // The engagement counts use the same truth.
+  EXPECT_EQ(r.summary.engaged_in_areas, 3);
+  EXPECT_EQ(r.summary.engaged_open_ground, 0);
+}
+
 TEST(EngageInWorld, ASurvivorIsAssessedAliveAndEngagedAgain) {
   // A warhead that the interceptor almost never kills: the first shot's
   // assessment must say "alive" and shoot-look-shoot fires the second.

@@ -37,6 +37,10 @@ struct LaunchEvent {
   Vec2 aim_en_m = Vec2::Zero();
   double cd_factor = 1;
   int raid = 0;  // index into the scenario's raids
+  // Truth: where the rocket falls if nothing stops it (the integrator's own
+  // impact), and the defended area there, if any.
+  Vec3 impact_p_W = Vec3::Zero();
+  std::optional<std::string> impact_area;
 };
 
 // A rocket reaches the ground.

@@ -105,6 +105,7 @@ core::Result<World> World::create(const scenario::Scenario& sc, WorldOptions opt
   w.seed_ = seed;
   w.first_detected_s_.assign(w.plans_.size(), -1.0);
   w.killed_.assign(w.plans_.size(), false);
+  w.undefended_area_.assign(w.plans_.size(), -1);
   w.shots_at_.assign(w.plans_.size(), 0);
   w.forecast_ = sc.environment;
   {
@@ -160,6 +161,13 @@ void World::launch(const RocketPlan& plan, std::vector<Event>& out) {
   airborne_.push_back(plan.id - 1);
   stepping_.push({plan.t_launch_s, plan.id - 1});
   ++summary_.rockets_launched;
+  // Where it falls, undefended (truth, for scoring and for outside tools).
+  physics::Flight undefended = *flights_[plan.id - 1];
+  const physics::Impact& hit = undefended.fly_to_ground();
+  const auto& areas = sc.defended_areas;
+  for (size_t i = 0; i < areas.size() && undefended_area_[plan.id - 1] < 0; ++i)
+    if (areas[i].polygon.contains(hit.p_W.head<2>()))
+      undefended_area_[plan.id - 1] = static_cast<int>(i);
 
   LaunchEvent e;
   e.t_s = plan.t_launch_s;
@@ -176,6 +184,9 @@ void World::launch(const RocketPlan& plan, std::vector<Event>& out) {
   e.aim_en_m = plan.aim_en_m;
   e.cd_factor = plan.cd_factor;
   e.raid = plan.raid;
+  e.impact_p_W = hit.p_W;
+  if (undefended_area_[plan.id - 1] >= 0)
+    e.impact_area = areas[static_cast<size_t>(undefended_area_[plan.id - 1])].name;
   out.push_back(std::move(e));
 }
 
@@ -523,11 +534,8 @@ void World::record_orders(const bmc::Orders& orders, std::vector<Event>& events)
 }
 
 const scenario::DefendedArea* World::undefended_area(int idx) const {
-  physics::Flight rest = *flights_[static_cast<size_t>(idx)];
-  const Vec2 en = rest.fly_to_ground().p_W.head<2>();
-  for (const auto& area : scenario_.defended_areas)
-    if (area.polygon.contains(en)) return &area;
-  return nullptr;
+  const int area = undefended_area_[static_cast<size_t>(idx)];
+  return area >= 0 ? &scenario_.defended_areas[static_cast<size_t>(area)] : nullptr;
 }
 
 std::optional<std::string> World::area_at(const Vec2& en) const {

@@ -173,6 +173,9 @@ class World {
   size_t next_launch_ = 0;
   // Flights, indexed by rocket id - 1.
   std::vector<std::optional<physics::Flight>> flights_;
+  // Per rocket: the defended area (index) its undefended impact falls in,
+  // or -1; set at launch.
+  std::vector<int> undefended_area_;
   // Launched and not yet reported as landed, in launch order.
   std::vector<int> airborne_;
   // Flights still stepping, keyed by the end time of their latest step: only
@@ -258,7 +261,10 @@ class World {
   void end_interceptor(Interceptor& icpt, double t_s, const char* reason,
                        std::vector<Event>& events);
   std::optional<std::string> area_at(const Vec2& en) const;
-  // The defended area a rocket in flight would fall in, undefended.
+  // The defended area a launched rocket would fall in, undefended (from
+  // its flight to the ground at launch: the integrator's steps do not
+  // depend on when the flight is advanced, so this is where it lands unless
+  // it is killed).
   const scenario::DefendedArea* undefended_area(int idx) const;
   std::vector<Interceptor> interceptors_;
   std::vector<Fragment> fragments_;
