@@ -43,7 +43,7 @@ ordered_json event_json(const sim::ImpactEvent& e) {
           {"lon_deg", e.lon_deg},
           {"speed_mps", e.speed_mps},
           {"area", e.area ? ordered_json(*e.area) : ordered_json(nullptr)},
-          {"miss_m", e.miss_m},
+          {"aim_miss_m", e.aim_miss_m},
           {"zone", e.zone ? ordered_json(*e.zone) : ordered_json(nullptr)}};
 }
 

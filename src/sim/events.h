@@ -52,7 +52,7 @@ struct ImpactEvent {
   double lon_deg = 0;
   double speed_mps = 0;
   std::optional<std::string> area;  // defended area hit, if any
-  double miss_m = 0;                // distance from the rocket's aim point
+  double aim_miss_m = 0;            // ground distance from the rocket's aim point
   std::optional<std::string> zone;  // alert zone (id) hit, if any
 };
 

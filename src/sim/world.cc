@@ -199,7 +199,7 @@ ImpactEvent World::impact(const RocketPlan& plan, const physics::Impact& hit) {
   e.lat_deg = ll.lat_deg;
   e.lon_deg = ll.lon_deg;
   e.speed_mps = hit.v_W.norm();
-  e.miss_m = core::ground_distance_m(hit.p_W.head<2>(), plan.aim_en_m);
+  e.aim_miss_m = core::ground_distance_m(hit.p_W.head<2>(), plan.aim_en_m);
 
   // Damage: the impact counts against the first defended area containing it.
   ++summary_.impacts;

@@ -84,13 +84,13 @@ TEST(World, SameSeedGivesIdenticalEventsAndDifferentSeedsDiffer) {
 
 TEST(World, NominalRocketsLandOnTheirAimPoints) {
   // No Cd dispersion: each rocket flies its nominal trajectory.
-  for (const ImpactEvent& hit : impacts(run(small(0.0, 300)))) EXPECT_LT(hit.miss_m, 1.0);
+  for (const ImpactEvent& hit : impacts(run(small(0.0, 300)))) EXPECT_LT(hit.aim_miss_m, 1.0);
 }
 
 TEST(World, DispersedRocketsMissTheirAimPointsByRealisticDistances) {
   double sum2 = 0;
   const auto hits = impacts(run(small(0.03, 0)));
-  for (const ImpactEvent& hit : hits) sum2 += hit.miss_m * hit.miss_m;
+  for (const ImpactEvent& hit : hits) sum2 += hit.aim_miss_m * hit.aim_miss_m;
   const double rms = std::sqrt(sum2 / static_cast<double>(hits.size()));
   // A 3 % Cd spread moves a ~18 km impact by tens to hundreds of metres.
   EXPECT_GT(rms, 20);
