@@ -171,10 +171,17 @@ Outcome sweep(const LoadedScenario& s, const std::vector<std::string>& sets, int
   });
 }
 
-Outcome compare(const std::vector<const LoadedScenario*>& designs, int runs, int threads,
+// names[k]: the name design k goes by (its file name, whose stem names it
+// in compare.csv).
+Outcome compare(const std::vector<const LoadedScenario*>& designs,
+                const std::vector<std::string>& names, int runs, int threads,
                 const std::string& out_dir, bool resume, bool report) {
+  if (names.size() != designs.size()) throw py::value_error("compare: one name per design");
   std::vector<scenario::Source> sources;
-  for (const auto* d : designs) sources.push_back(d->source);
+  for (size_t k = 0; k < designs.size(); ++k) {
+    sources.push_back(designs[k]->source);
+    sources.back().name = names[k];
+  }
   return interruptible([&](const std::atomic<bool>& cancel) {
     return compare_sources(sources, mc_options(runs, threads, out_dir, resume, report, cancel));
   });
@@ -338,8 +345,8 @@ PYBIND11_MODULE(_canopy, m) {
         py::arg("out_dir"), py::arg("resume"), py::arg("report"));
   m.def("sweep", &sweep, py::arg("scenario"), py::arg("sets"), py::arg("runs"), py::arg("threads"),
         py::arg("out_dir"), py::arg("resume"), py::arg("report"));
-  m.def("compare", &compare, py::arg("designs"), py::arg("runs"), py::arg("threads"),
-        py::arg("out_dir"), py::arg("resume"), py::arg("report"));
+  m.def("compare", &compare, py::arg("designs"), py::arg("names"), py::arg("runs"),
+        py::arg("threads"), py::arg("out_dir"), py::arg("resume"), py::arg("report"));
   m.def("wta", &wta, py::arg("values"), py::arg("p"), py::arg("counts"), py::arg("time_limit_s"),
         py::arg("exact"), py::arg("seed"));
   m.def(

@@ -447,13 +447,21 @@ def compare(
     Returns compare.csv as a DataFrame (per metric and design: estimate and
     interval, and the paired difference from the first design);
     `.attrs["compare"]` holds compare.json. Designs are named by the stem
-    of their file name ("<dict>" designs as "dict")."""
+    of their file name, as on the command line; a dict, the built-in
+    default or a repeated stem is named design-K (K from 0, in order)."""
     if isinstance(designs, (str, os.PathLike, Mapping, Scenario)) or len(designs) < 2:
         raise ValueError("designs: give a list of at least two scenarios")
-    loaded = [load(d)._loaded for d in designs]
+    scenarios = [load(d) for d in designs]
+    stems = [pathlib.Path(sc.source).stem for sc in scenarios]
+    names = [
+        sc.source if not sc.source.startswith("<") and stems.count(stem) == 1 else f"design-{k}"
+        for k, (sc, stem) in enumerate(zip(scenarios, stems))
+    ]
     runs, threads = _mc_args(runs, threads)
     directory, keep = _out_dir(out, "compare")
-    code, errors = _canopy.compare(loaded, runs, threads, str(directory), resume, report)
+    code, errors = _canopy.compare(
+        [sc._loaded for sc in scenarios], names, runs, threads, str(directory), resume, report
+    )
     _raise_for(code, errors, "canopy.compare")
     return _finish(directory, keep, "compare.csv", "compare.json")
 

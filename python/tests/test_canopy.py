@@ -176,6 +176,9 @@ def test_sweep_and_compare_equal_the_cli(tmp_path, small):
     pd.testing.assert_frame_equal(c, read_csv(tmp_path / "compare/compare.csv"))
     assert set(c["design"]) == {"small", "other"}
     assert c.attrs["compare"]["runs"] == 2
+    # Designs without a file name of their own get one each.
+    d = canopy.compare([sc.to_dict(), canopy.with_overrides(sc.to_dict(), {key: 2})], runs=1)
+    assert list(d["design"].unique()) == ["design-0", "design-1"]
 
 
 def test_montecarlo_writes_its_directory_when_asked(tmp_path, small):
