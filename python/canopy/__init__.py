@@ -184,10 +184,8 @@ ScenarioLike = Union[Scenario, str, os.PathLike, Mapping[str, Any], None]
 def _dict_text(d: Mapping[str, Any]) -> str:
     """A dict as scenario text: YAML, one key per line, so diagnostics'
     line numbers point somewhere readable (their key paths are exact)."""
-    try:
-        import yaml as pyyaml
-    except ImportError:  # pragma: no cover - python3-yaml is a dependency
-        return json.dumps(d, indent=2, allow_nan=False)
+    import yaml as pyyaml
+
     return pyyaml.safe_dump(_plain(d), sort_keys=False, default_flow_style=False, width=100)
 
 
@@ -369,12 +367,14 @@ def _mc_args(runs: Any, threads: Any) -> tuple[int, int]:
     return _check_int("runs", runs, 1, 10_000_000), _check_int("threads", threads, 0, 1024)
 
 
-def _finish(directory: pathlib.Path, keep: Any, table: str, extra: str):
+def _finish(directory: pathlib.Path, keep: Any, table: str, extra: str) -> pd.DataFrame:
+    """The table as a DataFrame, with the JSON file `extra` in
+    .attrs[its stem] and the directory (None if temporary) in .attrs["dir"]."""
     import pandas as pd
 
     frame = pd.read_csv(directory / table, keep_default_na=False, na_values=[""])
     with open(directory / extra, encoding="utf-8") as f:
-        frame.attrs["aggregate" if extra == "aggregate.json" else extra.split(".")[0]] = json.load(f)
+        frame.attrs[pathlib.Path(extra).stem] = json.load(f)
     frame.attrs["dir"] = str(directory) if keep is None else None
     return frame
 
