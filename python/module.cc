@@ -144,12 +144,13 @@ Outcome run(const LoadedScenario& s, const std::string& out_dir, std::optional<s
 }
 
 MonteCarloCmdOptions mc_options(int runs, int threads, const std::string& out_dir, bool resume,
-                                bool report, const std::atomic<bool>& cancel) {
+                                bool force, bool report, const std::atomic<bool>& cancel) {
   MonteCarloCmdOptions o;
   o.runs = runs;
   o.threads = threads;
   o.out_dir = out_dir;
   o.resume = resume;
+  o.force = force;
   o.quiet = true;
   o.report = report;
   o.catch_signals = false;
@@ -158,16 +159,18 @@ MonteCarloCmdOptions mc_options(int runs, int threads, const std::string& out_di
 }
 
 Outcome montecarlo(const LoadedScenario& s, int runs, int threads, const std::string& out_dir,
-                   bool resume, bool report) {
+                   bool resume, bool force, bool report) {
   return interruptible([&](const std::atomic<bool>& cancel) {
-    return montecarlo_source(s.source, mc_options(runs, threads, out_dir, resume, report, cancel));
+    return montecarlo_source(s.source,
+                             mc_options(runs, threads, out_dir, resume, force, report, cancel));
   });
 }
 
 Outcome sweep(const LoadedScenario& s, const std::vector<std::string>& sets, int runs, int threads,
-              const std::string& out_dir, bool resume, bool report) {
+              const std::string& out_dir, bool resume, bool force, bool report) {
   return interruptible([&](const std::atomic<bool>& cancel) {
-    return sweep_source(s.source, sets, mc_options(runs, threads, out_dir, resume, report, cancel));
+    return sweep_source(s.source, sets,
+                        mc_options(runs, threads, out_dir, resume, force, report, cancel));
   });
 }
 
@@ -175,7 +178,7 @@ Outcome sweep(const LoadedScenario& s, const std::vector<std::string>& sets, int
 // in compare.csv).
 Outcome compare(const std::vector<const LoadedScenario*>& designs,
                 const std::vector<std::string>& names, int runs, int threads,
-                const std::string& out_dir, bool resume, bool report) {
+                const std::string& out_dir, bool resume, bool force, bool report) {
   if (names.size() != designs.size()) throw py::value_error("compare: one name per design");
   std::vector<scenario::Source> sources;
   for (size_t k = 0; k < designs.size(); ++k) {
@@ -183,7 +186,8 @@ Outcome compare(const std::vector<const LoadedScenario*>& designs,
     sources.back().name = names[k];
   }
   return interruptible([&](const std::atomic<bool>& cancel) {
-    return compare_sources(sources, mc_options(runs, threads, out_dir, resume, report, cancel));
+    return compare_sources(sources,
+                           mc_options(runs, threads, out_dir, resume, force, report, cancel));
   });
 }
 
@@ -342,11 +346,12 @@ PYBIND11_MODULE(_canopy, m) {
   m.def("run", &run, py::arg("scenario"), py::arg("out_dir"), py::arg("seed"), py::arg("run"),
         py::arg("trajectory_interval_s"), py::arg("plots"), py::arg("report"));
   m.def("montecarlo", &montecarlo, py::arg("scenario"), py::arg("runs"), py::arg("threads"),
-        py::arg("out_dir"), py::arg("resume"), py::arg("report"));
+        py::arg("out_dir"), py::arg("resume"), py::arg("force"), py::arg("report"));
   m.def("sweep", &sweep, py::arg("scenario"), py::arg("sets"), py::arg("runs"), py::arg("threads"),
-        py::arg("out_dir"), py::arg("resume"), py::arg("report"));
+        py::arg("out_dir"), py::arg("resume"), py::arg("force"), py::arg("report"));
   m.def("compare", &compare, py::arg("designs"), py::arg("names"), py::arg("runs"),
-        py::arg("threads"), py::arg("out_dir"), py::arg("resume"), py::arg("report"));
+        py::arg("threads"), py::arg("out_dir"), py::arg("resume"), py::arg("force"),
+        py::arg("report"));
   m.def("wta", &wta, py::arg("values"), py::arg("p"), py::arg("counts"), py::arg("time_limit_s"),
         py::arg("exact"), py::arg("seed"));
   m.def(

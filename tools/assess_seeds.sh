@@ -54,8 +54,10 @@ print(f"  long flights (> 40 s): {d['long_flight_declared_early']} of {d['long_f
 print(f"  open ground: {d['open_ground_declared']} declared, {d['open_ground_not_declared']} not "
       f"({100 * d['open_ground_declared'] / max(1, d['open_ground']):.2f} %; target <= 5 %); "
       f"false tracks declared {d['false_tracks_declared']}")
-print(f"  lead time: min {min(r['decision']['lead_s_min'] for r in runs):.1f} s, "
-      f"median of seeds' medians {sorted(r['decision']['lead_s_median'] for r in runs)[n // 2]:.1f} s")
+leads = [r["decision"] for r in runs if r["decision"]["lead_s_min"] is not None]  # a threat landed
+if leads:
+    print(f"  lead time (threats that landed, {len(leads)} seeds): min {min(d['lead_s_min'] for d in leads):.1f} s, "
+          f"median of seeds' medians {sorted(d['lead_s_median'] for d in leads)[len(leads) // 2]:.1f} s")
 print("alerts (pooled):")
 tot = {}
 for key in ("canopy", "radius_5km", "region"):

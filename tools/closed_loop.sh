@@ -38,7 +38,7 @@ keys = ["warnable_impacts", "unwarned", "late", "kill_assessments", "false_kill_
         "interceptors_fired", "wrong_target_kills", "fires_on_debris", "debris_tracks",
         "debris_tracks_on_rockets", "threats_not_engaged"]
 tot = {k: 0 for k in keys}
-eng = {"rockets_engaged": 0, "rockets_intercepted": 0, "leakers": 0, "threatening_rockets": 0}
+eng = {"rockets_engaged": 0, "rockets_intercepted": 0, "leakers": 0, "threatening": 0}
 reasons, breaches, rockets = {}, [], 0
 for s in range(first, last + 1):
     summary = json.load(open(f"{work}/{s}/summary.json"))
@@ -63,7 +63,7 @@ print(f"  wrong-target kills {t['wrong_target_kills']} of {t['interceptors_fired
 print(f"  debris tracks {t['debris_tracks']} (on a live rocket {t['debris_tracks_on_rockets']})")
 print(f"  engaged {eng['rockets_engaged']}, intercepted {eng['rockets_intercepted']} "
       f"({pct(eng['rockets_intercepted'], eng['rockets_engaged']):.1f} %); leak "
-      f"{eng['leakers']} of {eng['threatening_rockets']} ({pct(eng['leakers'], eng['threatening_rockets']):.1f} %)")
+      f"{eng['leakers']} of {eng['threatening']} ({pct(eng['leakers'], eng['threatening']):.1f} %)")
 print(f"  declared threats never engaged {t['threats_not_engaged']}: "
       + ", ".join(f"{r} {n}" for r, n in sorted(reasons.items())))
 print(f"  breaches: {len(breaches)}")

@@ -29,7 +29,7 @@ def wilson(k, m, z=1.959963984540054):
     return (max(0, c - h), min(1, c + h))
 eng, kil = tot("rockets_engaged"), tot("rockets_intercepted")
 og, oge = tot("open_ground_rockets"), tot("engaged_open_ground")
-thr, leak = tot("threatening_rockets"), tot("leakers")
+thr, leak = tot("threatening"), tot("leakers")
 lo, hi = wilson(leak, thr)
 print(f"seeds 1..{n}: {tot('interceptors_fired')} interceptors fired, {eng} rockets engaged, {kil} intercepted")
 print(f"  intercepted of engaged: {kil / max(1, eng):.3f} (target >= 0.90)")

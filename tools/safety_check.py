@@ -178,7 +178,7 @@ def check_run(run_dir, min_warning_s):
         out["false_population_s_a"] = alerts_s.get("radius_5km", {}).get("false_population_s", 0)
         out["rockets_engaged"] = eng.get("rockets_engaged", 0)
         out["rockets_intercepted"] = eng.get("rockets_intercepted", 0)
-        out["threatening"] = eng.get("threatening_rockets", 0)
+        out["threatening"] = eng.get("threatening", 0)
         out["leakers"] = eng.get("leakers", 0)
     return out
 

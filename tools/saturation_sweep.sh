@@ -51,7 +51,7 @@ def wilson(k, m, z=1.959963984540054):
 print(f"{'salvo':>6} {'threatening':>11} {'leakers':>8} {'leak rate':>10} {'95 % CI':>14} {'fired':>7} {'engaged':>8} {'killed':>7}")
 for n in sizes:
     e = [json.load(open(f"{work}/out-{n}-{s}/summary.json"))["engagement"] for s in range(1, seeds + 1)]
-    thr = sum(x["threatening_rockets"] for x in e); leak = sum(x["leakers"] for x in e)
+    thr = sum(x["threatening"] for x in e); leak = sum(x["leakers"] for x in e)
     lo, hi = wilson(leak, thr)
     print(f"{n:>6} {thr:>11} {leak:>8} {leak / max(1, thr):>10.3f} {lo:>6.3f}-{hi:<6.3f} "
           f"{sum(x['interceptors_fired'] for x in e) / seeds:>7.1f} {sum(x['rockets_engaged'] for x in e) / seeds:>8.1f} "

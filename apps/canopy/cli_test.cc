@@ -87,7 +87,7 @@ TEST(Cli, DefaultScenarioRunsWithoutAFile) {
   EXPECT_EQ(summary["rockets_launched"].get<int>(),
             summary["impacts"].get<int>() + engagement["rockets_intercepted"].get<int>());
   EXPECT_GT(engagement["interceptors_fired"].get<int>(), 0);
-  EXPECT_GE(engagement["intercepted_of_engaged"].get<double>(), 0.8);
+  EXPECT_GE(engagement["interception_rate"].get<double>(), 0.8);
   fs::remove_all(dir);
 }
 

@@ -1,7 +1,7 @@
 // canopy: the command line (docs/cli.md).
 //
 //   canopy run [SCENARIO] [--out DIR] [--seed N] [--run I] [--quiet]
-//   canopy montecarlo [SCENARIO] --runs N [--threads T] [--out DIR] [--resume]
+//   canopy montecarlo [SCENARIO] --runs N [--threads T] [--out DIR] [--resume | --force]
 //   canopy sweep [SCENARIO] --set 'KEY=[V1, V2, ...]' [--set ...] --runs N [...]
 //   canopy compare A.yaml B.yaml [...] --runs N [...]
 //   canopy report DIR [--no-exports] [--no-viewer]
@@ -170,7 +170,11 @@ int main_impl(int argc, char** argv) {
         ->capture_default_str()
         ->check(CLI::Range(0, 1024));
     cmd->add_option("--out", mc.out_dir, "Output directory")->capture_default_str();
-    cmd->add_flag("--resume", mc.resume, "Complete an interrupted set from its checkpoint");
+    auto* resume =
+        cmd->add_flag("--resume", mc.resume, "Complete an interrupted set from its checkpoint");
+    cmd->add_flag("--force", mc.force,
+                  "Overwrite a directory holding another result (otherwise refused, exit 2)")
+        ->excludes(resume);
     cmd->add_flag("--quiet", mc.quiet, "Print nothing but errors");
     cmd->add_flag("--report", mc.report, "Also write report.html");
   };
@@ -189,9 +193,9 @@ int main_impl(int argc, char** argv) {
   add_mc_options(sweep, "out/sweep");
   auto* compare =
       app.add_subcommand("compare", "Designs on common random numbers, with paired differences");
-  compare->add_option("designs", compare_paths, "Two or more scenario YAML files")
+  compare->add_option("designs", compare_paths, "2 to 64 scenario YAML files")
       ->required()
-      ->expected(2, 64)
+      ->expected(2, CLI::detail::expected_max_vector_size)  // shown as "FILE ..."
       ->check(CLI::ExistingFile);
   add_mc_options(compare, "out/compare");
 
@@ -231,7 +235,13 @@ int main_impl(int argc, char** argv) {
   }
   if (montecarlo->parsed()) return cmd_montecarlo(mc_path, mc);
   if (sweep->parsed()) return cmd_sweep(mc_path, sweep_sets, mc);
-  if (compare->parsed()) return cmd_compare(compare_paths, mc);
+  if (compare->parsed()) {
+    if (compare_paths.size() > 64) {
+      print_error(fmt::format("canopy compare: {} designs; at most 64", compare_paths.size()));
+      return kExitBadInput;
+    }
+    return cmd_compare(compare_paths, mc);
+  }
   if (track->parsed()) {
     if (tr.config.confirm_m > tr.config.confirm_n) {
       print_error("canopy track: --confirm-m must not exceed --confirm-n");

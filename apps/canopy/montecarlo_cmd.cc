@@ -15,6 +15,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -117,14 +118,22 @@ class Progress {
   std::chrono::steady_clock::time_point start_, last_;
 };
 
+// runs.csv's header for these metrics.
+std::string runs_csv_header(const eval::MetricSet& metrics) {
+  std::string h = "run,seed";
+  for (const eval::MetricDef& m : metrics.defs()) h += "," + io::csv_field(m.name);
+  return h;
+}
+
 // A checkpoint line: the runs.csv row and the run's wall time.
 std::string checkpoint_line(const eval::RunRecord& r, std::uint64_t seed) {
   return fmt::format("{},{}\n", eval::runs_csv_row(r, seed), r.wall_s);
 }
 
 // A checkpoint line back: the row and, after it, the wall time.
-std::optional<eval::RunRecord> parse_checkpoint_line(std::string_view line) {
-  auto r = eval::parse_runs_csv_row(line);
+std::optional<eval::RunRecord> parse_checkpoint_line(std::string_view line,
+                                                     const eval::MetricSet& metrics) {
+  auto r = eval::parse_runs_csv_row(line, metrics);
   if (!r) return std::nullopt;  // a header, or a line torn by a kill
   const size_t comma = line.rfind(',');
   r->wall_s = std::strtod(std::string(line.substr(comma + 1)).c_str(), nullptr);
@@ -133,7 +142,8 @@ std::optional<eval::RunRecord> parse_checkpoint_line(std::string_view line) {
 
 // Completed runs kept by earlier attempts: runs.csv of a finished set (when
 // resuming) and every rank's checkpoint file. Torn lines are skipped.
-std::map<int, eval::RunRecord> read_done(const fs::path& dir, bool resume) {
+std::map<int, eval::RunRecord> read_done(const fs::path& dir, bool resume,
+                                         const eval::MetricSet& metrics) {
   std::map<int, eval::RunRecord> done;
   auto read = [&](const fs::path& file, bool checkpoint) {
     std::ifstream in(file, std::ios::binary);
@@ -141,8 +151,9 @@ std::map<int, eval::RunRecord> read_done(const fs::path& dir, bool resume) {
     size_t start = 0;
     for (size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1) {
       const std::string_view line(text.data() + start, nl - start);
-      auto r = checkpoint ? parse_checkpoint_line(line) : [&]() -> std::optional<eval::RunRecord> {
-        auto row = eval::parse_runs_csv_row(line);
+      auto r = checkpoint ? parse_checkpoint_line(line, metrics)
+                          : [&]() -> std::optional<eval::RunRecord> {
+        auto row = eval::parse_runs_csv_row(line, metrics);
         if (row) return std::move(*row);
         return std::nullopt;
       }();
@@ -166,16 +177,17 @@ core::Result<void> write_file(const fs::path& path, const std::string& text) {
   return f->commit();
 }
 
-std::string fingerprint(const std::string& stored_yaml, std::uint64_t seed) {
-  return fmt::format("{:016x}-{}-{:016x}", core::tag(stored_yaml), seed,
-                     core::tag(eval::runs_csv_header()));
-}
-
 struct Design {
   scenario::Source source;
   scenario::Scenario scenario;
   std::string stored_yaml;  // self-contained, for scenario.yaml
+  eval::MetricSet metrics;  // its runs.csv columns
 };
+
+std::string fingerprint(const Design& d) {
+  return fmt::format("{:016x}-{}-{:016x}", core::tag(d.stored_yaml), d.scenario.run.seed,
+                     core::tag(runs_csv_header(d.metrics)));
+}
 
 Outcome<Design> load_design(scenario::Source source) {
   auto sc = scenario::load(source);
@@ -186,9 +198,105 @@ Outcome<Design> load_design(scenario::Source source) {
                        source.name);
     return failure(kExitBadInput, msg);
   }
-  Design d{std::move(source), std::move(*sc), {}};
+  Design d{std::move(source), std::move(*sc), {}, {}};
   d.stored_yaml = scenario::self_contained_yaml(d.source, d.scenario);
+  d.metrics = eval::metric_set(d.scenario);
   return d;
+}
+
+// The files and directories canopy's Monte Carlo commands write into an
+// output directory; --force removes these and nothing else.
+bool is_result_entry(const fs::path& p) {
+  static const std::set<std::string, std::less<>> kFiles = {
+      "runs.csv",   "aggregate.json", "timings.csv",  "scenario.yaml", "report.html",
+      "sweep.json", "sweep.csv",      "compare.json", "compare.csv",   ".checkpoint"};
+  const std::string name = p.filename().string();
+  auto numbered = [&](std::string_view prefix) {
+    return name.starts_with(prefix) && name.size() > prefix.size() &&
+           std::ranges::all_of(name.substr(prefix.size()),
+                               [](char c) { return c >= '0' && c <= '9'; });
+  };
+  return kFiles.contains(name) || numbered("combo-") || numbered("design-");
+}
+
+std::string read_text(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// A Monte Carlo a command is about to run, and where.
+struct Target {
+  fs::path dir;
+  const Design* design;
+};
+
+// Why a directory's Monte Carlo is not the one about to run there, or "".
+std::string mismatch(const Target& t, const MonteCarloCmdOptions& o) {
+  std::error_code ec;
+  if (fs::exists(t.dir / ".checkpoint" / "manifest", ec)) {
+    if (!o.resume) return "an unfinished Monte Carlo (--resume completes it)";
+    std::string stored = read_text(t.dir / ".checkpoint" / "manifest");
+    if (!stored.empty() && stored.back() == '\n') stored.pop_back();
+    return stored == fingerprint(*t.design)
+               ? ""
+               : "an unfinished Monte Carlo of another scenario or seed (--resume needs the same)";
+  }
+  if (!fs::exists(t.dir / "runs.csv", ec)) return "";
+  if (read_text(t.dir / "scenario.yaml") != t.design->stored_yaml)
+    return "a Monte Carlo of another scenario or seed";
+  const auto agg = ordered_json::parse(read_text(t.dir / "aggregate.json"), nullptr, false);
+  if (!o.resume && (!agg.is_object() || agg.value("runs", -1) != o.runs))
+    return "a Monte Carlo of another number of runs (--resume extends it)";
+  return "";
+}
+
+// Before any run: refuses (exit 2, nothing changed) an output directory
+// that holds another command's result, or a result of this command with
+// other designs or settings: `manifest` (sweep.json, compare.json) must
+// match `identity`'s keys, and each target's Monte Carlo its design. With
+// --force (and no --resume) canopy's results there are removed instead. A
+// run directory is always refused. Rank 0 decides.
+Outcome<void> claim_output(const fs::path& out, std::string_view command,
+                           const std::vector<Target>& targets, const std::string& manifest,
+                           const ordered_json& identity, const MonteCarloCmdOptions& o) {
+  const Ranks& ranks = Ranks::get();
+  std::string status;
+  if (ranks.rank() == 0) {
+    std::error_code ec;
+    std::string found;
+    for (const auto& [file, what] : {std::pair{"sweep.json", "sweep"},
+                                     {"compare.json", "compare"},
+                                     {"runs.csv", "montecarlo"},
+                                     {".checkpoint", "montecarlo"}})
+      if (found.empty() && command != what && fs::exists(out / file, ec))
+        found = fmt::format("a {} result", what);
+    if (found.empty() && !manifest.empty() && fs::exists(out / manifest, ec)) {
+      const auto stored = ordered_json::parse(read_text(out / manifest), nullptr, false);
+      for (const auto& [key, value] : identity.items())
+        if (found.empty() && (!stored.is_object() || !stored.contains(key) ||
+                              (stored[key] != value && !(key == "runs" && o.resume))))
+          found = fmt::format("a {} with other {}", command, key);
+    }
+    for (const Target& t : targets) {
+      if (!found.empty()) break;
+      found = mismatch(t, o);
+      if (!found.empty() && t.dir != out) found += " in " + t.dir.filename().string();
+    }
+    if (fs::exists(out / "events.jsonl", ec)) {  // --force does not remove a run's files
+      status =
+          fmt::format("{} holds a run's output (canopy run); choose another --out", out.string());
+    } else if (!found.empty() && !o.force) {
+      status = fmt::format("{} holds {}; pass --force to overwrite it, or choose another --out",
+                           out.string(), found);
+    } else if (o.force && !o.resume) {
+      for (const auto& e : fs::directory_iterator(out, ec))
+        if (is_result_entry(e.path())) fs::remove_all(e.path(), ec);
+    }
+  }
+  status = ranks.broadcast(status);
+  if (!status.empty()) return failure(kExitBadInput, status);
+  ranks.barrier();
+  return {};
 }
 
 int default_threads() {
@@ -206,52 +314,28 @@ Outcome<std::vector<eval::RunRecord>> montecarlo_in(const fs::path& dir, const D
   const Ranks& ranks = Ranks::get();
   const std::uint64_t seed = design.scenario.run.seed;
   const fs::path checkpoints = dir / ".checkpoint";
-  const std::string print = fingerprint(design.stored_yaml, seed);
+  const std::string print = fingerprint(design);
 
-  // Rank 0 checks the directory and starts (or checks) the checkpoint.
+  // Rank 0 starts the checkpoint, unless resuming one (claim_output has
+  // checked the directory against the design). A directory that cannot be
+  // written is a failure to write (exit 1), not bad input.
   std::string status;
   if (ranks.rank() == 0) {
     std::error_code ec;
-    const bool unfinished = fs::exists(checkpoints / "manifest", ec);
-    if (unfinished && !o.resume) {
-      status = fmt::format(
-          "{} holds an unfinished Monte Carlo; pass --resume to complete it, or remove it",
-          dir.string());
-    } else if (o.resume && unfinished) {
-      std::ifstream in(checkpoints / "manifest");
-      std::string stored;
-      std::getline(in, stored);
-      if (stored != print)
-        status = fmt::format(
-            "{}: the unfinished Monte Carlo there was started from a different scenario or seed; "
-            "--resume needs the same ones",
-            dir.string());
-    } else if (o.resume && fs::exists(dir / "runs.csv", ec)) {
-      std::ifstream in(dir / "scenario.yaml", std::ios::binary);
-      const std::string stored((std::istreambuf_iterator<char>(in)),
-                               std::istreambuf_iterator<char>());
-      if (core::tag(stored) != core::tag(design.stored_yaml))
-        status = fmt::format(
-            "{}: its scenario.yaml differs from the scenario given; --resume needs the same one",
-            dir.string());
-    }
-    if (status.empty() && !unfinished) {
-      // The directory cannot be written: a failure to write (exit 1), not
-      // bad input; marked by a leading '!' for the other ranks.
+    if (!fs::exists(checkpoints / "manifest", ec)) {
       fs::create_directories(checkpoints, ec);
       if (ec) {
-        status = fmt::format("!cannot create {}: {}", checkpoints.string(), ec.message());
+        status = fmt::format("cannot create {}: {}", checkpoints.string(), ec.message());
       } else if (auto ok = write_file(checkpoints / "manifest", print + "\n"); !ok) {
-        status = "!" + ok.error().message;
+        status = ok.error().message;
       }
     }
   }
   status = ranks.broadcast(status);
-  if (status.starts_with('!')) return failure(kExitRunFailed, status.substr(1));
-  if (!status.empty()) return failure(kExitBadInput, status);
+  if (!status.empty()) return failure(kExitRunFailed, status);
 
   // Every rank reads what is done before any rank adds to it.
-  std::map<int, eval::RunRecord> done = read_done(dir, o.resume);
+  std::map<int, eval::RunRecord> done = read_done(dir, o.resume, design.metrics);
   std::erase_if(done, [&](const auto& kv) { return kv.first >= o.runs; });
   ranks.barrier();
   std::vector<int> missing, mine;
@@ -304,7 +388,7 @@ Outcome<std::vector<eval::RunRecord>> montecarlo_in(const fs::path& dir, const D
   if (ranks.rank() != 0) return std::vector<eval::RunRecord>{};
   std::istringstream lines(all);
   for (std::string line; std::getline(lines, line);) {
-    auto r = parse_checkpoint_line(line);
+    auto r = parse_checkpoint_line(line, design.metrics);
     if (!r) return failure(kExitRunFailed, "internal: a rank sent a malformed row");
     done.try_emplace(r->run, std::move(*r));
   }
@@ -314,7 +398,7 @@ Outcome<std::vector<eval::RunRecord>> montecarlo_in(const fs::path& dir, const D
   std::vector<eval::RunRecord> rows;
   for (auto& [run, r] : done) rows.push_back(std::move(r));
 
-  std::string csv = eval::runs_csv_header() + "\n", timings = "run,wall_s\n";
+  std::string csv = runs_csv_header(design.metrics) + "\n", timings = "run,wall_s\n";
   for (const auto& r : rows) {
     csv += eval::runs_csv_row(r, seed) + "\n";
     timings += fmt::format("{},{:.3f}\n", r.run, r.wall_s);
@@ -330,8 +414,11 @@ Outcome<std::vector<eval::RunRecord>> montecarlo_in(const fs::path& dir, const D
        "ci95: Wilson score interval over the trials pooled from every run; ci95_runs: percentile "
        "bootstrap of the pooled ratio over runs (2000 resamples), which does not assume the "
        "trials of one run independent"},
-      {"mean", "ci95: Student t interval of the mean over runs (runs where it is defined)"}};
-  agg["metrics"] = eval::aggregate_metrics(rows, seed);
+      {"mean", "ci95: Student t interval of the mean over runs (runs where it is defined)"},
+      {"range",
+       "estimates and intervals are clipped to the metric's range (counts >= 0, proportions in "
+       "[0, 1]); fewer than two runs give no interval (null)"}};
+  agg["metrics"] = eval::aggregate_metrics(rows, design.metrics, seed);
   for (const auto& [name, text] : {std::pair{"scenario.yaml", design.stored_yaml},
                                    {"runs.csv", csv},
                                    {"aggregate.json", agg.dump(2) + "\n"},
@@ -350,18 +437,22 @@ ordered_json find_metric(const ordered_json& metrics, std::string_view name) {
   return nullptr;
 }
 
+// "estimate  [lo, hi]"; "—" for what the runs do not define or bound.
 std::string fmt_estimate(const ordered_json& m) {
   if (m.is_null() || m["estimate"].is_null()) return "—";
   const double e = m["estimate"].get<double>();
-  if (m["ci95"].is_null()) return fmt::format("{:.4g}", e);
+  if (m["ci95"].is_null()) return fmt::format("{:.4g}  [—]", e);
   return fmt::format("{:.4g}  [{:.4g}, {:.4g}]", e, m["ci95"][0].get<double>(),
                      m["ci95"][1].get<double>());
 }
 
-void print_aggregate(const ordered_json& metrics) {
-  for (std::string_view name : eval::kHeadlineMetrics) {
-    const ordered_json m = find_metric(metrics, name);
-    fmt::print("  {:<26} {}\n", name, fmt_estimate(m));
+// The headline metrics, then each defended area's leak rate.
+void print_aggregate(const ordered_json& metrics, const eval::MetricSet& set) {
+  for (std::string_view name : eval::kHeadlineMetrics)
+    fmt::print("  {:<34} {}\n", name, fmt_estimate(find_metric(metrics, name)));
+  for (const std::string& area : set.areas()) {
+    const std::string name = eval::member_name("leak_rate", area);
+    fmt::print("  {:<34} {}\n", core::printable(name), fmt_estimate(find_metric(metrics, name)));
   }
 }
 
@@ -383,6 +474,8 @@ int montecarlo_source(scenario::Source source, const MonteCarloCmdOptions& o) {
   if (o.catch_signals) catch_interrupts();
   auto design = load_design(std::move(source));
   if (!design) return report_failure(design.error(), "montecarlo");
+  if (auto ok = claim_output(o.out_dir, "montecarlo", {{o.out_dir, &*design}}, "", {}, o); !ok)
+    return report_failure(ok.error(), "montecarlo");
   const auto start = std::chrono::steady_clock::now();
   auto rows = montecarlo_in(o.out_dir, *design, o, "montecarlo");
   if (!rows) return report_failure(rows.error(), "montecarlo");
@@ -392,8 +485,9 @@ int montecarlo_source(scenario::Source source, const MonteCarloCmdOptions& o) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     fmt::print("canopy montecarlo: scenario '{}', seed {}, {} runs ({:.1f} s wall)\n",
                core::printable(design->scenario.name), design->scenario.run.seed, o.runs, wall);
-    fmt::print("  {:<26} {}\n", "metric", "estimate  [95 % interval]");
-    print_aggregate(eval::aggregate_metrics(*rows, design->scenario.run.seed));
+    fmt::print("  {:<34} {}\n", "metric", "estimate  [95 % interval]");
+    print_aggregate(eval::aggregate_metrics(*rows, design->metrics, design->scenario.run.seed),
+                    design->metrics);
     fmt::print("\n  wrote {0}/runs.csv, {0}/aggregate.json, {0}/timings.csv\n", o.out_dir);
   }
   return o.report ? cmd_report({.dir = o.out_dir, .quiet = o.quiet}) : kExitOk;
@@ -431,6 +525,16 @@ Outcome<SweepKey> parse_set(const std::string& set) {
     k.values.emplace_back(out.c_str());
   }
   return k;
+}
+
+// The metric names of the designs, each once, in first-seen order.
+std::vector<std::string> metric_names(const std::vector<Design>& designs) {
+  std::vector<std::string> names;
+  std::set<std::string, std::less<>> seen;
+  for (const Design& d : designs)
+    for (const eval::MetricDef& m : d.metrics.defs())
+      if (seen.insert(m.name).second) names.push_back(m.name);
+  return names;
 }
 
 std::string csv_number(const ordered_json& j) {
@@ -483,40 +587,53 @@ int sweep_source(const scenario::Source& base_source, const std::vector<std::str
     values.push_back(std::move(chosen));
   }
 
-  ordered_json combos_json = ordered_json::array();
-  std::vector<ordered_json> aggregates;
+  ordered_json combos_json = ordered_json::array(), key_names = ordered_json::array();
+  std::vector<Target> targets;
+  for (const auto& k : keys) key_names.push_back(k.key);
   for (size_t c = 0; c < combos; ++c) {
     const std::string dir = fmt::format("combo-{:03}", c);
-    auto rows = montecarlo_in(fs::path(o.out_dir) / dir, designs[c], o,
-                              fmt::format("combination {}/{}", c + 1, combos));
-    if (!rows) return report_failure(rows.error(), "sweep");
     ordered_json v = ordered_json::object();
     for (size_t k = 0; k < keys.size(); ++k) v[keys[k].key] = values[c][k];
     combos_json.push_back({{"index", c}, {"values", v}, {"dir", dir}});
-    if (root) aggregates.push_back(eval::aggregate_metrics(*rows, designs[c].scenario.run.seed));
+    targets.push_back({fs::path(o.out_dir) / dir, &designs[c]});
   }
-  if (!root) return kExitOk;
-
-  std::string csv = "combo";
-  for (const auto& k : keys) csv += "," + io::csv_field(k.key);
-  for (const auto& m : eval::run_metrics()) csv += fmt::format(",{0},{0}_lo,{0}_hi", m.name);
-  csv += "\n";
-  for (size_t c = 0; c < combos; ++c) {
-    csv += std::to_string(c);
-    for (const auto& v : values[c]) csv += "," + io::csv_field(v);
-    for (const auto& m : aggregates[c]) {
-      csv += "," + csv_number(m["estimate"]);
-      csv += "," + (m["ci95"].is_array() ? csv_number(m["ci95"][0]) : "");
-      csv += "," + (m["ci95"].is_array() ? csv_number(m["ci95"][1]) : "");
-    }
-    csv += "\n";
-  }
-  ordered_json key_names = ordered_json::array();
-  for (const auto& k : keys) key_names.push_back(k.key);
   const ordered_json sweep = {{"command", "sweep"},   {"scenario", designs[0].scenario.name},
                               {"source", base->name}, {"seed", designs[0].scenario.run.seed},
                               {"keys", key_names},    {"runs", o.runs},
                               {"combos", combos_json}};
+  if (auto ok = claim_output(o.out_dir, "sweep", targets, "sweep.json", sweep, o); !ok)
+    return report_failure(ok.error(), "sweep");
+  std::vector<ordered_json> aggregates;
+  for (size_t c = 0; c < combos; ++c) {
+    auto rows = montecarlo_in(targets[c].dir, designs[c], o,
+                              fmt::format("combination {}/{}", c + 1, combos));
+    if (!rows) return report_failure(rows.error(), "sweep");
+    if (root)
+      aggregates.push_back(
+          eval::aggregate_metrics(*rows, designs[c].metrics, designs[c].scenario.run.seed));
+  }
+  if (!root) return kExitOk;
+
+  // Every metric of any combination (a swept key may change the areas).
+  const std::vector<std::string> names = metric_names(designs);
+  std::string csv = "combo";
+  for (const auto& k : keys) csv += "," + io::csv_field(k.key);
+  for (const auto& n : names)
+    csv += fmt::format(",{},{},{}", io::csv_field(n), io::csv_field(n + "_lo"),
+                       io::csv_field(n + "_hi"));
+  csv += "\n";
+  for (size_t c = 0; c < combos; ++c) {
+    csv += std::to_string(c);
+    for (const auto& v : values[c]) csv += "," + io::csv_field(v);
+    for (const auto& n : names) {
+      const ordered_json m = find_metric(aggregates[c], n);
+      const bool ci = !m.is_null() && m["ci95"].is_array();
+      csv += "," + (m.is_null() ? "" : csv_number(m["estimate"]));
+      csv += "," + (ci ? csv_number(m["ci95"][0]) : "");
+      csv += "," + (ci ? csv_number(m["ci95"][1]) : "");
+    }
+    csv += "\n";
+  }
   for (const auto& [name, text] :
        {std::pair{"sweep.json", sweep.dump(2) + "\n"}, {"sweep.csv", csv}}) {
     if (auto ok = write_file(fs::path(o.out_dir) / name, text); !ok)
@@ -531,18 +648,36 @@ int sweep_source(const scenario::Source& base_source, const std::vector<std::str
       width[i] = keys[i].key.size();
       for (const auto& v : values) width[i] = std::max(width[i], v[i].size());
     }
-    std::string head;
-    for (size_t i = 0; i < keys.size(); ++i) head += fmt::format("{:<{}}  ", keys[i].key, width[i]);
-    fmt::print("  {}{:<30} {:<30} {}\n", head, "leak_rate", "interception_rate",
-               "interceptors_fired");
-    for (size_t c = 0; c < combos; ++c) {
+    auto key_cells = [&](auto cell) {
       std::string row;
-      for (size_t i = 0; i < keys.size(); ++i)
-        row += fmt::format("{:<{}}  ", values[c][i], width[i]);
-      fmt::print("  {}{:<30} {:<30} {}\n", row,
-                 fmt_estimate(find_metric(aggregates[c], "leak_rate")),
-                 fmt_estimate(find_metric(aggregates[c], "interception_rate")),
-                 fmt_estimate(find_metric(aggregates[c], "interceptors_fired")));
+      for (size_t i = 0; i < keys.size(); ++i) row += fmt::format("{:<{}}  ", cell(i), width[i]);
+      return row;
+    };
+    auto table = [&](const std::vector<std::string>& columns) {
+      std::string head = key_cells([&](size_t i) { return keys[i].key; });
+      for (const auto& name : columns) head += fmt::format("{:<30} ", core::printable(name));
+      auto print_row = [](std::string row) {
+        row.erase(row.find_last_not_of(' ') + 1);
+        fmt::print("  {}\n", row);
+      };
+      print_row(head);
+      for (size_t c = 0; c < combos; ++c) {
+        std::string row = key_cells([&](size_t i) { return values[c][i]; });
+        for (const auto& name : columns)
+          row += fmt::format("{:<30} ", fmt_estimate(find_metric(aggregates[c], name)));
+        print_row(row);
+      }
+    };
+    table({"leak_rate", "interception_rate", "interceptors_fired"});
+    // Each area's leak rate: the per-town answer.
+    std::vector<std::string> area_columns;
+    for (const auto& n : names)
+      if (n.starts_with("leak_rate[")) area_columns.push_back(n);
+    if (!area_columns.empty()) {
+      fmt::print("\n  leak rate by defended area  [95 % interval]\n");
+      for (size_t first = 0; first < area_columns.size(); first += 3)
+        table({area_columns.begin() + static_cast<long>(first),
+               area_columns.begin() + static_cast<long>(std::min(first + 3, area_columns.size()))});
     }
     fmt::print("\n  wrote {0}/sweep.csv, {0}/sweep.json and a Monte Carlo per combination\n",
                o.out_dir);
@@ -582,45 +717,67 @@ int compare_sources(std::vector<scenario::Source> sources, const MonteCarloCmdOp
                  d.source.name, seed, d.scenario.run.seed);
     d.scenario.run.seed = seed;
   }
-  std::vector<std::vector<eval::RunRecord>> rows;
   ordered_json designs_json = ordered_json::array();
+  std::vector<Target> targets;
   for (size_t k = 0; k < designs.size(); ++k) {
     const std::string dir = fmt::format("design-{}", k);
-    auto r = montecarlo_in(fs::path(o.out_dir) / dir, designs[k], o,
-                           fmt::format("design {}/{}", k + 1, designs.size()));
-    if (!r) return report_failure(r.error(), "compare");
-    rows.push_back(std::move(*r));
     designs_json.push_back({{"name", fs::path(paths[k]).stem().string()},
                             {"source", paths[k]},
                             {"scenario", designs[k].scenario.name},
                             {"dir", dir}});
+    targets.push_back({fs::path(o.out_dir) / dir, &designs[k]});
+  }
+  if (auto ok = claim_output(o.out_dir, "compare", targets, "compare.json",
+                             {{"seed", seed}, {"runs", o.runs}, {"designs", designs_json}}, o);
+      !ok)
+    return report_failure(ok.error(), "compare");
+  std::vector<std::vector<eval::RunRecord>> rows;
+  for (size_t k = 0; k < designs.size(); ++k) {
+    auto r = montecarlo_in(targets[k].dir, designs[k], o,
+                           fmt::format("design {}/{}", k + 1, designs.size()));
+    if (!r) return report_failure(r.error(), "compare");
+    rows.push_back(std::move(*r));
   }
   if (!root) return kExitOk;
 
   std::vector<ordered_json> aggregates;
-  for (const auto& r : rows) aggregates.push_back(eval::aggregate_metrics(r, seed));
-  auto interval = [](const eval::Estimate& e) {
-    return std::isfinite(e.lo) ? ordered_json{e.lo, e.hi} : ordered_json(nullptr);
-  };
+  for (size_t k = 0; k < designs.size(); ++k)
+    aggregates.push_back(eval::aggregate_metrics(rows[k], designs[k].metrics, seed));
   auto num = [](double x) { return std::isfinite(x) ? ordered_json(x) : ordered_json(nullptr); };
+  auto bounds = [](const ordered_json& ci) {
+    return ci.is_array() ? fmt::format("{},{}", csv_number(ci[0]), csv_number(ci[1]))
+                         : std::string(",");
+  };
   ordered_json metrics = ordered_json::array();
   std::string csv =
       "metric,design,estimate,lo,hi,difference,difference_lo,difference_hi,unpaired_lo,unpaired_hi,"
       "width_ratio\n";
-  const auto defs = eval::run_metrics();
-  for (size_t m = 0; m < defs.size(); ++m) {
+  for (const std::string& name : metric_names(designs)) {
+    const eval::MetricDef def = *eval::find_metric(name);
+    // A difference of two values in [min, max] lies in [min - max, max - min].
+    const double span = def.max - def.min;
+    auto interval = [&](const eval::Estimate& e) {
+      return std::isfinite(e.lo) ? ordered_json{std::max(e.lo, -span), std::min(e.hi, span)}
+                                 : ordered_json(nullptr);
+    };
     ordered_json per = ordered_json::array(), diffs = ordered_json::array();
-    const auto base = eval::column(rows[0], static_cast<int>(m));
+    const int base_index = designs[0].metrics.index(name);
     for (size_t k = 0; k < designs.size(); ++k) {
-      const ordered_json& a = aggregates[k][m];
-      per.push_back({{"estimate", a["estimate"]}, {"ci95", a["ci95"]}});
+      const int index = designs[k].metrics.index(name);
+      const ordered_json a =
+          index >= 0 ? aggregates[k][static_cast<size_t>(index)] : ordered_json(nullptr);
+      const ordered_json estimate = a.is_null() ? ordered_json(nullptr) : a["estimate"];
+      const ordered_json ci = a.is_null() ? ordered_json(nullptr) : a["ci95"];
+      per.push_back({{"estimate", estimate}, {"ci95", ci}});
       std::string diff_cells = ",,,,,,";
-      if (k > 0) {
-        const auto col = eval::column(rows[k], static_cast<int>(m));
+      if (k > 0 && index >= 0 && base_index >= 0) {
+        const auto base = eval::column(rows[0], base_index);
+        const auto col = eval::column(rows[k], index);
         const eval::Estimate paired = eval::paired_difference(base, col);
         const eval::Estimate unpaired = eval::welch_difference(base, col);
-        const double ratio = (unpaired.hi - unpaired.lo) > 0
-                                 ? (paired.hi - paired.lo) / (unpaired.hi - unpaired.lo)
+        // How many times narrower the paired interval is than the unpaired.
+        const double ratio = (paired.hi - paired.lo) > 0
+                                 ? (unpaired.hi - unpaired.lo) / (paired.hi - paired.lo)
                                  : std::numeric_limits<double>::quiet_NaN();
         diffs.push_back({{"design", k},
                          {"mean", num(paired.estimate)},
@@ -629,21 +786,19 @@ int compare_sources(std::vector<scenario::Source> sources, const MonteCarloCmdOp
                          {"unpaired_ci95", interval(unpaired)},
                          {"width_ratio", num(ratio)},
                          {"method", "paired student-t over runs; unpaired: Welch"}});
-        auto cell = [](double x) {
-          return std::isfinite(x) ? fmt::format("{}", x) : std::string();
-        };
-        diff_cells =
-            fmt::format(",{},{},{},{},{},{}", cell(paired.estimate), cell(paired.lo),
-                        cell(paired.hi), cell(unpaired.lo), cell(unpaired.hi), cell(ratio));
+        const ordered_json& d = diffs.back();
+        diff_cells = fmt::format(",{},{},{},{}", csv_number(d["mean"]), bounds(d["ci95"]),
+                                 bounds(d["unpaired_ci95"]), csv_number(d["width_ratio"]));
+      } else if (k > 0) {  // one of the two designs has no such metric
+        diffs.push_back({{"design", k}, {"mean", nullptr}, {"ci95", nullptr}});
       }
-      csv += fmt::format("{},{},{},{},{}{}\n", defs[m].name,
+      csv += fmt::format("{},{},{},{}{}\n", io::csv_field(name),
                          io::csv_field(designs_json[k]["name"].get<std::string>()),
-                         csv_number(a["estimate"]),
-                         a["ci95"].is_array() ? csv_number(a["ci95"][0]) : "",
-                         a["ci95"].is_array() ? csv_number(a["ci95"][1]) : "", diff_cells);
+                         csv_number(estimate), bounds(ci), diff_cells);
     }
-    metrics.push_back({{"name", defs[m].name},
-                       {"kind", aggregates[0][m]["kind"]},
+    metrics.push_back({{"name", name},
+                       {"kind", def.kind == eval::MetricKind::kProportion ? "proportion" : "mean"},
+                       {"unit", def.unit},
                        {"per_design", per},
                        {"differences", diffs}});
   }
@@ -655,8 +810,9 @@ int compare_sources(std::vector<scenario::Source> sources, const MonteCarloCmdOp
       {"note",
        "differences are design minus the first design, per run on common random numbers (the same "
        "seed and run indices), with a paired Student-t interval; unpaired_ci95 is Welch's interval "
-       "from the same runs treated as independent, and width_ratio = paired width / unpaired "
-       "width"},
+       "from the same runs treated as independent; both are clipped to the range a difference "
+       "can take; width_ratio = unpaired width / paired width (how many times narrower common "
+       "random numbers made the interval)"},
       {"designs", designs_json},
       {"metrics", metrics}};
   for (const auto& [name, text] :
@@ -671,20 +827,26 @@ int compare_sources(std::vector<scenario::Source> sources, const MonteCarloCmdOp
       fmt::print("\n  {} minus {}, run by run\n",
                  core::printable(designs_json[k]["name"].get<std::string>()),
                  core::printable(designs_json[0]["name"].get<std::string>()));
-      fmt::print("  {:<26} {:>11}  {:<30} {}\n", "metric", "difference", "[95 % paired interval]",
-                 "unpaired width / paired");
-      for (std::string_view name : eval::kHeadlineMetrics) {
-        const ordered_json& d =
-            metrics[static_cast<size_t>(eval::metric_index(name))]["differences"][k - 1];
-        if (d["ci95"].is_null()) {
-          fmt::print("  {:<26} —\n", name);
+      fmt::print("  {:<34} {:>11}  {:<30} {}\n", "metric", "difference", "[95 % paired interval]",
+                 "width ratio (unpaired / paired)");
+      std::vector<std::string> shown(std::begin(eval::kHeadlineMetrics),
+                                     std::end(eval::kHeadlineMetrics));
+      for (const std::string& area : designs[0].metrics.areas())
+        shown.push_back(eval::member_name("leak_rate", area));
+      for (const std::string& name : shown) {
+        const ordered_json m = find_metric(metrics, name);
+        const ordered_json d = m.is_null() ? ordered_json(nullptr) : m["differences"][k - 1];
+        if (d.is_null() || d["mean"].is_null()) {
+          fmt::print("  {:<34} {:>11}\n", core::printable(name), "—");
           continue;
         }
-        const double ratio = d["width_ratio"].is_number() ? d["width_ratio"].get<double>() : 0;
-        fmt::print("  {:<26} {:>+11.4g}  {:<30} {}\n", name, d["mean"].get<double>(),
-                   fmt::format("[{:+.4g}, {:+.4g}]", d["ci95"][0].get<double>(),
-                               d["ci95"][1].get<double>()),
-                   ratio > 0 ? fmt::format("{:.1f}", 1 / ratio) : std::string("—"));
+        fmt::print(
+            "  {:<34} {:>+11.4g}  {:<30} {}\n", core::printable(name), d["mean"].get<double>(),
+            d["ci95"].is_array() ? fmt::format("[{:+.4g}, {:+.4g}]", d["ci95"][0].get<double>(),
+                                               d["ci95"][1].get<double>())
+                                 : std::string("[—]"),
+            d["width_ratio"].is_number() ? fmt::format("{:.1f}", d["width_ratio"].get<double>())
+                                         : std::string("—"));
       }
     }
     fmt::print("\n  wrote {0}/compare.json, {0}/compare.csv and a Monte Carlo per design\n",

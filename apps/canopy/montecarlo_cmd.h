@@ -14,6 +14,9 @@ struct MonteCarloCmdOptions {
   int threads = 0;  // 0: the machine's cores
   std::string out_dir;
   bool resume = false;
+  // Overwrite a directory holding another finished or unfinished result
+  // (without it: exit 2, nothing changed).
+  bool force = false;
   bool quiet = false;
   bool report = false;  // also write report.html
   // The command line stops at SIGINT/SIGTERM; a caller that handles its

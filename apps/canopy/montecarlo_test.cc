@@ -2,6 +2,7 @@
 // for any thread count and rank count, resume after a kill, sweeps, common
 // random numbers, bad input.
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
@@ -11,6 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "canopy/eval/metrics.h"
+#include "canopy/io/csv.h"
 #include "cli_test_support.h"
 
 extern char** environ;
@@ -18,6 +21,7 @@ extern char** environ;
 namespace {
 
 using namespace cli_testing;
+using cli_testing::canopy;  // not the namespace
 using nlohmann::json;
 
 // Six rockets, one radar, one battery: a few seconds a run.
@@ -32,6 +36,28 @@ json metric(const json& metrics, const std::string& name) {
     if (m["name"] == name) return m;
   ADD_FAILURE() << "no metric " << name;
   return {};
+}
+
+// The cells of a CSV file's records (RFC 4180: metric names with an area's
+// name may be quoted).
+std::vector<std::vector<std::string>> csv_records(const fs::path& file) {
+  std::istringstream in(slurp(file));
+  canopy::io::CsvReader reader(in, 1 << 20, file.string());
+  std::vector<std::vector<std::string>> out;
+  while (auto rec = reader.next()) {
+    EXPECT_TRUE(rec->has_value()) << file;
+    if (!rec->has_value()) break;
+    out.emplace_back();
+    for (const auto& c : (*rec)->cells) out.back().push_back(c.text);
+  }
+  return out;
+}
+
+// Every name resolves in the metric registry.
+void expect_registered(const std::vector<std::string>& names, const std::string& where) {
+  EXPECT_FALSE(names.empty()) << where;
+  for (const auto& n : names)
+    EXPECT_TRUE(canopy::eval::find_metric(n).has_value()) << where << ": " << n;
 }
 
 // The reference: 4 runs on 2 threads.
@@ -72,6 +98,111 @@ TEST(MonteCarlo, OutputIsIdenticalForAnyThreadCount) {
   const json fired = metric(agg["metrics"], "interceptors_fired");
   EXPECT_EQ(fired["method"], "student-t");
   EXPECT_EQ(fired["n"], 4);
+  fs::remove_all(dir);
+}
+
+TEST(MonteCarlo, EveryMetricNameResolvesInTheRegistry) {
+  const auto records = csv_records(reference() / "runs.csv");
+  ASSERT_GE(records.size(), 2u);
+  const std::vector<std::string> header(records[0].begin() + 2, records[0].end());
+  expect_registered(header, "runs.csv");
+  std::vector<std::string> names;
+  const json agg = json::parse(slurp(reference() / "aggregate.json"));
+  for (const auto& m : agg["metrics"]) names.push_back(m["name"]);
+  EXPECT_EQ(names, header);
+}
+
+TEST(MonteCarlo, PerAreaColumnsAddUpToTheTotals) {
+  const auto records = csv_records(reference() / "runs.csv");
+  ASSERT_EQ(records.size(), 5u);
+  const auto& header = records[0];
+  auto sum = [&](const std::vector<std::string>& row, const std::string& family) {
+    double s = 0;
+    int columns = 0;
+    for (size_t i = 0; i < header.size(); ++i)
+      if (header[i].starts_with(family + "[")) s += std::stod(row[i]), ++columns;
+    EXPECT_EQ(columns, 1) << family;  // the scenario defends Northport
+    return s;
+  };
+  auto at = [&](const std::vector<std::string>& row, const std::string& name) {
+    const auto it = std::find(header.begin(), header.end(), name);
+    EXPECT_NE(it, header.end()) << name;
+    return it == header.end() ? -1 : std::stod(row[static_cast<size_t>(it - header.begin())]);
+  };
+  double threatening = 0;
+  for (size_t r = 1; r < records.size(); ++r) {
+    const auto& row = records[r];
+    EXPECT_EQ(sum(row, "leakers"), at(row, "leakers"));
+    EXPECT_EQ(sum(row, "threatening"), at(row, "threatening"));
+    EXPECT_EQ(sum(row, "intercepted") + at(row, "leakers"), at(row, "threatening"));
+    EXPECT_EQ(sum(row, "engaged") + at(row, "engaged_open_ground"), at(row, "rockets_engaged"));
+    EXPECT_DOUBLE_EQ(sum(row, "value_hit"), at(row, "value_hit"));
+    threatening += at(row, "threatening");
+  }
+  EXPECT_GT(threatening, 0);  // the check above is not vacuous
+  // aggregate.json: each area's leak rate pools its own counts.
+  const json agg = json::parse(slurp(reference() / "aggregate.json"));
+  const json north = metric(agg["metrics"], "leak_rate[Northport]");
+  EXPECT_EQ(north["kind"], "proportion");
+  EXPECT_DOUBLE_EQ(north["trials"].get<double>(),
+                   4 * metric(agg["metrics"], "threatening[Northport]")["estimate"].get<double>());
+}
+
+TEST(MonteCarlo, OneRunGivesNoIntervalAndCountsStayInRange) {
+  const fs::path dir = temp_dir("mc_single"), out = dir / "out";
+  const Output o = canopy("montecarlo " + kScenario + " --runs 1 --out " + out.string());
+  ASSERT_EQ(o.code, 0) << o.err;
+  const json agg = json::parse(slurp(out / "aggregate.json"));
+  const json fired = metric(agg["metrics"], "interceptors_fired");
+  EXPECT_TRUE(fired["estimate"].is_number());
+  EXPECT_TRUE(fired["ci95"].is_null()) << fired;
+  EXPECT_TRUE(metric(agg["metrics"], "leak_rate")["ci95_runs"].is_null());
+  // The terminal says so rather than print a zero-width interval.
+  EXPECT_NE(o.out.find("[—]"), std::string::npos) << o.out;
+  // Every interval of the reference lies in its metric's range.
+  const json reference_agg = json::parse(slurp(reference() / "aggregate.json"));
+  for (const auto& m : reference_agg["metrics"]) {
+    if (!m["ci95"].is_array()) continue;
+    const auto def = canopy::eval::find_metric(m["name"].get<std::string>());
+    ASSERT_TRUE(def);
+    EXPECT_GE(m["ci95"][0].get<double>(), def->min) << m;
+    EXPECT_LE(m["ci95"][1].get<double>(), def->max) << m;
+  }
+  fs::remove_all(dir);
+}
+
+TEST(MonteCarlo, AnotherResultIsNotOverwrittenWithoutForce) {
+  const fs::path dir = temp_dir("mc_force"), out = dir / "out";
+  const std::string mc = "montecarlo " + kScenario + " --quiet --out " + out.string();
+  ASSERT_EQ(canopy(mc + " --runs 1").code, 0);
+  const std::string runs = slurp(out / "runs.csv"), agg = slurp(out / "aggregate.json");
+  // Other settings, another scenario, another command: exit 2, nothing changed.
+  for (const std::string& other :
+       {mc + " --runs 2", "montecarlo --runs 1 --quiet --out " + out.string(),
+        "sweep " + kScenario + " --set 'raids[0].count=[2]' --runs 1 --quiet --out " +
+            out.string()}) {
+    const Output o = canopy(other);
+    EXPECT_EQ(o.code, 2) << other;
+    EXPECT_NE(o.err.find("--force"), std::string::npos) << o.err;
+    EXPECT_EQ(slurp(out / "runs.csv"), runs);
+    EXPECT_EQ(slurp(out / "aggregate.json"), agg);
+    EXPECT_FALSE(fs::exists(out / "sweep.json"));
+  }
+  // A run's directory is refused even with --force.
+  const fs::path run_dir = dir / "run";
+  ASSERT_EQ(canopy("run " + kScenario + " --quiet --out " + run_dir.string()).code, 0);
+  const Output into_run =
+      canopy("montecarlo " + kScenario + " --runs 1 --quiet --force --out " + run_dir.string());
+  EXPECT_EQ(into_run.code, 2) << into_run.err;
+  EXPECT_FALSE(fs::exists(run_dir / "runs.csv"));
+  // The same again is allowed (the same bytes); --force overwrites, and
+  // leaves files that are not canopy's alone.
+  EXPECT_EQ(canopy(mc + " --runs 1").code, 0);
+  write(out, "notes.txt", "mine");
+  const Output forced = canopy(mc + " --runs 2 --force");
+  ASSERT_EQ(forced.code, 0) << forced.err;
+  EXPECT_EQ(count_lines(slurp(out / "runs.csv")), 3);
+  EXPECT_EQ(slurp(out / "notes.txt"), "mine");
   fs::remove_all(dir);
 }
 
@@ -204,6 +335,18 @@ TEST(Sweep, WritesOneRowPerCombination) {
   std::getline(csv, header);
   EXPECT_EQ(header.rfind("combo,raids[0].count,sensors[0].outages,rockets_launched,", 0), 0u)
       << header;
+  {
+    const auto records = csv_records(out / "sweep.csv");
+    std::vector<std::string> names;
+    for (size_t i = 3; i < records[0].size(); i += 3) {
+      names.push_back(records[0][i]);
+      EXPECT_EQ(records[0][i + 1], records[0][i] + "_lo");
+      EXPECT_EQ(records[0][i + 2], records[0][i] + "_hi");
+    }
+    expect_registered(names, "sweep.csv");
+    // The per-town answer is printed: each area's leak rate.
+    EXPECT_NE(o.out.find("leak_rate[Northport]"), std::string::npos) << o.out;
+  }
   int rows = 0;
   while (std::getline(csv, row)) ++rows;
   EXPECT_EQ(rows, 4);
@@ -249,6 +392,13 @@ TEST(Compare, DesignsShareTheirRandomNumbers) {
     EXPECT_EQ(d["ci95"][0].get<double>(), 0.0) << m["name"];
   }
   EXPECT_EQ(slurp(out / "design-0" / "runs.csv"), slurp(out / "design-1" / "runs.csv"));
+  std::vector<std::string> names;
+  for (const auto& m : cmp["metrics"]) names.push_back(m["name"]);
+  expect_registered(names, "compare.json");
+  names.clear();
+  const auto records = csv_records(out / "compare.csv");
+  for (size_t r = 1; r < records.size(); ++r) names.push_back(records[r][0]);
+  expect_registered(names, "compare.csv");
   fs::remove_all(dir);
 }
 
@@ -272,10 +422,20 @@ TEST(Compare, PairedIntervalsAreNarrowerThanUnpaired) {
   // The raid is the same in both designs: its counts do not differ at all.
   EXPECT_EQ(diff("rockets_launched")["mean"].get<double>(), 0.0);
   EXPECT_EQ(diff("threatening")["mean"].get<double>(), 0.0);
-  // Where the designs differ, pairing removes the raid's variance.
+  // Where the designs differ, pairing removes the raid's variance: the
+  // unpaired interval is wider than the paired one (width_ratio > 1), and the
+  // terminal prints the same ratio.
   const json fired = diff("interceptors_fired");
   ASSERT_TRUE(fired["width_ratio"].is_number()) << fired;
-  EXPECT_LT(fired["width_ratio"].get<double>(), 1.0) << fired;
+  EXPECT_GT(fired["width_ratio"].get<double>(), 1.0) << fired;
+  const Output loud = canopy("compare " + kScenario + " " + bpath.string() +
+                             " --runs 4 --resume --out " + out.string());
+  ASSERT_EQ(loud.code, 0) << loud.err;
+  const size_t line = loud.out.find("interceptors_fired");
+  ASSERT_NE(line, std::string::npos) << loud.out;
+  const std::string text = loud.out.substr(line, loud.out.find('\n', line) - line);
+  EXPECT_NE(text.find(fmt::format("{:.1f}", fired["width_ratio"].get<double>())), std::string::npos)
+      << text;
   fs::remove_all(dir);
 }
 

@@ -25,19 +25,35 @@ namespace {
 
 void print_summary(const sim::RunSummary& s, const eval::TrackingMetrics* tracking,
                    const eval::AssessMetrics* assessment, const eval::EngagementMetrics* engagement,
-                   const eval::SafetyMetrics* safety, const std::string& out_dir, bool plots) {
+                   const eval::SafetyMetrics* safety, const std::vector<eval::AreaFigures>& areas,
+                   const std::string& out_dir, bool plots) {
   fmt::print("canopy run: scenario '{}', seed {}, {:.1f} s simulated\n",
              core::printable(s.scenario), s.seed, s.sim_time_s);
   fmt::print("  rockets launched   {:>6} of {} planned\n", s.rockets_launched, s.rockets_planned);
   fmt::print("  impacts            {:>6}  ({} in defended areas, {} on open ground)\n", s.impacts,
              s.impacts_in_areas, s.impacts_open_ground);
   if (s.in_flight_at_end > 0) fmt::print("  still in flight    {:>6}\n", s.in_flight_at_end);
-  fmt::print("\n  {:<24} {:>8} {:>14} {:>14}\n", "defended area", "impacts", "value", "value hit");
-  for (const auto& a : s.areas) {
-    fmt::print("  {:<24} {:>8} {:>14.0f} {:>14.0f}\n", core::printable(a.name), a.impacts, a.value,
-               a.value_hit);
+  // Per area: the rockets whose undefended impact point was in it (truth),
+  // how many the defense engaged and killed, and what fell in it.
+  fmt::print("\n  {:<24} {:>11} {:>8} {:>11} {:>8} {:>9} {:>10} {:>11}\n", "defended area",
+             "threatening", "engaged", "intercepted", "impacts", "leak rate", "value", "value hit");
+  eval::AreaFigures total{.name = "total"};
+  for (const auto& a : areas) {
+    total.threatening += a.threatening;
+    total.engaged += a.engaged;
+    total.intercepted += a.intercepted;
+    total.leakers += a.leakers;
+    total.value_hit += a.value_hit;
   }
-  fmt::print("  {:<24} {:>8} {:>14} {:>14.0f}\n", "total", s.impacts_in_areas, "", s.value_hit);
+  auto row = [](const eval::AreaFigures& a, std::string value) {
+    fmt::print("  {:<24} {:>11} {:>8} {:>11} {:>8} {:>9} {:>10} {:>11.0f}\n",
+               core::printable(a.name), a.threatening, a.engaged, a.intercepted, a.leakers,
+               a.threatening > 0 ? fmt::format("{:.1f} %", 100.0 * a.leakers / a.threatening)
+                                 : std::string("—"),
+               value, a.value_hit);
+  };
+  for (const auto& a : areas) row(a, fmt::format("{:.0f}", a.value));
+  row(total, "");
   if (s.scans > 0) {
     fmt::print("\n  radars: {} scans, {} plots ({} clutter); {} of {} rockets detected\n", s.scans,
                s.plots, s.clutter_plots, s.rockets_detected, s.rockets_launched);
@@ -145,7 +161,10 @@ int run_scenario(const scenario::Source& source, const scenario::Scenario& scena
   }
   const bool defended = tracked && !sc->batteries.empty();
   const eval::EngagementMetrics engagement = eval::engagement_metrics(world->summary());
-  if (defended) sections["engagement"] = eval::to_json(engagement);
+  if (defended) {
+    sections["engagement"] = eval::to_json(engagement);
+    sections["engagement"]["areas"] = eval::to_json(scoring.areas());
+  }
   const eval::SafetyMetrics safety = scoring.safety();
   if (tracked) sections["safety"] = eval::to_json(safety);
   if (out_of_time) {
@@ -171,8 +190,8 @@ int run_scenario(const scenario::Source& source, const scenario::Scenario& scena
   }
   if (!o.quiet) {
     print_summary(world->summary(), tracked ? &metrics : nullptr, tracked ? &assessment : nullptr,
-                  defended ? &engagement : nullptr, tracked ? &safety : nullptr, o.out_dir,
-                  o.plots);
+                  defended ? &engagement : nullptr, tracked ? &safety : nullptr, scoring.areas(),
+                  o.out_dir, o.plots);
     if (report_files) print_report_files(*report_files, o.out_dir);
   }
   if (out_of_time) {

@@ -363,7 +363,9 @@ def run(
 # Monte Carlo, sweep, compare
 
 
-def _mc_args(runs: Any, threads: Any) -> tuple[int, int]:
+def _mc_args(runs: Any, threads: Any, resume: bool, force: bool) -> tuple[int, int]:
+    if resume and force:
+        raise ValueError("resume and force exclude each other")
     return _check_int("runs", runs, 1, 10_000_000), _check_int("threads", threads, 0, 1024)
 
 
@@ -386,6 +388,7 @@ def montecarlo(
     out: str | os.PathLike | None = None,
     *,
     resume: bool = False,
+    force: bool = False,
     report: bool = False,
 ) -> pd.DataFrame:
     """A Monte Carlo: `canopy montecarlo --runs N --threads T`.
@@ -394,9 +397,11 @@ def montecarlo(
     NaN); `.attrs["aggregate"]` holds aggregate.json as a dict (every
     metric's estimate and 95 % interval). threads=0 uses every core."""
     sc = load(scenario)
-    runs, threads = _mc_args(runs, threads)
+    runs, threads = _mc_args(runs, threads, resume, force)
     directory, keep = _out_dir(out, "montecarlo")
-    code, errors = _canopy.montecarlo(sc._loaded, runs, threads, str(directory), resume, report)
+    code, errors = _canopy.montecarlo(
+        sc._loaded, runs, threads, str(directory), resume, force, report
+    )
     _raise_for(code, errors, "canopy.montecarlo")
     return _finish(directory, keep, "runs.csv", "aggregate.json")
 
@@ -409,6 +414,7 @@ def sweep(
     out: str | os.PathLike | None = None,
     *,
     resume: bool = False,
+    force: bool = False,
     report: bool = False,
 ) -> pd.DataFrame:
     """A Monte Carlo for every combination of values: `canopy sweep --set
@@ -418,7 +424,7 @@ def sweep(
     then every metric's estimate, _lo and _hi); `.attrs["sweep"]` holds
     sweep.json."""
     sc = load(scenario)
-    runs, threads = _mc_args(runs, threads)
+    runs, threads = _mc_args(runs, threads, resume, force)
     if not set:
         raise ValueError("set: give at least one key and its values")
     sets = []
@@ -428,7 +434,9 @@ def sweep(
             raise ValueError(f"set[{key!r}]: expected a non-empty list of values")
         sets.append(f"{key}={json.dumps(values, allow_nan=False)}")
     directory, keep = _out_dir(out, "sweep")
-    code, errors = _canopy.sweep(sc._loaded, sets, runs, threads, str(directory), resume, report)
+    code, errors = _canopy.sweep(
+        sc._loaded, sets, runs, threads, str(directory), resume, force, report
+    )
     _raise_for(code, errors, "canopy.sweep")
     return _finish(directory, keep, "sweep.csv", "sweep.json")
 
@@ -440,6 +448,7 @@ def compare(
     out: str | os.PathLike | None = None,
     *,
     resume: bool = False,
+    force: bool = False,
     report: bool = False,
 ) -> pd.DataFrame:
     """Designs on common random numbers: `canopy compare A.yaml B.yaml ...`.
@@ -457,10 +466,10 @@ def compare(
         sc.source if not sc.source.startswith("<") and stems.count(stem) == 1 else f"design-{k}"
         for k, (sc, stem) in enumerate(zip(scenarios, stems))
     ]
-    runs, threads = _mc_args(runs, threads)
+    runs, threads = _mc_args(runs, threads, resume, force)
     directory, keep = _out_dir(out, "compare")
     code, errors = _canopy.compare(
-        [sc._loaded for sc in scenarios], names, runs, threads, str(directory), resume, report
+        [sc._loaded for sc in scenarios], names, runs, threads, str(directory), resume, force, report
     )
     _raise_for(code, errors, "canopy.compare")
     return _finish(directory, keep, "compare.csv", "compare.json")

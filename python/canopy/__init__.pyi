@@ -74,6 +74,7 @@ def montecarlo(
     out: PathLike | None = ...,
     *,
     resume: bool = ...,
+    force: bool = ...,
     report: bool = ...,
 ) -> pd.DataFrame: ...
 def sweep(
@@ -84,6 +85,7 @@ def sweep(
     out: PathLike | None = ...,
     *,
     resume: bool = ...,
+    force: bool = ...,
     report: bool = ...,
 ) -> pd.DataFrame: ...
 def compare(
@@ -93,6 +95,7 @@ def compare(
     out: PathLike | None = ...,
     *,
     resume: bool = ...,
+    force: bool = ...,
     report: bool = ...,
 ) -> pd.DataFrame: ...
 def wta(

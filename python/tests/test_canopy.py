@@ -358,6 +358,21 @@ def test_fly_lands_where_the_range_table_says_in_calm_air():
         canopy.fly("long", 95, 0)
 
 
+def test_an_out_holding_another_result_needs_force(tmp_path, small):
+    sc, _ = small
+    out = tmp_path / "mc"
+    canopy.montecarlo(sc, runs=1, out=out)
+    runs = (out / "runs.csv").read_bytes()
+    with pytest.raises(canopy.CanopyError, match="--force") as e:
+        canopy.montecarlo(sc, runs=2, out=out)
+    assert e.value.exit_code == 2
+    assert (out / "runs.csv").read_bytes() == runs
+    df = canopy.montecarlo(sc, runs=2, out=out, force=True)
+    assert len(df) == 2
+    with pytest.raises(ValueError, match="exclude"):
+        canopy.montecarlo(sc, runs=2, out=out, force=True, resume=True)
+
+
 # ---------------------------------------------------------------- examples
 
 
@@ -365,6 +380,11 @@ def test_fly_lands_where_the_range_table_says_in_calm_air():
     "script, args, output",
     [
         ("interceptors_per_launcher.py", ["--raids", "2", "--runs", "3", "--loads", "1,4"], "leak_rate.png"),
+        (
+            "interceptors_per_launcher.py",
+            ["--raids", "2", "--runs", "2", "--loads", "4", "--area", "Northport"],
+            "leak_rate_northport.png",
+        ),
         ("tracker_study.py", ["--raids", "1"], "tracker_study.csv"),
     ],
 )

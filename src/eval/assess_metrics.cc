@@ -11,6 +11,8 @@
 namespace canopy::eval {
 namespace {
 
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
 double mean(const std::vector<double>& v) {
   if (v.empty()) return 0;
   double s = 0;
@@ -33,12 +35,13 @@ AssessScorer::AssessScorer(std::vector<scenario::AlertZone> zones, AssessMetrics
 
 void AssessScorer::on_event(const sim::Event& event) {
   if (const auto* e = std::get_if<sim::LaunchEvent>(&event)) {
-    rockets_[e->rocket].t_launch_s = e->t_s;
+    Rocket& r = rockets_[e->rocket];
+    r.t_launch_s = e->t_s;
+    r.in_area = e->impact_area.has_value();  // truth: the undefended impact point
   } else if (const auto* e = std::get_if<sim::ImpactEvent>(&event)) {
     Rocket& r = rockets_[e->rocket];
     r.t_impact_s = e->t_s;
     r.impact_en_m = e->p_W.head<2>();
-    r.in_area = e->area.has_value();
     for (size_t z = 0; z < zones_.size() && r.zone < 0; ++z)
       if (zones_[z].polygon.contains(r.impact_en_m)) r.zone = static_cast<int>(z);
   } else if (const auto* e = std::get_if<sim::TrackEvent>(&event)) {
@@ -100,6 +103,19 @@ double warning_at(const std::vector<std::pair<double, double>>& intervals, doubl
   return 0;
 }
 
+nlohmann::ordered_json zones_json(const std::vector<ZoneAlertMetrics>& zones) {
+  using nlohmann::ordered_json;
+  auto num = [](double x) { return std::isfinite(x) ? ordered_json(x) : ordered_json(nullptr); };
+  ordered_json out = ordered_json::array();
+  for (const ZoneAlertMetrics& z : zones)
+    out.push_back({{"zone", z.zone},
+                   {"impacts", z.impacts},
+                   {"own_warning_s_mean", num(z.mean_own_warning_s)},
+                   {"own_warning_s_p5", num(z.p5_own_warning_s)},
+                   {"false_population_s", z.false_population_s}});
+  return out;
+}
+
 }  // namespace
 
 AlertPolicyMetrics AssessScorer::score_policy(int policy) const {
@@ -110,7 +126,8 @@ AlertPolicyMetrics AssessScorer::score_policy(int policy) const {
     // The zone's alert intervals: under alert while any track holds it.
     const std::vector<AlertEdge>& edges = alerts_[static_cast<size_t>(policy)][z];
     const auto intervals = alert_intervals(edges);
-    std::vector<double> impacts;
+    ZoneAlertMetrics zone{.zone = zones_[z].id};
+    std::vector<double> impacts, zone_own;
     for (const auto& [id, r] : rockets_) {
       if (!r.t_impact_s || r.zone != static_cast<int>(z)) continue;
       const double t = *r.t_impact_s;
@@ -127,6 +144,7 @@ AlertPolicyMetrics AssessScorer::score_policy(int policy) const {
       for (const AlertEdge& e : edges)
         if (e.rocket == id) own.push_back(e);
       own_warnings.push_back(warning_at(alert_intervals(own), t));
+      zone_own.push_back(own_warnings.back());
     }
     const double population = zones_[z].population;
     for (const auto& [s, e] : intervals) {
@@ -137,12 +155,18 @@ AlertPolicyMetrics AssessScorer::score_policy(int policy) const {
       if (!hit) {
         ++m.false_zone_alerts;
         m.false_population_s += population * (e - s);
+        zone.false_population_s += population * (e - s);
       }
     }
+    zone.impacts = static_cast<int>(impacts.size());
+    zone.mean_own_warning_s = impacts.empty() ? kNaN : mean(zone_own);
+    zone.p5_own_warning_s = impacts.empty() ? kNaN : percentile(zone_own, 0.05);
+    m.zones.push_back(std::move(zone));
   }
   m.mean_warning_s = mean(warnings);
   m.mean_own_warning_s = mean(own_warnings);
   m.median_own_warning_s = percentile(own_warnings, 0.5);
+  m.p5_own_warning_s = percentile(own_warnings, 0.05);
   m.p5_warning_s = percentile(warnings, 0.05);
   m.median_warning_s = percentile(warnings, 0.5);
   m.p95_warning_s = percentile(warnings, 0.95);
@@ -172,6 +196,25 @@ AssessMetrics AssessScorer::result() const {
   for (const auto& [id, r] : rockets_) {
     ++m.rockets_launched;
     if (r.t_confirm_s) ++m.rockets_tracked;
+    // The engage decision, over every rocket: a true threat is one whose
+    // undefended impact point is in a defended area, killed or not. Lead
+    // times need an impact, so they count the rockets that landed.
+    const bool declared = r.t_declared_s.has_value();
+    if (r.in_area) {
+      ++m.true_threats;
+      declared ? ++m.threat_declared : ++m.threat_missed;
+      if (r.t_impact_s) {
+        const double lead = declared ? *r.t_impact_s - *r.t_declared_s : 0.0;
+        if (declared) leads.push_back(lead);
+        if (*r.t_impact_s - r.t_launch_s > opt_.long_flight_s) {
+          ++m.long_flight_threats;
+          if (declared && lead >= opt_.required_lead_s) ++m.long_flight_early;
+        }
+      }
+    } else {
+      ++m.open_ground;
+      declared ? ++m.open_declared : ++m.open_ignored;
+    }
     if (!r.t_impact_s) continue;
     ++m.rockets_landed;
     for (size_t c = 0; c < opt_.checkpoints_s.size() && r.t_confirm_s; ++c) {
@@ -195,22 +238,6 @@ AssessMetrics AssessScorer::result() const {
       bin_dt[b].push_back(std::abs(p.t_impact_s - *r.t_impact_s));
       if (inside95(p, r.impact_en_m)) ++bin_inside[b];
     }
-
-    // The engage decision.
-    const bool declared = r.t_declared_s.has_value();
-    if (r.in_area) {
-      ++m.true_threats;
-      declared ? ++m.threat_declared : ++m.threat_missed;
-      const double lead = declared ? *r.t_impact_s - *r.t_declared_s : 0.0;
-      if (declared) leads.push_back(lead);
-      if (*r.t_impact_s - r.t_launch_s > opt_.long_flight_s) {
-        ++m.long_flight_threats;
-        if (declared && lead >= opt_.required_lead_s) ++m.long_flight_early;
-      }
-    } else {
-      ++m.open_ground;
-      declared ? ++m.open_declared : ++m.open_ignored;
-    }
   }
   for (size_t c = 0; c < m.checkpoints.size(); ++c) {
     m.checkpoints[c].coverage = ratio(m.checkpoints[c].inside_95, m.checkpoints[c].rockets);
@@ -230,9 +257,10 @@ AssessMetrics AssessScorer::result() const {
   m.declared_fraction = ratio(m.threat_declared, m.true_threats);
   m.open_declared_fraction = ratio(m.open_declared, m.open_ground);
   m.long_flight_early_fraction = ratio(m.long_flight_early, m.long_flight_threats);
-  m.mean_lead_s = mean(leads);
-  m.median_lead_s = percentile(leads, 0.5);
-  m.min_lead_s = leads.empty() ? 0 : *std::min_element(leads.begin(), leads.end());
+  // No declared threat landed: no lead time (null in summary.json).
+  m.mean_lead_s = leads.empty() ? kNaN : mean(leads);
+  m.median_lead_s = leads.empty() ? kNaN : percentile(leads, 0.5);
+  m.min_lead_s = leads.empty() ? kNaN : *std::min_element(leads.begin(), leads.end());
   for (int p = 0; p < 3; ++p) m.alerts[static_cast<size_t>(p)] = score_policy(p);
   return m;
 }
@@ -270,10 +298,12 @@ nlohmann::ordered_json to_json(const AssessMetrics& m) {
                               {"warning_s_min", a.min_warning_s},
                               {"own_warning_s_mean", a.mean_own_warning_s},
                               {"own_warning_s_median", a.median_own_warning_s},
+                              {"own_warning_s_p5", a.p5_own_warning_s},
                               {"zone_alerts", a.zone_alerts},
                               {"false_zone_alerts", a.false_zone_alerts},
                               {"false_population_s", a.false_population_s},
-                              {"total_population_s", a.total_population_s}};
+                              {"total_population_s", a.total_population_s},
+                              {"zones", zones_json(a.zones)}};
   }
   return {{"rockets_launched", m.rockets_launched},
           {"rockets_landed", m.rockets_landed},
@@ -301,14 +331,21 @@ nlohmann::ordered_json to_json(const AssessMetrics& m) {
           {"alerts", alerts}};
 }
 
+namespace {
+std::string seconds(double s) { return std::isfinite(s) ? fmt::format("{:.1f} s", s) : "—"; }
+}  // namespace
+
 std::string summary_text(const AssessMetrics& m) {
   std::string s;
   s += fmt::format(
       "\n  assessment: {} rockets launched, {} tracked, {} declared threats, {} truly "
-      "threatening; {} predictions\n",
+      "threatening (undefended impact point in a defended area); {} predictions\n",
       m.rockets_launched, m.rockets_tracked, m.threat_declared + m.open_declared, m.true_threats,
       m.predictions);
-  s += "  calibration (true impact inside the predicted 95 % ellipse):\n";
+  s += fmt::format(
+      "  calibration (true impact inside the predicted 95 % ellipse; the {} rockets that "
+      "landed):\n",
+      m.rockets_landed);
   for (const Checkpoint& c : m.checkpoints)
     s += fmt::format(
         "    {:>4.0f} s after confirmation  {:>5.3f}  ({} of {})  median miss {:.0f} m\n",
@@ -319,15 +356,17 @@ std::string summary_text(const AssessMetrics& m) {
       s += b.hi_s >= 1e9 ? fmt::format(" {:.0f}+: {:.0f} m", b.lo_s, b.median_miss_m)
                          : fmt::format(" {:.0f}-{:.0f}: {:.0f} m", b.lo_s, b.hi_s, b.median_miss_m);
   s += "\n";
-  s += fmt::format("  engage decision       declared   not declared\n");
+  s += fmt::format("  engage decision       declared   not declared   (all {} rockets)\n",
+                   m.true_threats + m.open_ground);
   s += fmt::format("    true threats        {:>8}   {:>12}\n", m.threat_declared, m.threat_missed);
   s += fmt::format("    open ground         {:>8}   {:>12}\n", m.open_declared, m.open_ignored);
   s += fmt::format(
       "    {:.1f} % of threats declared; {} of {} long flights (> {:.0f} s) declared >= {:.0f} s "
-      "before impact; lead median {:.1f} s, min {:.1f} s; {:.1f} % of open-ground rockets "
-      "declared; {} false tracks declared\n",
+      "before impact; lead median {}, min {} (threats that landed); {:.1f} % of "
+      "open-ground rockets declared; {} false tracks declared\n",
       100 * m.declared_fraction, m.long_flight_early, m.long_flight_threats, 40.0, 20.0,
-      m.median_lead_s, m.min_lead_s, 100 * m.open_declared_fraction, m.false_tracks_declared);
+      seconds(m.median_lead_s), seconds(m.min_lead_s), 100 * m.open_declared_fraction,
+      m.false_tracks_declared);
   s += fmt::format("  alerts {:<22} {:>7} {:>6} {:>9} {:>9} {:>6} {:>6} {:>6} {:>6} {:>11}\n",
                    "policy", "impacts", "missed", "warn mean", "own mean", "p5", "median", "p95",
                    "false", "false pop*s");

@@ -48,6 +48,14 @@ struct AgeBin {
   double median_sigma_t_s = 0, median_abs_t_error_s = 0;
 };
 
+// One alert zone's share of a policy's figures.
+struct ZoneAlertMetrics {
+  std::string zone;  // id
+  int impacts = 0;
+  double mean_own_warning_s = 0, p5_own_warning_s = 0;  // NaN with no impact
+  double false_population_s = 0;
+};
+
 struct AlertPolicyMetrics {
   std::string policy;
   int impacts_in_zones = 0;
@@ -56,12 +64,13 @@ struct AlertPolicyMetrics {
   double mean_warning_s = 0;
   // The same from the rocket's own alerts only (the alerts its own tracks
   // raised for that zone), without the cover other rockets' alerts give.
-  double mean_own_warning_s = 0, median_own_warning_s = 0;
+  double mean_own_warning_s = 0, median_own_warning_s = 0, p5_own_warning_s = 0;
   double p5_warning_s = 0, median_warning_s = 0, p95_warning_s = 0, min_warning_s = 0;
   int zone_alerts = 0;        // zone alert intervals
   int false_zone_alerts = 0;  // intervals with no impact in the zone
   double false_population_s = 0;
   double total_population_s = 0;
+  std::vector<ZoneAlertMetrics> zones;  // in scenario order
 };
 
 struct AssessMetrics {

@@ -17,10 +17,12 @@ class AssessMetricsTest : public ::testing::Test {
       : scorer({{"Z0", "zero", 1000, square(0, 0, 1000)},
                 {"Z1", "one", 500, square(2000, 0, 1000)}}) {}
 
-  void launch(int rocket, double t) {
+  // in_area: the truth of the rocket's undefended impact point.
+  void launch(int rocket, double t, bool in_area = false) {
     sim::LaunchEvent e;
     e.t_s = t;
     e.rocket = rocket;
+    if (in_area) e.impact_area = "Town";
     scorer.on_event(e);
   }
   void impact(int rocket, double t, double e_m, double n_m, bool in_area) {
@@ -78,9 +80,12 @@ TEST_F(AssessMetricsTest, HandCountedCalibrationDecisionsAndAlerts) {
   // Rocket 2: launched at 5, confirmed at 7, lands on open ground in Z1 at
   // 40 s; declared at 20 (an open-ground declaration).
   // Rocket 3: launched at 10, lands outside every zone at 30; never tracked.
-  launch(1, 0);
+  // Rocket 4: launched at 12 towards the town, declared at 20 and killed
+  // (it never lands): a true threat declared, with no lead time.
+  launch(1, 0, true);
   launch(2, 5);
   launch(3, 10);
+  launch(4, 12, true);
   confirm(11, 1, 2);
   confirm(12, 2, 7);
   // Rocket 1's predictions: at 3 s (1 s after confirmation) 2 km off with
@@ -95,6 +100,7 @@ TEST_F(AssessMetricsTest, HandCountedCalibrationDecisionsAndAlerts) {
   decide(11, 1, 30, true);
   decide(12, 2, 20, true);
   decide(99, std::nullopt, 25, true);  // a false track declared
+  decide(13, 4, 20, true);
   // canopy's alerts: Z0 by track 11 from 20 to 67; Z1 by track 12 from 35
   // to 45 (5 s of warning: missed); Z1 also by track 11 from 15 to 18 (a
   // false alert: 3 s x 500).
@@ -117,7 +123,7 @@ TEST_F(AssessMetricsTest, HandCountedCalibrationDecisionsAndAlerts) {
   impact(1, 62, 500, 500, true);
 
   const AssessMetrics m = scorer.result();
-  EXPECT_EQ(m.rockets_launched, 3);
+  EXPECT_EQ(m.rockets_launched, 4);
   EXPECT_EQ(m.rockets_tracked, 2);
   EXPECT_EQ(m.predictions, 4);
   // Checkpoints 2/5/10 s after confirmation: rocket 1 at 4, 7 and 12 s
@@ -129,9 +135,9 @@ TEST_F(AssessMetricsTest, HandCountedCalibrationDecisionsAndAlerts) {
   EXPECT_EQ(m.checkpoints[1].inside_95, 0);
   EXPECT_EQ(m.checkpoints[2].inside_95, 1);
   EXPECT_DOUBLE_EQ(m.checkpoints[0].coverage, 0.5);
-  // The confusion matrix.
-  EXPECT_EQ(m.true_threats, 1);
-  EXPECT_EQ(m.threat_declared, 1);
+  // The confusion matrix, over every rocket (the killed one too).
+  EXPECT_EQ(m.true_threats, 2);
+  EXPECT_EQ(m.threat_declared, 2);
   EXPECT_EQ(m.open_ground, 2);
   EXPECT_EQ(m.open_declared, 1);
   EXPECT_DOUBLE_EQ(m.open_declared_fraction, 0.5);

@@ -16,10 +16,10 @@ struct EngagementMetrics {
   int interceptors_fired = 0;
   int rockets_engaged = 0;
   int rockets_intercepted = 0;  // killed
-  double intercepted_of_engaged = 0;
+  double interception_rate = 0;
   int engaged_open_ground = 0;
   int open_ground_rockets = 0;  // rockets that would fall outside every area
-  double open_ground_engaged_fraction = 0;
+  double open_ground_engaged_rate = 0;
   int threatening = 0;  // rockets that would fall in a defended area
   int leakers = 0;      // warhead impacts in defended areas
   double leak_rate = 0;

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cassert>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -13,6 +15,7 @@
 #include <thread>
 
 #include "canopy/core/random.h"
+#include "canopy/eval/area_metrics.h"
 #include "canopy/eval/engagement_metrics.h"
 #include "canopy/eval/scoring_sink.h"
 #include "canopy/eval/statistics.h"
@@ -22,89 +25,19 @@ namespace canopy::eval {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-using K = RunMetric::Kind;
-
-// The columns of runs.csv (docs/montecarlo.md lists them with their
-// meanings; keep the two in step).
-constexpr RunMetric kMetrics[] = {
-    {"rockets_launched", K::kCount, {}, {}, "rockets launched"},
-    {"threatening", K::kCount, {}, {}, "rockets that would have fallen in a defended area"},
-    {"leakers", K::kCount, {}, {}, "warheads that fell in a defended area"},
-    {"leak_rate", K::kProportion, "leakers", "threatening", "leakers / threatening"},
-    {"value_hit", K::kValue, {}, {}, "sum of the values of the areas hit"},
-    {"value_saved", K::kValue, {}, {}, "values of the areas the killed rockets would have hit"},
-    {"rockets_engaged", K::kCount, {}, {}, "rockets with an interceptor fired at their track"},
-    {"rockets_intercepted", K::kCount, {}, {}, "rockets killed"},
-    {"interception_rate", K::kProportion, "rockets_intercepted", "rockets_engaged",
-     "intercepted / engaged"},
-    {"open_ground_rockets", K::kCount, {}, {}, "rockets that would have fallen on open ground"},
-    {"engaged_open_ground", K::kCount, {}, {}, "... of them engaged"},
-    {"open_ground_engaged_rate", K::kProportion, "engaged_open_ground", "open_ground_rockets",
-     "engaged open-ground rockets / open-ground rockets"},
-    {"interceptors_fired", K::kCount, {}, {}, "interceptors fired"},
-    {"interceptors_per_kill", K::kValue, {}, {}, "interceptors fired / rockets killed"},
-    {"interceptor_cost", K::kValue, {}, {}, "cost of the interceptors fired"},
-    {"miss_median_m", K::kValue, {}, {}, "median closest approach of the interceptors, m"},
-    {"intercept_alt_median_m", K::kValue, {}, {}, "median intercept altitude, m"},
-    {"debris_in_areas", K::kCount, {}, {}, "debris fragments that fell in defended areas"},
-    {"kill_assessments", K::kCount, {}, {}, "kill assessments made"},
-    {"kill_assessments_right", K::kCount, {}, {}, "... that matched truth"},
-    {"kill_assessment_accuracy", K::kProportion, "kill_assessments_right", "kill_assessments",
-     "right kill assessments / kill assessments"},
-    {"impacts_in_areas", K::kCount, {}, {}, "warhead impacts in defended areas"},
-    {"impacts_open_ground", K::kCount, {}, {}, "warhead impacts on open ground"},
-    {"rockets_tracked", K::kCount, {}, {}, "rockets held by a confirmed track"},
-    {"tracks_confirmed", K::kCount, {}, {}, "confirmed tracks"},
-    {"false_tracks",
-     K::kCount,
-     {},
-     {},
-     "confirmed tracks with no rocket behind them, debris fragments aside"},
-    {"debris_tracks", K::kCount, {}, {}, "confirmed tracks on debris fragments"},
-    {"gospa_mean_m", K::kValue, {}, {}, "mean GOSPA of the confirmed tracks, m"},
-    {"true_threats", K::kCount, {}, {}, "landed rockets that fell in a defended area"},
-    {"threats_declared", K::kCount, {}, {}, "... declared threats"},
-    {"threat_declared_rate", K::kProportion, "threats_declared", "true_threats",
-     "declared / true threats"},
-    {"impacts_in_zones", K::kCount, {}, {}, "impacts in alert zones"},
-    {"warned", K::kCount, {}, {}, "... under canopy's alert for at least min_warning_s"},
-    {"warning_rate", K::kProportion, "warned", "impacts_in_zones", "warned / impacts in zones"},
-    {"mean_warning_s", K::kValue, {}, {}, "mean warning of the impacts in zones, s"},
-    {"false_zone_alerts", K::kCount, {}, {}, "zone alerts with no impact in the zone"},
-    {"false_population_s", K::kValue, {}, {}, "people x seconds under false alert"},
-    {"warnable_impacts",
-     K::kCount,
-     {},
-     {},
-     "impacts in alert zones of rockets confirmed >= min_warning_s + 2 s before"},
-    {"alerts_missed", K::kCount, {}, {}, "... with no alert, or one younger than min_warning_s"},
-    {"false_kill_claims", K::kCount, {}, {}, "kill assessments that claimed a live rocket killed"},
-    {"false_kill_claim_rate", K::kProportion, "false_kill_claims", "kill_assessments",
-     "false kill claims / kill assessments"},
-    {"alerts_cancelled_while_alive",
-     K::kCount,
-     {},
-     {},
-     "alerts cancelled (kill or debris) while the rocket they followed flew"},
-    {"alerts_on", K::kCount, {}, {}, "(zone, track) alerts raised"},
-    {"debris_alerts", K::kCount, {}, {}, "... by tracks with no rocket behind them"},
-    {"debris_alert_rate", K::kProportion, "debris_alerts", "alerts_on",
-     "debris alerts / alerts raised"},
-    {"wrong_target_kills", K::kCount, {}, {}, "kills of another rocket than the one fired at"},
-    {"wrong_target_rate", K::kProportion, "wrong_target_kills", "interceptors_fired",
-     "wrong-target kills / interceptors fired"},
-    {"sim_time_s", K::kValue, {}, {}, "simulated time, s"},
-};
-constexpr size_t kMetricCount = std::size(kMetrics);
+using K = MetricKind;
 
 double rate(double k, double n) { return n > 0 ? k / n : kNaN; }
 
-std::vector<double> row_of(const sim::RunSummary& s, const TrackingMetrics* tracking,
+std::vector<double> row_of(const MetricSet& metrics, const sim::RunSummary& s,
+                           const std::vector<AreaFigures>& areas, const TrackingMetrics* tracking,
                            const AssessMetrics* assess, const SafetyMetrics* safety) {
   const EngagementMetrics e = engagement_metrics(s);
-  std::vector<double> v(kMetricCount, kNaN);
+  std::vector<double> v(metrics.size(), kNaN);
   auto set = [&](std::string_view name, double x) {
-    v[static_cast<size_t>(metric_index(name))] = x;
+    const int i = metrics.index(name);
+    assert(i >= 0);
+    v[static_cast<size_t>(i)] = x;
   };
   set("rockets_launched", s.rockets_launched);
   set("threatening", e.threatening);
@@ -138,7 +71,12 @@ std::vector<double> row_of(const sim::RunSummary& s, const TrackingMetrics* trac
     set("threats_declared", assess->threat_declared);
     set("impacts_in_zones", a.impacts_in_zones);
     set("warned", a.warned);
-    if (a.impacts_in_zones > 0) set("mean_warning_s", a.mean_warning_s);
+    if (a.impacts_in_zones > 0) {
+      set("mean_warning_s", a.mean_warning_s);
+      set("p5_warning_s", a.p5_warning_s);
+      set("own_warning_mean_s", a.mean_own_warning_s);
+      set("own_warning_p5_s", a.p5_own_warning_s);
+    }
     set("false_zone_alerts", a.false_zone_alerts);
     set("false_population_s", a.false_population_s);
   }
@@ -152,11 +90,26 @@ std::vector<double> row_of(const sim::RunSummary& s, const TrackingMetrics* trac
     set("wrong_target_kills", safety->wrong_target_kills);
   }
   set("sim_time_s", s.sim_time_s);
-  for (size_t i = 0; i < kMetricCount; ++i) {
-    const RunMetric& m = kMetrics[i];
+  for (const AreaFigures& a : areas) {
+    set(member_name("threatening", a.name), a.threatening);
+    set(member_name("engaged", a.name), a.engaged);
+    set(member_name("intercepted", a.name), a.intercepted);
+    set(member_name("leakers", a.name), a.leakers);
+    set(member_name("value_hit", a.name), a.value_hit);
+  }
+  if (assess != nullptr) {
+    for (const ZoneAlertMetrics& z : assess->alerts[0].zones) {
+      set(member_name("impacts", z.zone), z.impacts);
+      set(member_name("own_warning_mean_s", z.zone), z.mean_own_warning_s);
+      set(member_name("own_warning_p5_s", z.zone), z.p5_own_warning_s);
+      set(member_name("false_population_s", z.zone), z.false_population_s);
+    }
+  }
+  for (size_t i = 0; i < metrics.size(); ++i) {
+    const MetricDef& m = metrics[i];
     if (m.kind != K::kProportion) continue;
-    v[i] = rate(v[static_cast<size_t>(metric_index(m.successes))],
-                v[static_cast<size_t>(metric_index(m.trials))]);
+    v[i] = rate(v[static_cast<size_t>(metrics.index(m.successes))],
+                v[static_cast<size_t>(metrics.index(m.trials))]);
   }
   return v;
 }
@@ -164,14 +117,6 @@ std::vector<double> row_of(const sim::RunSummary& s, const TrackingMetrics* trac
 std::string format_value(double x) { return std::isfinite(x) ? fmt::format("{}", x) : ""; }
 
 }  // namespace
-
-std::span<const RunMetric> run_metrics() { return kMetrics; }
-
-int metric_index(std::string_view name) {
-  for (size_t i = 0; i < kMetricCount; ++i)
-    if (kMetrics[i].name == name) return static_cast<int>(i);
-  return -1;
-}
 
 core::Result<RunRecord> run_once(const scenario::Scenario& scenario, int run_index,
                                  const std::atomic<bool>* cancel) {
@@ -194,8 +139,9 @@ core::Result<RunRecord> run_once(const scenario::Scenario& scenario, int run_ind
   const SafetyMetrics safety = scoring.safety();
   RunRecord r;
   r.run = run_index;
-  r.values = row_of(world->summary(), tracked ? &tracking : nullptr, tracked ? &assess : nullptr,
-                    tracked ? &safety : nullptr);
+  r.values =
+      row_of(metric_set(scenario), world->summary(), scoring.areas(), tracked ? &tracking : nullptr,
+             tracked ? &assess : nullptr, tracked ? &safety : nullptr);
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;
 }
@@ -236,19 +182,14 @@ core::Result<void> run_many(const scenario::Scenario& scenario, std::span<const 
   return {};
 }
 
-std::string runs_csv_header() {
-  std::string h = "run,seed";
-  for (const RunMetric& m : kMetrics) h += fmt::format(",{}", m.name);
-  return h;
-}
-
 std::string runs_csv_row(const RunRecord& record, std::uint64_t seed) {
   std::string row = fmt::format("{},{}", record.run, seed);
   for (double x : record.values) row += "," + format_value(x);
   return row;
 }
 
-core::Result<RunRecord> parse_runs_csv_row(std::string_view line) {
+core::Result<RunRecord> parse_runs_csv_row(std::string_view line, const MetricSet& metrics) {
+  const size_t count = metrics.size();
   RunRecord r;
   std::vector<std::string_view> cells;
   for (size_t start = 0;;) {
@@ -257,19 +198,18 @@ core::Result<RunRecord> parse_runs_csv_row(std::string_view line) {
     if (comma == std::string_view::npos) break;
     start = comma + 1;
   }
-  if (cells.size() < 2 + kMetricCount)
-    return core::fail(
-        fmt::format("{} columns, expected at least {}", cells.size(), 2 + kMetricCount));
+  if (cells.size() < 2 + count)
+    return core::fail(fmt::format("{} columns, expected at least {}", cells.size(), 2 + count));
   auto [p, ec] = std::from_chars(cells[0].data(), cells[0].data() + cells[0].size(), r.run);
   if (ec != std::errc() || p != cells[0].data() + cells[0].size() || r.run < 0)
     return core::fail(fmt::format("bad run index '{}'", cells[0]));
-  r.values.resize(kMetricCount, kNaN);
-  for (size_t i = 0; i < kMetricCount; ++i) {
+  r.values.resize(count, kNaN);
+  for (size_t i = 0; i < count; ++i) {
     const std::string_view c = cells[2 + i];
     if (c.empty()) continue;
     auto [q, e2] = std::from_chars(c.data(), c.data() + c.size(), r.values[i]);
     if (e2 != std::errc() || q != c.data() + c.size())
-      return core::fail(fmt::format("bad value '{}' in column {}", c, kMetrics[i].name));
+      return core::fail(fmt::format("bad value '{}' in column {}", c, metrics[i].name));
   }
   return r;
 }
@@ -281,17 +221,23 @@ std::vector<double> column(std::span<const RunRecord> rows, int metric) {
   return v;
 }
 
-nlohmann::ordered_json aggregate_metrics(std::span<const RunRecord> rows, std::uint64_t seed) {
+nlohmann::ordered_json aggregate_metrics(std::span<const RunRecord> rows, const MetricSet& metrics,
+                                         std::uint64_t seed) {
   using nlohmann::ordered_json;
   auto num = [](double x) { return std::isfinite(x) ? ordered_json(x) : ordered_json(nullptr); };
   ordered_json out = ordered_json::array();
-  for (size_t i = 0; i < kMetricCount; ++i) {
-    const RunMetric& m = kMetrics[i];
+  for (size_t i = 0; i < metrics.size(); ++i) {
+    const MetricDef& m = metrics[i];
+    // An interval, clipped to the metric's range; null when there is none.
+    auto interval = [&](double lo, double hi) {
+      if (!std::isfinite(lo) || !std::isfinite(hi)) return ordered_json(nullptr);
+      return ordered_json{std::clamp(lo, m.min, m.max), std::clamp(hi, m.min, m.max)};
+    };
     ordered_json j;
     j["name"] = m.name;
     if (m.kind == K::kProportion) {
-      auto k = column(rows, metric_index(m.successes));
-      auto n = column(rows, metric_index(m.trials));
+      auto k = column(rows, metrics.index(m.successes));
+      auto n = column(rows, metrics.index(m.trials));
       double sk = 0, sn = 0;
       for (size_t r = 0; r < rows.size(); ++r) {
         if (!std::isfinite(k[r]) || !std::isfinite(n[r])) k[r] = n[r] = 0;
@@ -299,25 +245,26 @@ nlohmann::ordered_json aggregate_metrics(std::span<const RunRecord> rows, std::u
         sn += n[r];
       }
       const auto [lo, hi] = wilson_interval(std::lround(sk), std::lround(sn));
-      const Estimate runs = bootstrap_ratio(k, n, core::mix64(seed ^ i));
+      // The bootstrap's stream: by name, so it does not depend on the column.
+      const Estimate runs = bootstrap_ratio(k, n, core::mix64(seed ^ core::tag(m.name)));
       j["kind"] = "proportion";
       j["estimate"] = num(sn > 0 ? sk / sn : kNaN);
-      j["ci95"] = sn > 0 ? ordered_json{lo, hi} : ordered_json(nullptr);
+      j["ci95"] = sn > 0 ? interval(lo, hi) : ordered_json(nullptr);
       j["method"] = "wilson";
       j["successes"] = sk;
       j["trials"] = sn;
-      j["ci95_runs"] =
-          std::isfinite(runs.lo) ? ordered_json{runs.lo, runs.hi} : ordered_json(nullptr);
+      j["ci95_runs"] = interval(runs.lo, runs.hi);
       j["method_runs"] = "bootstrap-percentile";
     } else {
       const Estimate e = mean_interval(column(rows, static_cast<int>(i)));
       j["kind"] = "mean";
       j["estimate"] = num(e.estimate);
-      j["sd"] = num(e.sd);
+      j["sd"] = e.n > 1 ? num(e.sd) : ordered_json(nullptr);
       j["n"] = e.n;
-      j["ci95"] = std::isfinite(e.lo) ? ordered_json{e.lo, e.hi} : ordered_json(nullptr);
+      j["ci95"] = interval(e.lo, e.hi);
       j["method"] = "student-t";
     }
+    j["unit"] = m.unit;
     out.push_back(std::move(j));
   }
   return out;

@@ -9,7 +9,8 @@
 //     rows.push_back(std::move(r));        // called one at a time
 //   });
 //   std::ranges::sort(rows, {}, &eval::RunRecord::run);
-//   nlohmann::ordered_json agg = eval::aggregate_json(scenario, rows);
+//   nlohmann::ordered_json agg =
+//       eval::aggregate_metrics(rows, eval::metric_set(scenario), scenario.run.seed);
 #pragma once
 
 #include <atomic>
@@ -22,37 +23,13 @@
 #include <vector>
 
 #include "canopy/core/error.h"
+#include "canopy/eval/metrics.h"
 #include "canopy/scenario/scenario.h"
 
 namespace canopy::eval {
 
-// One column of runs.csv.
-struct RunMetric {
-  enum class Kind {
-    kCount,       // a count in the run; aggregated as a mean
-    kValue,       // a measured value; aggregated as a mean
-    kProportion,  // successes / trials of two count columns; pooled
-  };
-  std::string_view name;
-  Kind kind = Kind::kValue;
-  std::string_view successes, trials;  // count columns, for a proportion
-  std::string_view meaning;
-};
-
-// The metrics of a row, in column order.
-std::span<const RunMetric> run_metrics();
-// Index of a metric by name, or -1.
-int metric_index(std::string_view name);
-
-// The metrics an analyst reads first: the commands print them and the
-// compare report plots their interval widths (all metrics are in the files).
-inline constexpr std::string_view kHeadlineMetrics[] = {
-    "leak_rate",           "interception_rate", "value_hit",         "interceptors_fired",
-    "warning_rate",        "mean_warning_s",    "false_zone_alerts", "open_ground_engaged_rate",
-    "threat_declared_rate"};
-
-// One completed run. values follow run_metrics(); NaN marks a value the run
-// does not define (a rate with no trials, a median of nothing).
+// One completed run. values follow the scenario's metric_set(); NaN marks a
+// value the run does not define (a rate with no trials, a median of nothing).
 struct RunRecord {
   int run = 0;
   std::vector<double> values;
@@ -74,17 +51,19 @@ core::Result<void> run_many(const scenario::Scenario& scenario, std::span<const 
                             int threads, const std::function<void(RunRecord)>& on_done,
                             const std::atomic<bool>* cancel = nullptr);
 
-// runs.csv: header "run,seed,<metrics>"; values in shortest round-trip form,
-// NaN as an empty cell, so a row read back gives the same doubles.
-std::string runs_csv_header();
+// A row of runs.csv (whose header is "run,seed,<metric names>"): values in
+// shortest round-trip form, NaN as an empty cell, so a row read back gives
+// the same doubles.
 std::string runs_csv_row(const RunRecord& record, std::uint64_t seed);
-// Parses a row written by runs_csv_row (or a longer one: columns after the
-// metrics are ignored).
-core::Result<RunRecord> parse_runs_csv_row(std::string_view line);
+// Parses a row written by runs_csv_row for these metrics (or a longer one:
+// columns after the metrics are ignored).
+core::Result<RunRecord> parse_runs_csv_row(std::string_view line, const MetricSet& metrics);
 
 // aggregate.json's "metrics": for every metric its estimate and 95 %
-// interval. rows must be sorted by run; the result depends only on them.
-nlohmann::ordered_json aggregate_metrics(std::span<const RunRecord> rows, std::uint64_t seed);
+// interval, clipped to the metric's range; no interval from fewer than two
+// runs (null). rows must be sorted by run; the result depends only on them.
+nlohmann::ordered_json aggregate_metrics(std::span<const RunRecord> rows, const MetricSet& metrics,
+                                         std::uint64_t seed);
 
 // The values of one metric over the rows (NaN where undefined).
 std::vector<double> column(std::span<const RunRecord> rows, int metric);

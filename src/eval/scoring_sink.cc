@@ -14,7 +14,8 @@ ScoringSink::ScoringSink(sim::EventSink* next, const scenario::Scenario& scenari
                 o.min_warning_s = scenario.doctrine.min_warning_s;
                 return o;
               }()),
-      safety_(scenario.doctrine.min_warning_s) {}
+      safety_(scenario.doctrine.min_warning_s),
+      areas_(scenario) {}
 
 void ScoringSink::on_picture(const sim::PictureSample& sample) {
   for (const auto& [rocket, t_s] : sample.first_detections) scorer_.first_detected(rocket, t_s);

@@ -9,8 +9,10 @@
 //   eval::TrackingMetrics m = scoring.result();
 //   eval::AssessMetrics a = scoring.assessment();
 //   eval::SafetyMetrics s = scoring.safety();
+//   const std::vector<eval::AreaFigures>& a = scoring.areas();
 #pragma once
 
+#include "canopy/eval/area_metrics.h"
 #include "canopy/eval/assess_metrics.h"
 #include "canopy/eval/safety_metrics.h"
 #include "canopy/eval/tracking_metrics.h"
@@ -26,6 +28,7 @@ class ScoringSink : public sim::EventSink {
   void on_event(const sim::Event& e) override {
     assess_.on_event(e);
     safety_.on_event(e);
+    areas_.on_event(e);
     if (next_) next_->on_event(e);
   }
   void on_trajectory(const sim::TrajectorySample& s) override {
@@ -42,12 +45,14 @@ class ScoringSink : public sim::EventSink {
   TrackingMetrics result() const { return scorer_.result(); }
   AssessMetrics assessment() const { return assess_.result(); }
   SafetyMetrics safety() const { return safety_.result(); }
+  const std::vector<AreaFigures>& areas() const { return areas_.result(); }
 
  private:
   sim::EventSink* next_;
   TrackingScorer scorer_;
   AssessScorer assess_;
   SafetyScorer safety_;
+  AreaScorer areas_;
 };
 
 }  // namespace canopy::eval

@@ -39,7 +39,7 @@ Estimate t_interval(const Moments& m) {
   if (m.n == 0) return {kNaN, kNaN, kNaN, kNaN, 0};
   e.estimate = m.mean;
   e.sd = std::sqrt(m.var);
-  e.lo = e.hi = m.mean;
+  e.lo = e.hi = kNaN;  // one sample gives no interval
   if (m.n > 1) {
     const double half = student_t_quantile(0.975, static_cast<double>(m.n - 1)) * e.sd /
                         std::sqrt(static_cast<double>(m.n));
@@ -70,8 +70,9 @@ Estimate welch_difference(std::span<const double> a, std::span<const double> b) 
   Estimate e;
   e.n = ma.n + mb.n;
   e.estimate = mb.mean - ma.mean;
-  e.lo = e.hi = e.estimate;
+  e.lo = e.hi = kNaN;
   if (ma.n < 2 || mb.n < 2) return e;
+  e.lo = e.hi = e.estimate;
   const double va = ma.var / static_cast<double>(ma.n), vb = mb.var / static_cast<double>(mb.n);
   const double se = std::sqrt(va + vb);
   if (se == 0) return e;
@@ -96,6 +97,12 @@ Estimate bootstrap_ratio(std::span<const double> num, std::span<const double> de
   Estimate e;
   e.n = static_cast<long>(n);
   e.estimate = sn / sd;
+  long informative = 0;  // runs with trials
+  for (size_t i = 0; i < n; ++i) informative += den[i] > 0;
+  if (informative < 2) {  // resampling one run gives no interval
+    e.lo = e.hi = kNaN;
+    return e;
+  }
   core::Stream rng(seed, core::tag("bootstrap"));
   std::vector<double> ratios;
   ratios.reserve(static_cast<size_t>(resamples));

@@ -33,11 +33,12 @@ inline std::pair<double, double> wilson_interval(long k, long n, double z = 1.95
   const double nn = static_cast<double>(n), p = static_cast<double>(k) / nn, z2 = z * z;
   const double centre = (p + z2 / (2 * nn)) / (1 + z2 / nn);
   const double half = z / (1 + z2 / nn) * std::sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn));
-  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+  // Exact at the ends: no rounding residue above 0 with no success, below 1 with all.
+  return {k <= 0 ? 0.0 : std::max(0.0, centre - half), k >= n ? 1.0 : std::min(1.0, centre + half)};
 }
 
-// A point estimate with its 95 % interval (lo = hi = estimate when the
-// interval is undefined, e.g. one sample; all NaN for none).
+// A point estimate with its 95 % interval: lo and hi are NaN when there is
+// no interval (fewer than two samples), everything NaN with no sample.
 struct Estimate {
   double estimate = 0;
   double lo = 0, hi = 0;

@@ -4,9 +4,17 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
 #include <map>
+#include <optional>
 #include <set>
+#include <span>
+#include <tuple>
 
+#include "canopy/core/text.h"
+#include "canopy/eval/metrics.h"
 #include "canopy/eval/montecarlo.h"
 #include "canopy/eval/statistics.h"
 #include "canopy/io/atomic_file.h"
@@ -390,14 +398,14 @@ void engagement_section(html::Page& page, const RunData& run) {
   const json* e = find(run.summary, {"engagement"});
   if (!e) return;
   page.section("engagement", "Engagement");
-  html::Table t = kv_table(*e, {{"threatening_rockets", "threatening rockets"},
+  html::Table t = kv_table(*e, {{"threatening", "threatening rockets"},
                                 {"leakers", "leakers"},
                                 {"rockets_engaged", "rockets engaged"},
                                 {"rockets_intercepted", "rockets intercepted"},
-                                {"intercepted_of_engaged", "intercepted of engaged"},
+                                {"interception_rate", "interception rate (of engaged)"},
                                 {"open_ground_rockets", "open-ground rockets"},
                                 {"engaged_open_ground", "open-ground rockets engaged"},
-                                {"open_ground_engaged_fraction", "open-ground engaged fraction"},
+                                {"open_ground_engaged_rate", "open-ground engaged rate"},
                                 {"value_hit", "value hit"},
                                 {"value_saved", "value saved"},
                                 {"interceptors_fired", "interceptors fired"},
@@ -424,6 +432,24 @@ void engagement_section(html::Page& page, const RunData& run) {
       "threatening rockets (whose undefended impact lies in an area), with its Wilson score 95 % "
       "interval. Miss distance and intercept altitude are percentiles over every closest approach.";
   page.table(t);
+  // Per defended area.
+  const json* areas = find(*e, {"areas"});
+  if (!areas || !areas->is_array() || areas->empty()) return;
+  html::Table a;
+  a.head = {"defended area", "threatening", "engaged",  "intercepted",
+            "leakers",       "leak rate",   "value hit"};
+  for (const json& area : *areas) {
+    std::vector<std::string> row = {cell_at(area, {"name"})};
+    for (const char* k :
+         {"threatening", "engaged", "intercepted", "leakers", "leak_rate", "value_hit"})
+      row.push_back(cell_at(area, {k}));
+    a.rows.push_back(std::move(row));
+  }
+  a.caption =
+      "Per defended area: rockets whose undefended impact point was in it (threatening, truth from "
+      "the launch event), of them engaged and intercepted, the warheads that fell in it and the "
+      "value hit there; — where nothing threatened the area.";
+  page.table(a);
 }
 
 void safety_section(html::Page& page, const RunData& run) {
@@ -474,8 +500,8 @@ svg::Plot rates_plot(const RunData& run) {
     const double v = number(s, path);
     return std::isfinite(v) ? static_cast<long>(v) : 0L;
   };
-  props.push_back({"leak rate", count({"engagement", "leakers"}),
-                   count({"engagement", "threatening_rockets"})});
+  props.push_back(
+      {"leak rate", count({"engagement", "leakers"}), count({"engagement", "threatening"})});
   props.push_back({"interception rate", count({"engagement", "rockets_intercepted"}),
                    count({"engagement", "rockets_engaged"})});
   props.push_back({"threats declared",
@@ -752,14 +778,112 @@ std::string run_report_html(const RunData& run, const ReportOptions& options) {
 
 namespace {
 
+// ---- Metric names: the registry (src/eval/metrics.h).
+
+// The registry's definition of a metric this file names itself (a plotted or
+// tabulated metric). A name the registry does not resolve is a bug in this
+// file, not bad input: it stops the program rather than drop a plot unseen.
+eval::MetricDef registry_metric(std::string_view name) {
+  std::optional<eval::MetricDef> d = eval::find_metric(name);
+  if (!d) {
+    std::fprintf(
+        stderr, "canopy: internal error: the report names metric '%.*s', unknown to the registry\n",
+        static_cast<int>(name.size()), name.data());
+    std::abort();
+  }
+  return std::move(*d);
+}
+
+// The member of a family a metric belongs to: "Northport" for
+// ("leak_rate[Northport]", "leak_rate"); nullopt for any other name.
+std::optional<std::string> member_of(std::string_view name, std::string_view family) {
+  if (name.size() < family.size() + 3 || !name.starts_with(family) || name[family.size()] != '[' ||
+      !name.ends_with(']'))
+    return std::nullopt;
+  return std::string(name.substr(family.size() + 1, name.size() - family.size() - 2));
+}
+
+// The members of a family among metric names, each once, in first-seen order.
+std::vector<std::string> members(const std::vector<std::string>& names, std::string_view family) {
+  std::vector<std::string> out;
+  for (const std::string& n : names)
+    if (auto m = member_of(n, family); m && std::ranges::find(out, *m) == out.end())
+      out.push_back(std::move(*m));
+  return out;
+}
+
+// A unit as shown: a proportion's unit "1" reads "proportion".
+std::string unit_text(std::string_view unit) { return unit == "1" ? "proportion" : esc(unit); }
+
+// A metric's readable label with its raw name (and unit) small beneath it.
+std::string metric_cell(std::string_view name, std::string_view unit = {}) {
+  return fmt::format("{}<br><small><code>{}</code>{}</small>", esc(eval::metric_label(name)),
+                     esc(name), unit.empty() ? "" : " · " + unit_text(unit));
+}
+
+// The label with its unit for a plot axis, unless the label already says it:
+// "threatening (rockets)", "mean warning (s)", "value hit".
+std::string label_with_unit(std::string_view name) {
+  const std::string label = eval::metric_label(name);
+  const std::optional<eval::MetricDef> d = eval::find_metric(name);
+  if (!d || d->unit == "1" || label.find(fmt::format("({})", d->unit)) != std::string::npos ||
+      (d->unit.size() > 2 && label.find(d->unit) != std::string::npos))
+    return label;
+  return fmt::format("{} ({})", label, d->unit);
+}
+
+// "estimate [lo, hi]"; "estimate [—]" with no interval (a single run);
+// "—" when there is no estimate.
+std::string estimate_ci(double estimate, double lo, double hi) {
+  if (!std::isfinite(estimate)) return "—";
+  if (!std::isfinite(lo) || !std::isfinite(hi))
+    return fmt::format("{} <span class=\"ci\">[—]</span>", num(estimate));
+  return html::with_ci(estimate, lo, hi);
+}
+
+// "[lo, hi]", or "—".
+std::string interval_text(double lo, double hi) {
+  return std::isfinite(lo) && std::isfinite(hi) ? fmt::format("[{}, {}]", num(lo), num(hi)) : "—";
+}
+
+// A JSON pair of numbers at `key`, or NaNs (absent or null).
+std::pair<double, double> interval_at(const json& j, std::string_view key) {
+  const json* c = find(j, {key});
+  if (!c || !c->is_array() || c->size() != 2 || !(*c)[0].is_number() || !(*c)[1].is_number())
+    return {kNaN, kNaN};
+  return {(*c)[0].get<double>(), (*c)[1].get<double>()};
+}
+
+// A table in a <details> fold when it has more than `fold_above` rows (its
+// caption stays outside, visible).
+void table_folded(html::Page& page, html::Table t, size_t fold_above, std::string_view summary) {
+  if (t.rows.size() <= fold_above) {
+    page.table(t);
+    return;
+  }
+  const std::string caption = std::move(t.caption);
+  t.caption.clear();
+  page.raw(fmt::format("<details><summary>{}</summary>\n", summary));
+  page.table(t);
+  page.raw("</details>\n");
+  if (!caption.empty()) page.raw(fmt::format("<p class=\"caption\">{}</p>\n", caption));
+}
+
+// Zone tables longer than this are folded.
+constexpr size_t kFoldRows = 20;
+
+// ---- aggregate.json
+
 struct Metric {
-  std::string name, kind, method;
+  std::string name, kind, method, unit;
+  eval::MetricDef::Scope scope = eval::MetricDef::Scope::kRun;
   double estimate = kNaN, lo = kNaN, hi = kNaN, sd = kNaN;
   double lo_runs = kNaN, hi_runs = kNaN;  // proportions: bootstrap over runs
   long successes = -1, trials = -1, n = -1;
 };
 
-// Reads aggregate.json's metrics, naming the file on error.
+// Reads aggregate.json's metrics, naming the file on error; every name must
+// be one the registry knows.
 core::Result<std::vector<Metric>> read_metrics(const json& agg, const fs::path& file) {
   const json* ms = find(agg, {"metrics"});
   if (!ms || !ms->is_array()) return core::fail(file.string() + ": \"metrics\" must be an array");
@@ -776,22 +900,24 @@ core::Result<std::vector<Metric>> read_metrics(const json& agg, const fs::path& 
           file.string(), i));
     Metric x;
     x.name = name->get<std::string>();
+    const std::optional<eval::MetricDef> def = eval::find_metric(x.name);
+    if (!def)
+      return core::fail(
+          fmt::format("{}: metrics[{}]: unknown metric \"{}\" (not in canopy's metric registry, "
+                      "docs/metrics.md)",
+                      file.string(), i, core::printable(x.name)));
+    x.scope = def->scope;
     x.kind = find(m, {"kind"}) && m["kind"].is_string() ? m["kind"].get<std::string>() : "";
     x.method = find(m, {"method"}) && m["method"].is_string() ? m["method"].get<std::string>() : "";
+    x.unit = find(m, {"unit"}) && m["unit"].is_string() ? m["unit"].get<std::string>()
+                                                        : std::string(def->unit);
     x.estimate = number(m, {"estimate"});
-    if (ci->is_array()) {
-      x.lo = (*ci)[0].is_number() ? (*ci)[0].get<double>() : kNaN;
-      x.hi = (*ci)[1].is_number() ? (*ci)[1].get<double>() : kNaN;
-    }
-    if (const json* r = find(m, {"ci95_runs"});
-        r && r->is_array() && r->size() == 2 && (*r)[0].is_number() && (*r)[1].is_number()) {
-      x.lo_runs = (*r)[0].get<double>();
-      x.hi_runs = (*r)[1].get<double>();
-    }
+    std::tie(x.lo, x.hi) = interval_at(m, "ci95");
+    std::tie(x.lo_runs, x.hi_runs) = interval_at(m, "ci95_runs");
     x.sd = number(m, {"sd"});
     auto integer_at = [&](const char* k) {
       const double v = number(m, {k});
-      return std::isfinite(v) ? static_cast<long>(v) : -1L;
+      return std::isfinite(v) ? std::lround(v) : -1L;
     };
     x.successes = integer_at("successes"), x.trials = integer_at("trials"), x.n = integer_at("n");
     out.push_back(std::move(x));
@@ -805,26 +931,45 @@ const Metric* metric(const std::vector<Metric>& ms, std::string_view name) {
   return nullptr;
 }
 
-html::Table metrics_table(const std::vector<Metric>& ms) {
+std::vector<std::string> names_of(const std::vector<Metric>& ms) {
+  std::vector<std::string> names;
+  for (const Metric& m : ms) names.push_back(m.name);
+  return names;
+}
+
+// "estimate [lo, hi]" of a metric; "—" when absent.
+std::string estimate_cell(const Metric* m) {
+  return m ? estimate_ci(m->estimate, m->lo, m->hi) : "—";
+}
+
+// The estimate over its interval, for tables of many such columns.
+std::string estimate_over_ci(const Metric* m) {
+  if (!m || !std::isfinite(m->estimate)) return "—";
+  const bool ci = std::isfinite(m->lo) && std::isfinite(m->hi);
+  return fmt::format("{}<br><span class=\"ci\"><small>{}</small></span>", num(m->estimate),
+                     ci ? interval_text(m->lo, m->hi) : "[—]");
+}
+
+html::Table metrics_table(const std::vector<const Metric*>& ms) {
   html::Table t;
-  t.head = {"metric", "estimate", "95 % interval", "method", "basis", "run-level 95 %"};
-  for (const Metric& m : ms) {
+  t.head = {"metric · unit", "estimate", "95 % interval", "method", "basis", "run-level 95 %"};
+  for (const Metric* m : ms) {
     std::string basis =
-        m.kind == "proportion" && m.trials >= 0 ? fmt::format("{} / {}", m.successes, m.trials)
-        : m.n >= 0 ? fmt::format("n = {}{}", m.n, std::isfinite(m.sd) ? ", sd " + num(m.sd) : "")
-                   : "";
-    const bool has_ci = std::isfinite(m.lo) && std::isfinite(m.hi);
-    t.rows.push_back(
-        {fmt::format("<code>{}</code>", esc(m.name)), num(m.estimate),
-         has_ci ? fmt::format("[{}, {}]", num(m.lo), num(m.hi)) : "—", esc(m.method), basis,
-         std::isfinite(m.lo_runs) ? fmt::format("[{}, {}]", num(m.lo_runs), num(m.hi_runs)) : ""});
+        m->kind == "proportion" && m->trials >= 0 ? fmt::format("{} / {}", m->successes, m->trials)
+        : m->n >= 0
+            ? fmt::format("n = {}{}", m->n, std::isfinite(m->sd) ? ", sd " + num(m->sd) : "")
+            : "";
+    t.rows.push_back({metric_cell(m->name, m->unit), num(m->estimate), interval_text(m->lo, m->hi),
+                      esc(m->method), basis,
+                      std::isfinite(m->lo_runs) ? interval_text(m->lo_runs, m->hi_runs) : ""});
   }
   t.caption =
       "Each metric over the runs. Proportions pool the counts of all runs, with the Wilson score "
       "interval; the run-level interval is a percentile bootstrap of the pooled ratio over runs "
       "(2,000 resamples), which does not assume the trials within a run independent: prefer it "
-      "when the two differ. Means are over per-run values with the Student-t interval. "
-      "docs/montecarlo.md defines every metric.";
+      "when the two differ. Means are over per-run values with the Student-t interval. An "
+      "interval is — when there is none (fewer than two runs define the metric); intervals are "
+      "clipped to the metric's range. docs/metrics.md defines every metric.";
   return t;
 }
 
@@ -836,11 +981,62 @@ svg::Plot mc_rates_plot(const std::vector<Metric>& ms, const std::string& title)
   p.height = 300;
   svg::Series s = svg::series("", svg::Kind::kPoints);
   s.marker_r = 5;
-  for (const char* name : {"leak_rate", "interception_rate"}) {
-    const Metric* m = metric(ms, name);
-    p.x.categories.push_back(name);
+  for (std::string_view name : {"leak_rate", "interception_rate"}) {
+    const Metric* m = metric(ms, registry_metric(name).name);
+    p.x.categories.push_back(eval::metric_label(name));
     if (!m) continue;
     s.x.push_back(static_cast<double>(p.x.categories.size() - 1));
+    s.y.push_back(m->estimate), s.lo.push_back(m->lo), s.hi.push_back(m->hi);
+  }
+  p.series.push_back(std::move(s));
+  return p;
+}
+
+// The per-area and per-zone families, in table order.
+constexpr std::string_view kAreaFamilies[] = {"threatening", "engaged",   "intercepted",
+                                              "leakers",     "leak_rate", "value_hit"};
+constexpr std::string_view kZoneFamilies[] = {"impacts", "own_warning_mean_s", "own_warning_p5_s",
+                                              "false_population_s"};
+
+// A column of one family: its label over `family[…]` and the unit.
+std::string family_head(std::string_view family) {
+  const eval::MetricDef d = registry_metric(eval::member_name(family, "…"));
+  return fmt::format("{}<br><small><code>{}[…]</code><br>{}</small>",
+                     esc(eval::metric_label(family)), esc(family), unit_text(d.unit));
+}
+
+// One row per member, one column per family: estimate [95 % interval].
+html::Table members_table(const std::vector<Metric>& ms, const std::vector<std::string>& members,
+                          std::span<const std::string_view> families, std::string first_head) {
+  html::Table t;
+  t.head = {std::move(first_head)};
+  for (std::string_view f : families) t.head.push_back(family_head(f));
+  for (const std::string& member : members) {
+    std::vector<std::string> row = {esc(member)};
+    for (std::string_view f : families)
+      row.push_back(estimate_over_ci(metric(ms, eval::member_name(f, member))));
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+// Each area's leak rate with its interval, the pooled counts in the labels.
+svg::Plot area_leak_plot(const std::vector<Metric>& ms, const std::vector<std::string>& areas) {
+  svg::Plot p;
+  p.title = "Leak rate per defended area";
+  p.x.label = "defended area (leakers / threatening rockets over the runs)";
+  p.y.label = "leak rate (95 % interval)";
+  p.y.min = 0, p.y.max = 1;
+  p.height = 320;
+  svg::Series s = svg::series("", svg::Kind::kPoints);
+  s.marker_r = 5;
+  for (size_t i = 0; i < areas.size(); ++i) {
+    const Metric* m = metric(ms, eval::member_name("leak_rate", areas[i]));
+    p.x.categories.push_back(m && m->trials >= 0
+                                 ? fmt::format("{} ({}/{})", areas[i], m->successes, m->trials)
+                                 : areas[i]);
+    if (!m || !std::isfinite(m->estimate)) continue;
+    s.x.push_back(static_cast<double>(i));
     s.y.push_back(m->estimate), s.lo.push_back(m->lo), s.hi.push_back(m->hi);
   }
   p.series.push_back(std::move(s));
@@ -856,13 +1052,55 @@ core::Result<std::string> montecarlo_html(const fs::path& dir) {
   html::Page page(fmt::format("canopy Monte Carlo — {}", name));
   page.header(fmt::format("scenario <b>{}</b> &middot; base seed <b>{}</b> &middot; <b>{}</b> runs",
                           name, cell_at(*agg, {"seed"}), cell_at(*agg, {"runs"})));
+
+  // The run's metrics in full; the per-area and per-zone ones folded.
+  std::vector<const Metric*> run_scope, member_scope;
+  for (const Metric& m : *ms)
+    (m.scope == eval::MetricDef::Scope::kRun ? run_scope : member_scope).push_back(&m);
   page.section("metrics", "Metrics");
-  page.table(metrics_table(*ms));
+  page.table(metrics_table(run_scope));
+  if (!member_scope.empty()) {
+    html::Table t = metrics_table(member_scope);
+    t.caption.clear();
+    table_folded(page, t, 0,
+                 fmt::format("Every per-area and per-zone metric ({}), with its method and basis",
+                             member_scope.size()));
+  }
+
+  const std::vector<std::string> names = names_of(*ms);
+  if (const std::vector<std::string> areas = members(names, "leak_rate"); !areas.empty()) {
+    page.section("areas", "Per defended area");
+    html::Table t = members_table(*ms, areas, kAreaFamilies, "defended area");
+    t.caption =
+        "Per defended area, estimate [95 % interval] over the runs: rockets whose undefended "
+        "impact point is in the area (threatening), of them engaged and intercepted, warheads "
+        "that fell in it (leakers), the leak rate = leakers / threatening (pooled over the runs, "
+        "Wilson interval) and the value hit (impacts in the area × its value). Counts and value "
+        "are means per run (Student-t interval). —: no estimate (e.g. no rocket threatened the "
+        "area); [—]: no interval (fewer than two runs define it).";
+    page.table(t);
+    page.figure(svg::render(area_leak_plot(*ms, areas)),
+                "Each area's leak rate with its Wilson 95 % interval over the trials pooled from "
+                "every run (leakers / threatening rockets in the label).");
+  }
+  if (const std::vector<std::string> zones = members(names, "own_warning_mean_s"); !zones.empty()) {
+    page.section("zones", "Per alert zone");
+    html::Table t = members_table(*ms, zones, kZoneFamilies, "alert zone");
+    t.caption =
+        "Per alert zone (by id), estimate [95 % interval] of the mean per run: warhead impacts in "
+        "the zone, the mean and 5th percentile of the per-rocket warning of its impacts (from "
+        "each rocket's own alerts), and the people × seconds under false alert. —: no estimate "
+        "(no run had an impact in the zone); [—]: no interval (fewer than two runs define it).";
+    table_folded(page, t, kFoldRows, fmt::format("{} alert zones", zones.size()));
+  }
+
   page.section("plots", "Plots");
   page.figure(svg::render(mc_rates_plot(*ms, "Leak and interception rates over the runs")),
               "Estimates with their 95 % intervals (method as in the table).");
   return page.finish("");
 }
+
+// ---- Sweeps
 
 // The per-combination metrics of a sweep, read from each combo's aggregate.json.
 struct Combo {
@@ -880,6 +1118,94 @@ std::optional<double> as_number(const std::string& s) {
   }
   return std::nullopt;
 }
+
+// The first swept key as the x axis: numeric when every value is a number,
+// otherwise its values as categories in first-seen order.
+struct SweepAxis {
+  std::string key;
+  bool numeric = true;
+  std::vector<std::string> values;
+
+  SweepAxis(std::string k, const std::vector<Combo>& combos) : key(std::move(k)) {
+    for (const Combo& c : combos) {
+      const std::string v = value(c);
+      numeric &= as_number(v).has_value();
+      if (std::ranges::find(values, v) == values.end()) values.push_back(v);
+    }
+  }
+  std::string value(const Combo& c) const { return c.values.contains(key) ? c.values.at(key) : ""; }
+  double x(const Combo& c) const {
+    const std::string v = value(c);
+    return numeric ? *as_number(v)
+                   : static_cast<double>(std::ranges::find(values, v) - values.begin());
+  }
+};
+
+// One point of a sweep plot: a metric of a combination, on a named line.
+struct SweepPoint {
+  std::string line;
+  const Combo* combo = nullptr;
+  std::string metric;
+};
+
+// Estimates with their intervals against the axis, one line per distinct
+// SweepPoint::line (in first-seen order), each in order of x. With several
+// lines, each is shifted sideways a little (all together by at most 15 % of the
+// smallest gap between x values) so their intervals do not hide each other.
+// Empty when no point has a metric.
+std::optional<svg::Plot> sweep_plot(std::string title, std::string y_label, const SweepAxis& axis,
+                                    const std::vector<SweepPoint>& points) {
+  svg::Plot p;
+  p.title = std::move(title);
+  p.x.label = axis.key;
+  p.y.label = std::move(y_label);
+  if (!axis.numeric) p.x.categories = axis.values;
+  std::vector<svg::Series> lines;
+  bool any = false;
+  for (const SweepPoint& pt : points) {
+    const Metric* m = metric(pt.combo->metrics, pt.metric);
+    if (!m) continue;
+    any = true;
+    auto it = std::ranges::find(lines, pt.line, &svg::Series::name);
+    if (it == lines.end()) it = lines.insert(lines.end(), svg::series(pt.line, svg::Kind::kLine));
+    it->x.push_back(axis.x(*pt.combo)), it->y.push_back(m->estimate);
+    it->lo.push_back(m->lo), it->hi.push_back(m->hi);
+  }
+  if (!any) return std::nullopt;
+  // The smallest gap between distinct x values.
+  std::vector<double> xs;
+  for (const svg::Series& s : lines) xs.insert(xs.end(), s.x.begin(), s.x.end());
+  std::ranges::sort(xs);
+  double gap = std::numeric_limits<double>::infinity();
+  for (size_t i = 1; i < xs.size(); ++i)
+    if (xs[i] > xs[i - 1]) gap = std::min(gap, xs[i] - xs[i - 1]);
+  if (!std::isfinite(gap)) gap = 1;
+  const double step =
+      lines.size() > 1 ? gap * std::min(0.03, 0.15 / static_cast<double>(lines.size())) : 0;
+  if (axis.numeric && step > 0) {  // the axis spans the data, not the ticks beyond the shifts
+    const double spread = 0.5 * step * static_cast<double>(lines.size() - 1);
+    p.x.min = xs.front() - spread - 0.02 * gap, p.x.max = xs.back() + spread + 0.02 * gap;
+  }
+  for (size_t j = 0; j < lines.size(); ++j) {
+    svg::Series& s = lines[j];
+    std::vector<size_t> order(s.x.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::ranges::sort(order, [&](size_t a, size_t b) { return s.x[a] < s.x[b]; });
+    svg::Series sorted = s;
+    const double shift =
+        (static_cast<double>(j) - 0.5 * static_cast<double>(lines.size() - 1)) * step;
+    for (size_t i = 0; i < order.size(); ++i)
+      sorted.x[i] = s.x[order[i]] + shift, sorted.y[i] = s.y[order[i]],
+      sorted.lo[i] = s.lo[order[i]], sorted.hi[i] = s.hi[order[i]];
+    p.series.push_back(std::move(sorted));
+  }
+  return p;
+}
+
+// The metrics plotted against the first swept key (registry names).
+constexpr std::string_view kSweepPlotMetrics[] = {
+    "leak_rate",    "interception_rate", "value_hit",         "interceptors_fired",
+    "warning_rate", "mean_warning_s",    "own_warning_mean_s"};
 
 core::Result<std::string> sweep_html(const fs::path& dir) {
   const fs::path file = dir / "sweep.json";
@@ -914,6 +1240,13 @@ core::Result<std::string> sweep_html(const fs::path& dir) {
     combo.metrics = std::move(*ms);
     combos.push_back(std::move(combo));
   }
+  // Every metric of any combination, in first-seen order (a swept key may
+  // change the areas or zones), with its unit.
+  std::vector<std::string> names;
+  std::map<std::string, std::string> units;
+  for (const Combo& c : combos)
+    for (const Metric& m : c.metrics)
+      if (units.try_emplace(m.name, m.unit).second) names.push_back(m.name);
 
   html::Page page("canopy sweep");
   std::string key_list;
@@ -922,57 +1255,70 @@ core::Result<std::string> sweep_html(const fs::path& dir) {
   page.header(fmt::format("swept {} &middot; <b>{}</b> combinations &middot; <b>{}</b> runs each",
                           key_list, combos.size(), cell_at(*sw, {"runs"})));
 
-  // Plots against the first key, one series per combination of the others.
+  // Plots against the first key, one line per combination of the others.
   page.section("plots", "Key metrics against " + keys[0]);
-  bool numeric = true;
-  std::vector<std::string> xs_text;
-  for (const Combo& c : combos) {
-    const std::string v = c.values.contains(keys[0]) ? c.values.at(keys[0]) : "";
-    numeric &= as_number(v).has_value();
-    if (std::find(xs_text.begin(), xs_text.end(), v) == xs_text.end()) xs_text.push_back(v);
+  const SweepAxis axis(keys[0], combos);
+  auto others = [&](const Combo& c) {
+    std::string label;
+    for (size_t k = 1; k < keys.size(); ++k)
+      label += (label.empty() ? "" : ", ") + keys[k] + " = " +
+               (c.values.contains(keys[k]) ? c.values.at(keys[k]) : "?");
+    return label;
+  };
+  const std::string per_other = keys.size() > 1
+                                    ? "; one line per combination of the other swept keys, the "
+                                      "lines shifted sideways a little so the intervals do not "
+                                      "hide each other"
+                                    : "";
+  for (std::string_view name : kSweepPlotMetrics) {
+    const eval::MetricDef def = registry_metric(name);
+    std::vector<SweepPoint> points;
+    for (const Combo& c : combos) points.push_back({others(c), &c, def.name});
+    auto p = sweep_plot(fmt::format("{} against {}", eval::metric_label(name), keys[0]),
+                        label_with_unit(name) + " [95 % interval]", axis, points);
+    if (!p) continue;
+    const Metric* any = nullptr;
+    for (const Combo& c : combos)
+      if (!any) any = metric(c.metrics, name);
+    page.figure(
+        svg::render(*p),
+        fmt::format("Estimate of <code>{}</code> ({}) per combination with its 95 % "
+                    "interval ({}){}.",
+                    esc(name), esc(def.meaning), any ? esc(any->method) : "see table", per_other));
   }
-  for (const char* name :
-       {"leak_rate", "interception_rate", "value_hit", "interceptors_fired", "warning_fraction"}) {
-    svg::Plot p;
-    p.title = fmt::format("{} against {}", name, keys[0]);
-    p.x.label = keys[0];
-    p.y.label = fmt::format("{} (95 % interval)", name);
-    if (!numeric) p.x.categories = xs_text;
-    std::map<std::string, svg::Series> series;
-    for (const Combo& c : combos) {
-      const Metric* m = metric(c.metrics, name);
-      if (!m) continue;
-      std::string label;
-      for (size_t k = 1; k < keys.size(); ++k)
-        label += (label.empty() ? "" : ", ") + keys[k] + " = " +
-                 (c.values.contains(keys[k]) ? c.values.at(keys[k]) : "?");
-      svg::Series& s = series[label];
-      s.name = label.empty() ? name : label;
-      s.kind = svg::Kind::kLine;
-      const std::string v = c.values.contains(keys[0]) ? c.values.at(keys[0]) : "";
-      const double x =
-          numeric
-              ? *as_number(v)
-              : static_cast<double>(std::find(xs_text.begin(), xs_text.end(), v) - xs_text.begin());
-      s.x.push_back(x), s.y.push_back(m->estimate), s.lo.push_back(m->lo), s.hi.push_back(m->hi);
+  // Each defended area's leak rate: one plot, one line per area; with more
+  // keys, one plot per area.
+  const std::vector<std::string> areas = members(names, "leak_rate");
+  if (!areas.empty() && keys.size() == 1) {
+    std::vector<SweepPoint> points;
+    std::string codes;
+    for (const std::string& area : areas) {
+      const std::string member = eval::member_name("leak_rate", area);
+      codes += (codes.empty() ? "" : ", ") + fmt::format("<code>{}</code>", esc(member));
+      for (const Combo& c : combos) points.push_back({area, &c, member});
     }
-    if (series.empty()) continue;
-    for (auto& [label, s] : series) {
-      // In order of x, so lines do not zigzag.
-      std::vector<size_t> order(s.x.size());
-      for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-      std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return s.x[a] < s.x[b]; });
-      svg::Series sorted = s;
-      for (size_t i = 0; i < order.size(); ++i)
-        sorted.x[i] = s.x[order[i]], sorted.y[i] = s.y[order[i]], sorted.lo[i] = s.lo[order[i]],
-        sorted.hi[i] = s.hi[order[i]];
-      p.series.push_back(std::move(sorted));
+    if (auto p = sweep_plot(fmt::format("{} per defended area against {}",
+                                        eval::metric_label("leak_rate"), keys[0]),
+                            label_with_unit("leak_rate") + " [95 % interval]", axis, points))
+      page.figure(svg::render(*p),
+                  fmt::format("Each defended area's leak rate (leakers / threatening rockets of "
+                              "the area, pooled over the runs) with its Wilson 95 % interval, one "
+                              "line per area; the lines are shifted sideways a little so the "
+                              "intervals do not hide each other. Metrics: {}.",
+                              codes));
+  } else {
+    for (const std::string& area : areas) {
+      const std::string member = eval::member_name("leak_rate", area);
+      std::vector<SweepPoint> points;
+      for (const Combo& c : combos) points.push_back({others(c), &c, member});
+      if (auto p = sweep_plot(fmt::format("{} against {}", eval::metric_label(member), keys[0]),
+                              label_with_unit(member) + " [95 % interval]", axis, points))
+        page.figure(svg::render(*p),
+                    fmt::format("Estimate of <code>{}</code> (leakers / threatening rockets of "
+                                "{}, pooled over the runs) per combination with its Wilson 95 % "
+                                "interval{}.",
+                                esc(member), esc(area), per_other));
     }
-    const Metric* any = metric(combos.front().metrics, name);
-    page.figure(svg::render(p),
-                fmt::format("Estimate of <code>{}</code> per combination with its 95 % interval "
-                            "({}); one line per combination of the other swept keys.",
-                            name, any ? esc(any->method) : "see table"));
   }
 
   page.section("table", "Sweep table");
@@ -980,26 +1326,66 @@ core::Result<std::string> sweep_html(const fs::path& dir) {
   t.first_column_label = true;
   t.head.push_back("combination");
   for (const auto& k : keys) t.head.push_back(fmt::format("<code>{}</code>", esc(k)));
-  std::vector<std::string> names;
-  for (const Metric& m : combos.empty() ? std::vector<Metric>{} : combos.front().metrics)
-    names.push_back(m.name);
-  for (const auto& n : names) t.head.push_back(fmt::format("<code>{}</code>", esc(n)));
+  for (const auto& n : names) t.head.push_back(metric_cell(n, units.at(n)));
   for (const Combo& c : combos) {
     std::vector<std::string> row = {fmt::format("<code>{}</code>", esc(c.dir))};
     for (const auto& k : keys) row.push_back(esc(c.values.contains(k) ? c.values.at(k) : ""));
-    for (const auto& n : names) {
-      const Metric* m = metric(c.metrics, n);
-      row.push_back(m ? html::with_ci(m->estimate, m->lo, m->hi) : "—");
-    }
+    for (const auto& n : names) row.push_back(estimate_cell(metric(c.metrics, n)));
     t.rows.push_back(std::move(row));
   }
   t.caption =
-      "Estimate [95 % interval] of each metric per combination; the interval method per metric is "
-      "as in "
-      "each combination's aggregate.json (Wilson for proportions, Student-t or bootstrap for "
-      "means).";
+      "Estimate [95 % interval] of each metric of any combination (— where a combination lacks "
+      "it, e.g. an area only some combinations have); the interval method per metric is as in "
+      "each combination's aggregate.json (Wilson for proportions, Student-t for means).";
   page.table(t);
   return page.finish("");
+}
+
+// ---- Compare
+
+// One design's paired difference from the first (compare.json).
+struct Difference {
+  size_t design = 0;
+  double mean = kNaN, lo = kNaN, hi = kNaN, unpaired_lo = kNaN, unpaired_hi = kNaN;
+  double width_ratio = kNaN;  // unpaired width / paired width
+  std::string method;
+};
+
+struct ComparedMetric {
+  std::string name, unit;
+  eval::MetricKind kind = eval::MetricKind::kValue;
+  eval::MetricDef::Scope scope = eval::MetricDef::Scope::kRun;
+  std::vector<std::string> per_design;  // table cells
+  std::vector<Difference> differences;
+  const Difference* of(size_t design) const {
+    for (const Difference& d : differences)
+      if (d.design == design) return &d;
+    return nullptr;
+  }
+};
+
+// The paired differences of one design from the first, with their paired
+// 95 % intervals, around a zero line; categories the metrics.
+svg::Plot differences_plot(const std::vector<const ComparedMetric*>& shown, size_t design,
+                           const std::vector<std::string>& designs) {
+  svg::Plot p;
+  p.title = fmt::format("Paired differences: {} − {}", designs[design], designs[0]);
+  p.y.label = fmt::format("{} − {} (95 % paired interval)", designs[design], designs[0]);
+  p.height = 360;
+  svg::Series zero = svg::series("", svg::Kind::kLine, "#888");
+  zero.x = {-0.5, static_cast<double>(shown.size()) - 0.5}, zero.y = {0, 0};
+  svg::Series s = svg::series("", svg::Kind::kPoints, "#1f77b4");
+  s.marker_r = 5;
+  for (size_t i = 0; i < shown.size(); ++i) {
+    const Difference* d = shown[i]->of(design);
+    const bool has = d && std::isfinite(d->mean);
+    p.x.categories.push_back(eval::metric_label(shown[i]->name) + (has ? "" : " (—)"));
+    if (!has) continue;
+    s.x.push_back(static_cast<double>(i));
+    s.y.push_back(d->mean), s.lo.push_back(d->lo), s.hi.push_back(d->hi);
+  }
+  p.series = {zero, s};
+  return p;
 }
 
 core::Result<std::string> compare_html(const fs::path& dir) {
@@ -1022,89 +1408,165 @@ core::Result<std::string> compare_html(const fs::path& dir) {
   for (const auto& n : names)
     list += (list.empty() ? "" : " vs ") + fmt::format("<b>{}</b>", esc(n));
 
-  html::Table per;
-  per.head = {"metric"};
-  for (const auto& n : names) per.head.push_back(esc(n));
-  html::Table diff;
-  diff.head = {"metric",
-               "design",
-               "mean difference (B − A)",
-               "paired 95 % interval",
-               "unpaired 95 % interval",
-               "width ratio (paired / unpaired)",
-               "method"};
-  svg::Plot widths;
-  widths.title = "Interval width: paired against unpaired";
-  widths.y.label = "95 % interval width";
-  svg::Series paired = svg::series("paired", svg::Kind::kBars, "#1f77b4");
-  svg::Series unpaired = svg::series("unpaired", svg::Kind::kBars, "#bbbbbb");
+  // Every metric, checked against the registry.
+  std::vector<ComparedMetric> compared;
   for (size_t i = 0; i < metrics->size(); ++i) {
     const json& m = (*metrics)[i];
     const json* name = find(m, {"name"});
     if (!name || !name->is_string())
       return core::fail(fmt::format("{}: metrics[{}] needs a \"name\"", file.string(), i));
-    const std::string mname = name->get<std::string>();
-    std::vector<std::string> row = {fmt::format("<code>{}</code>", esc(mname))};
+    ComparedMetric c;
+    c.name = name->get<std::string>();
+    const std::optional<eval::MetricDef> def = eval::find_metric(c.name);
+    if (!def)
+      return core::fail(
+          fmt::format("{}: metrics[{}]: unknown metric \"{}\" (not in canopy's metric registry, "
+                      "docs/metrics.md)",
+                      file.string(), i, core::printable(c.name)));
+    c.kind = def->kind, c.scope = def->scope;
+    c.unit = find(m, {"unit"}) && m["unit"].is_string() ? m["unit"].get<std::string>()
+                                                        : std::string(def->unit);
     if (const json* pd = find(m, {"per_design"}); pd && pd->is_array())
       for (const json& d : *pd) {
-        const json* ci = find(d, {"ci95"});
-        const bool ok =
-            ci && ci->is_array() && ci->size() == 2 && (*ci)[0].is_number() && (*ci)[1].is_number();
-        row.push_back(ok ? html::with_ci(number(d, {"estimate"}), (*ci)[0].get<double>(),
-                                         (*ci)[1].get<double>())
-                         : cell_at(d, {"estimate"}));
+        const auto [lo, hi] = interval_at(d, "ci95");
+        c.per_design.push_back(estimate_ci(number(d, {"estimate"}), lo, hi));
       }
-    per.rows.push_back(row);
+    c.per_design.resize(names.size(), "—");
     if (const json* ds = find(m, {"differences"}); ds && ds->is_array())
       for (const json& d : *ds) {
-        auto ci = [&](const char* key) -> std::pair<double, double> {
-          const json* c = find(d, {key});
-          if (!c || !c->is_array() || c->size() != 2 || !(*c)[0].is_number() ||
-              !(*c)[1].is_number())
-            return {kNaN, kNaN};
-          return {(*c)[0].get<double>(), (*c)[1].get<double>()};
-        };
-        const auto [plo, phi] = ci("ci95");
-        const auto [ulo, uhi] = ci("unpaired_ci95");
+        Difference x;
         const double di = number(d, {"design"});
-        const size_t idx = std::isfinite(di) ? static_cast<size_t>(di) : 0;
-        const std::string dname = idx < names.size() ? names[idx] : "?";
-        diff.rows.push_back(
-            {fmt::format("<code>{}</code>", esc(mname)), esc(dname + " − " + names[0]),
-             num(number(d, {"mean"})), fmt::format("[{}, {}]", num(plo), num(phi)),
-             fmt::format("[{}, {}]", num(ulo), num(uhi)), num(number(d, {"width_ratio"})),
-             esc(find(d, {"method"}) ? cell_at(d, {"method"}) : "")});
-        // Widths relative to the unpaired one, so metrics of any scale share
-        // the plot; the headline metrics only.
-        if (std::ranges::find(eval::kHeadlineMetrics, mname) == std::end(eval::kHeadlineMetrics))
-          continue;
-        const double x = static_cast<double>(widths.x.categories.size());
-        widths.x.categories.push_back(names.size() > 2 ? mname + " (" + dname + ")" : mname);
-        const double uw = uhi - ulo;
-        unpaired.x.push_back(x - 0.38), unpaired.x2.push_back(x),
-            unpaired.y.push_back(uw > 0 ? 1.0 : kNaN);
-        paired.x.push_back(x), paired.x2.push_back(x + 0.38),
-            paired.y.push_back(uw > 0 ? (phi - plo) / uw : kNaN);
+        if (!std::isfinite(di) || di < 1 || di >= static_cast<double>(names.size()))
+          return core::fail(fmt::format("{}: metrics[{}]: a difference needs \"design\" (1 to {})",
+                                        file.string(), i, names.size() - 1));
+        x.design = static_cast<size_t>(di);
+        x.mean = number(d, {"mean"});
+        std::tie(x.lo, x.hi) = interval_at(d, "ci95");
+        std::tie(x.unpaired_lo, x.unpaired_hi) = interval_at(d, "unpaired_ci95");
+        x.width_ratio = number(d, {"width_ratio"});
+        if (const json* me = find(d, {"method"}); me && me->is_string())
+          x.method = me->get<std::string>();
+        c.differences.push_back(std::move(x));
       }
+    compared.push_back(std::move(c));
   }
+
+  // The run's metrics in tables; the per-area and per-zone ones in folded
+  // tables of the same columns.
+  html::Table per, per_members;
+  per.head = {"metric · unit"};
+  for (const auto& n : names) per.head.push_back(esc(n));
+  per_members.head = per.head;
+  // A design column with more than two designs; a method column when the
+  // methods differ (otherwise the caption names it).
+  std::set<std::string> methods;
+  for (const ComparedMetric& c : compared)
+    for (const Difference& d : c.differences)
+      if (std::isfinite(d.mean)) methods.insert(d.method);
+  const bool design_column = names.size() > 2, method_column = methods.size() > 1;
+  html::Table diff, diff_members;
+  diff.head = {"metric"};
+  if (design_column) diff.head.push_back("design");
+  diff.head.push_back(names.size() == 2 ? "mean difference<br>" +
+                                              esc(fmt::format("({} − {})", names[1], names[0]))
+                                        : "mean difference<br>(B − A)");
+  diff.head.insert(diff.head.end(), {"paired<br>95 % interval", "unpaired<br>95 % interval",
+                                     "width ratio<br>(unpaired / paired)"});
+  if (method_column) diff.head.push_back("method");
+  diff_members.head = diff.head;
+  svg::Plot widths;
+  widths.title = "Interval width: paired against unpaired";
   widths.y.label = "95 % interval width / unpaired width";
+  svg::Series paired = svg::series("paired", svg::Kind::kBars, "#1f77b4");
+  svg::Series unpaired = svg::series("unpaired", svg::Kind::kBars, "#bbbbbb");
+  for (const ComparedMetric& c : compared) {
+    const bool of_run = c.scope == eval::MetricDef::Scope::kRun;
+    std::vector<std::string> row = {metric_cell(c.name, c.unit)};
+    row.insert(row.end(), c.per_design.begin(), c.per_design.end());
+    (of_run ? per : per_members).rows.push_back(std::move(row));
+    for (const Difference& d : c.differences) {
+      const std::string dname = names[d.design] + " − " + names[0];
+      std::vector<std::string> drow = {metric_cell(c.name)};
+      if (design_column) drow.push_back(esc(dname));
+      drow.insert(drow.end(), {num(d.mean), interval_text(d.lo, d.hi),
+                               interval_text(d.unpaired_lo, d.unpaired_hi), num(d.width_ratio)});
+      if (method_column) drow.push_back(std::isfinite(d.mean) ? esc(d.method) : "—");
+      (of_run ? diff : diff_members).rows.push_back(std::move(drow));
+      // Widths relative to the unpaired one, so metrics of any scale share
+      // the plot; the headline metrics only.
+      if (std::ranges::find(eval::kHeadlineMetrics, c.name) == std::end(eval::kHeadlineMetrics))
+        continue;
+      const double x = static_cast<double>(widths.x.categories.size());
+      const std::string label = eval::metric_label(c.name);
+      widths.x.categories.push_back(names.size() > 2 ? label + " (" + names[d.design] + ")"
+                                                     : label);
+      const double uw = d.unpaired_hi - d.unpaired_lo;
+      unpaired.x.push_back(x - 0.38), unpaired.x2.push_back(x),
+          unpaired.y.push_back(uw > 0 ? 1.0 : kNaN);
+      paired.x.push_back(x), paired.x2.push_back(x + 0.38),
+          paired.y.push_back(uw > 0 ? (d.hi - d.lo) / uw : kNaN);
+    }
+  }
   widths.series = {unpaired, paired};
-  per.caption = "Estimate [95 % interval] of each metric per design, from each design's runs.";
+  per.caption =
+      "Estimate [95 % interval] of each metric per design, from each design's runs; — where a "
+      "design lacks the metric (e.g. an area only the other design defends) or no run defines "
+      "it.";
   diff.caption =
       "Differences of each design from the first (B − A) over runs paired by seed (common random "
-      "numbers): the paired interval, the interval the same runs would give unpaired, and the "
-      "ratio of "
-      "their widths (below 1: pairing sharpened the comparison).";
+      "numbers): the paired interval (Student-t), the interval the same runs would give unpaired "
+      "(Welch), and the width ratio = unpaired width / paired width, how many times narrower "
+      "common random numbers made the interval (above 1: pairing sharpened the comparison). "
+      "Both intervals are clipped to the range a difference can take. — where one of the two "
+      "designs lacks the metric, and as width ratio where the paired interval has no width.";
+  if (methods.size() == 1 && !methods.begin()->empty())
+    diff.caption += fmt::format(" Method: {}.", esc(*methods.begin()));
+
+  // The differences plotted: the headline proportions, then each area's
+  // leak rate (proportions share one scale; the other metrics are in the table).
+  std::vector<const ComparedMetric*> shown;
+  auto compared_of = [&](std::string_view name) -> const ComparedMetric* {
+    for (const ComparedMetric& c : compared)
+      if (c.name == name) return &c;
+    return nullptr;
+  };
+  for (std::string_view name : eval::kHeadlineMetrics)
+    if (const ComparedMetric* c = compared_of(registry_metric(name).name);
+        c && c->kind == eval::MetricKind::kProportion)
+      shown.push_back(c);
+  std::vector<std::string> all;
+  for (const ComparedMetric& c : compared) all.push_back(c.name);
+  for (const std::string& area : members(all, "leak_rate"))
+    if (const ComparedMetric* c = compared_of(eval::member_name("leak_rate", area)))
+      shown.push_back(c);
+
   html::Page out("canopy compare");
   out.header(fmt::format("designs {} &middot; <b>{}</b> runs each, common random numbers", list,
                          cell_at(*cj, {"runs"})));
   out.section("designs", "Per design");
   out.table(per);
+  if (!per_members.rows.empty())
+    table_folded(out, per_members, 0,
+                 fmt::format("Per-area and per-zone metrics ({})", per_members.rows.size()));
   out.section("differences", "Paired differences");
+  if (!shown.empty())
+    for (size_t k = 1; k < names.size(); ++k)
+      out.figure(svg::render(differences_plot(shown, k, names)),
+                 fmt::format("Mean difference {} − {} over the runs paired by seed, with its "
+                             "paired 95 % interval (Student-t), for the headline proportions and "
+                             "each defended area's leak rate; an interval clear of the grey zero "
+                             "line is a difference the runs resolve. (—): one design lacks the "
+                             "metric. The other metrics, of other scales, are in the table below.",
+                             esc(names[k]), esc(names[0])));
   out.table(diff);
-  out.figure(
-      svg::render(widths),
-      "Width of each difference's 95 % interval, paired (blue) relative to unpaired (grey = 1).");
+  if (!diff_members.rows.empty())
+    table_folded(out, diff_members, 0,
+                 fmt::format("Differences of the per-area and per-zone metrics ({})",
+                             diff_members.rows.size()));
+  out.figure(svg::render(widths),
+             "Width of each headline difference's 95 % interval, paired (blue) relative to "
+             "unpaired (grey = 1): the shorter the blue bar, the more common random numbers "
+             "narrowed the interval (the table's width ratio is grey / blue).");
   return out.finish("");
 }
 

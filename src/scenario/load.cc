@@ -570,6 +570,11 @@ class Loader {
     std::string name;
     std::string_view text;
     std::optional<JsonLocator> locator;
+    // Vertices whose latitude and longitude look swapped: reported once,
+    // at the first, with their count.
+    int swapped = 0;
+    size_t swapped_diag = 0;
+    std::string swapped_message;
   };
 
   void json_error(JsonFile& f, const JsonPath& path, std::string message) {
@@ -1937,8 +1942,17 @@ std::optional<Polygon> Loader::json_polygon(JsonFile& jf, const geojson::Geometr
     }
     auto p = en_from_deg(lat, lon, "[lon, lat]");
     if (!p) {
-      json_error(jf, rpath + k, p.error());
       ok = false;
+      if (p.error().find("swapped?") == std::string::npos) {
+        json_error(jf, rpath + k, p.error());
+      } else if (jf.swapped++ == 0) {  // one error for the file, at its first such vertex
+        jf.swapped_diag = diags_.size();
+        jf.swapped_message = p.error();
+        json_error(jf, rpath + k, p.error());
+      } else {
+        diags_[jf.swapped_diag].message = fmt::format("{}; so do {} more vertices of this file",
+                                                      jf.swapped_message, jf.swapped - 1);
+      }
       continue;
     }
     pts.push_back(*p);

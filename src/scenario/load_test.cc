@@ -599,6 +599,29 @@ TEST(Load, MissingGeoJsonFileIsReported) {
   EXPECT_NE(d.message.find("nowhere.geojson"), std::string::npos) << d.message;
 }
 
+TEST(Load, GeoJsonWithLatitudeAndLongitudeSwappedGetsOneError) {
+  TempDir dir;
+  // Two towns, every vertex [lat, lon] instead of [lon, lat].
+  const std::string json = R"({"type": "FeatureCollection", "features": [
+  {"type": "Feature", "properties": {"name": "A", "value": 1},
+   "geometry": {"type": "Polygon", "coordinates": [[[30.0, -40.0], [30.0, -39.99], [30.01, -39.99]]]}},
+  {"type": "Feature", "properties": {"name": "B", "value": 1},
+   "geometry": {"type": "Polygon", "coordinates": [[[30.02, -40.0], [30.02, -39.99], [30.03, -39.99]]]}}
+]}
+)";
+  const std::string geo = dir.write("swapped.geojson", json);
+  const auto sc =
+      load_file(dir.write("s.yaml", edit(kBase, "defended_areas:\n",
+                                         "defended_areas:\n  - {geojson: swapped.geojson}\n")));
+  ASSERT_FALSE(sc.has_value());
+  ASSERT_EQ(sc.error().size(), 1u) << listing(sc.error());
+  const Diagnostic& d = sc.error()[0];
+  EXPECT_EQ(d.file, geo);
+  EXPECT_EQ(d.path, "features[0].geometry.coordinates[0][0]");
+  EXPECT_NE(d.message.find("swapped"), std::string::npos) << d.message;
+  EXPECT_NE(d.message.find("so do 5 more vertices of this file"), std::string::npos) << d.message;
+}
+
 TEST(Load, GeoJsonContentErrorsNameTheJsonPath) {
   TempDir dir;
   const std::string json = R"({"type": "FeatureCollection", "features": [

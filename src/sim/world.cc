@@ -185,8 +185,10 @@ void World::launch(const RocketPlan& plan, std::vector<Event>& out) {
   e.cd_factor = plan.cd_factor;
   e.raid = plan.raid;
   e.impact_p_W = hit.p_W;
-  if (undefended_area_[plan.id - 1] >= 0)
+  if (undefended_area_[plan.id - 1] >= 0) {
     e.impact_area = areas[static_cast<size_t>(undefended_area_[plan.id - 1])].name;
+    ++summary_.threatening;
+  }
   out.push_back(std::move(e));
 }
 

@@ -108,6 +108,7 @@ struct RunSummary {
   int engaged_in_areas = 0;     // ... and inside one
   double value_saved = 0;       // the area values of the killed rockets' would-be impacts
   int killed_in_areas = 0;      // killed rockets that would have fallen in an area
+  int threatening = 0;          // launched rockets that would have fallen in an area
   std::vector<double> miss_m;   // per closest approach
   std::vector<double> intercept_alt_m;
   int fuzed = 0;

@@ -1,0 +1,195 @@
+#include "canopy/eval/metrics.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "canopy/eval/area_metrics.h"
+#include "canopy/eval/montecarlo.h"
+
+namespace canopy::eval {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+TEST(MetricRegistry, EveryMetricIsDefinedOnceWithUnitMeaningAndCounts) {
+  std::set<std::string> names;
+  for (const MetricDef& d : fixed_metrics()) {
+    EXPECT_TRUE(names.insert(d.name).second) << "twice: " << d.name;
+    EXPECT_FALSE(d.unit.empty()) << d.name;
+    EXPECT_FALSE(d.meaning.empty()) << d.name;
+    EXPECT_LT(d.min, d.max) << d.name;
+    if (d.kind != MetricKind::kProportion) continue;
+    EXPECT_EQ(d.min, 0) << d.name;
+    EXPECT_EQ(d.max, 1) << d.name;
+    // Its counts are metrics of their own.
+    for (const std::string& c : {d.successes, d.trials}) {
+      const auto count = find_metric(c);
+      ASSERT_TRUE(count) << d.name << ": " << c;
+      EXPECT_EQ(count->kind, MetricKind::kCount) << c;
+    }
+  }
+  for (const MetricDef& f : families()) {
+    EXPECT_NE(f.scope, MetricDef::Scope::kRun) << f.name;
+    EXPECT_FALSE(f.unit.empty()) << f.name;
+  }
+}
+
+TEST(MetricRegistry, FamilyMembersResolveForAnyAreaName) {
+  const auto d = find_metric("leak_rate[Kiryat, \"A\" [north]]");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->name, "leak_rate[Kiryat, \"A\" [north]]");
+  EXPECT_EQ(d->kind, MetricKind::kProportion);
+  EXPECT_EQ(d->successes, "leakers[Kiryat, \"A\" [north]]");
+  EXPECT_EQ(d->trials, "threatening[Kiryat, \"A\" [north]]");
+  EXPECT_EQ(find_metric("own_warning_p5_s[B4]")->unit, "s");
+  EXPECT_EQ(member_name("engaged", "Northport"), "engaged[Northport]");
+}
+
+TEST(MetricRegistry, UnknownNamesDoNotResolve) {
+  for (const char* name : {"warning_fraction", "intercepted_of_engaged", "leak_rate[]",
+                           "leak_rate[Northport", "nothing[Northport]", "[Northport]", ""})
+    EXPECT_FALSE(find_metric(name)) << name;
+}
+
+TEST(MetricRegistry, TheSetOfAScenarioHasEachAreaAndZoneFamily) {
+  const MetricSet set({"Northport", "Southbay"}, {"A3"});
+  EXPECT_EQ(set.size(), fixed_metrics().size() + 2 * 6 + 4);
+  EXPECT_EQ(set.index("rockets_launched"), 0);
+  const int north = set.index("leak_rate[Northport]");
+  ASSERT_GE(north, 0);
+  EXPECT_EQ(set[static_cast<size_t>(north)].trials, "threatening[Northport]");
+  EXPECT_GE(set.index("false_population_s[A3]"), 0);
+  EXPECT_EQ(set.index("leak_rate[A3]"), -1);  // a zone has no leak rate
+  EXPECT_EQ(set.index("warning_fraction"), -1);
+}
+
+TEST(MetricRegistry, LabelsAreReadable) {
+  EXPECT_EQ(metric_label("leak_rate"), "leak rate");
+  EXPECT_EQ(metric_label("leak_rate[Northport]"), "leak rate, Northport");
+  EXPECT_EQ(metric_label("mean_warning_s"), "mean warning (s)");
+  EXPECT_EQ(metric_label("own_warning_p5_s[B4]"), "own warning, 5th percentile (s), B4");
+  EXPECT_EQ(metric_label("false_population_s"), "false population (person·s)");
+  EXPECT_EQ(metric_label("gospa_mean_m"), "gospa mean (m)");
+}
+
+// docs/montecarlo.md lists every fixed metric and family, and nothing else.
+TEST(MetricRegistry, TheDocsListEveryMetric) {
+  std::ifstream in(std::string(CANOPY_SOURCE_DIR) + "/docs/montecarlo.md");
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string doc = text.str();
+  const size_t start = doc.find("### The metrics of a run");
+  ASSERT_NE(start, std::string::npos);
+  const std::string table = doc.substr(start, doc.find("\n### ", start + 1) - start);
+  std::set<std::string> listed;
+  const std::regex row(R"(\n\| ([^|]*) \|)");
+  const std::regex code("`([^`]+)`");
+  for (auto r = std::sregex_iterator(table.begin(), table.end(), row); r != std::sregex_iterator();
+       ++r) {
+    const std::string first = (*r)[1];
+    for (auto c = std::sregex_iterator(first.begin(), first.end(), code);
+         c != std::sregex_iterator(); ++c)
+      listed.insert((*c)[1]);
+  }
+  for (const MetricDef& d : fixed_metrics()) EXPECT_TRUE(listed.contains(d.name)) << d.name;
+  for (const MetricDef& f : families())
+    EXPECT_TRUE(listed.contains(f.name + "[<area>]") || listed.contains(f.name + "[<zone>]"))
+        << f.name;
+  for (const std::string& name : listed) {
+    const bool member = name.ends_with("[<area>]") || name.ends_with("[<zone>]");
+    EXPECT_TRUE(find_metric(member ? name.substr(0, name.find('[')) + "[X]" : name)) << name;
+  }
+}
+
+RunRecord record(int run, std::vector<double> values) { return {run, std::move(values), 0}; }
+
+TEST(Aggregate, NoIntervalFromOneRun) {
+  const MetricSet set({}, {});
+  std::vector<double> v(set.size(), 3);
+  const auto agg = aggregate_metrics(std::vector{record(0, v)}, set, 7);
+  const auto& fired = agg[static_cast<size_t>(set.index("interceptors_fired"))];
+  EXPECT_EQ(fired["estimate"], 3.0);
+  EXPECT_TRUE(fired["ci95"].is_null());
+  EXPECT_TRUE(fired["sd"].is_null());
+  const auto& leak = agg[static_cast<size_t>(set.index("leak_rate"))];
+  EXPECT_TRUE(leak["ci95_runs"].is_null());  // the bootstrap of one run
+  EXPECT_TRUE(leak["ci95"].is_array());      // Wilson: over the run's 3 trials
+}
+
+TEST(Aggregate, IntervalsAreClippedToTheMetricsRange) {
+  const MetricSet set({}, {});
+  const int leakers = set.index("leakers");
+  std::vector<RunRecord> rows;
+  for (int r = 0; r < 3; ++r) {
+    std::vector<double> v(set.size(), kNaN);
+    v[static_cast<size_t>(leakers)] = r == 0 ? 10 : 0;  // mean 3.33, t interval below 0
+    rows.push_back(record(r, v));
+  }
+  const auto agg = aggregate_metrics(rows, set, 7);
+  const auto& m = agg[static_cast<size_t>(leakers)];
+  EXPECT_NEAR(m["estimate"].get<double>(), 10.0 / 3, 1e-12);
+  EXPECT_EQ(m["ci95"][0].get<double>(), 0.0);
+  EXPECT_GT(m["ci95"][1].get<double>(), 10.0);
+  EXPECT_EQ(m["unit"], "rockets");
+}
+
+TEST(AreaScorer, CountsThreatsEngagementsKillsAndLeakersPerArea) {
+  scenario::Scenario sc;
+  sc.defended_areas.push_back({"North", 100, {}});
+  sc.defended_areas.push_back({"South", 10, {}});
+  AreaScorer scorer(sc);
+  auto launch = [&](int rocket, std::optional<std::string> area) {
+    sim::LaunchEvent e;
+    e.rocket = rocket;
+    e.impact_area = std::move(area);
+    scorer.on_event(e);
+  };
+  auto fire = [&](int rocket) {
+    sim::FireEvent e;
+    e.rocket = rocket;
+    scorer.on_event(e);
+  };
+  auto intercept = [&](int rocket, bool killed, bool debris) {
+    sim::InterceptEvent e;
+    e.rocket = rocket;
+    e.killed = killed;
+    e.debris = debris;
+    scorer.on_event(e);
+  };
+  auto impact = [&](int rocket, std::optional<std::string> area) {
+    sim::ImpactEvent e;
+    e.rocket = rocket;
+    e.area = std::move(area);
+    scorer.on_event(e);
+  };
+  launch(1, "North"), launch(2, "North"), launch(3, "South"), launch(4, std::nullopt);
+  fire(1), fire(1), fire(2), fire(4);
+  intercept(1, true, false);   // killed
+  intercept(2, true, true);    // a fragment of 2: not a kill of 2
+  intercept(2, false, false);  // missed
+  fire(1);                     // at a dead rocket: engaged once only
+  impact(2, "North"), impact(3, "South"), impact(4, std::nullopt);
+  const auto& a = scorer.result();
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_EQ(a[0].threatening, 2);
+  EXPECT_EQ(a[0].engaged, 2);
+  EXPECT_EQ(a[0].intercepted, 1);
+  EXPECT_EQ(a[0].leakers, 1);
+  EXPECT_EQ(a[0].value_hit, 100);
+  EXPECT_EQ(a[1].threatening, 1);
+  EXPECT_EQ(a[1].engaged, 0);
+  EXPECT_EQ(a[1].leakers, 1);
+  EXPECT_EQ(a[1].value_hit, 10);
+  const auto j = to_json(a);
+  EXPECT_EQ(j[0]["leak_rate"], 0.5);
+  EXPECT_EQ(j[1]["name"], "South");
+}
+
+}  // namespace
+}  // namespace canopy::eval
