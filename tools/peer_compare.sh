@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs canopy's tracker beside the Stone Soup peer on the same detections and
-# scores both the same way (../shared/peers/README.md; docs/benchmarks.md).
+# scores both the same way (tools/peers/README.md; docs/benchmarks.md).
 #
 #   PEERS=/path/with/Stone-Soup+utm bash tools/peer_compare.sh [TARGETS] [SEED]
 #
@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 targets=${1:-100}
 seed=${2:-2}
-peers_scripts=${PEER_SCRIPTS:-../shared/peers}
+peers_scripts=${PEER_SCRIPTS:-tools/peers}
 canopy=build/release/apps/canopy/canopy
 work=${WORK:-/tmp/canopy-peer-$targets-$seed}
 py=/usr/bin/python3

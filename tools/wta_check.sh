@@ -7,8 +7,8 @@
 #
 #   tools/wta_check.sh [--time-limit-s T] [--family F]
 #
-# Environment: WTA_PEERS (directory of wta_gen.py; default ../shared/peers/wta
-# relative to the repository), CANOPY_BUILD_DIR (default build/release).
+# Environment: WTA_PEERS (directory of wta_gen.py; default tools/peers/wta),
+# CANOPY_BUILD_DIR (default build/release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -18,11 +18,11 @@ while (($#)); do
   case $1 in
     --time-limit-s) time_limit=$2; shift 2 ;;
     --family) family=$2; shift 2 ;;
-    -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "wta_check.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
-peers=${WTA_PEERS:-$root/../shared/peers/wta}
+peers=${WTA_PEERS:-$root/tools/peers/wta}
 build=${CANOPY_BUILD_DIR:-build/release}
 bin=$build/apps/canopy/canopy
 [[ -f $peers/wta_gen.py ]] || { echo "wta_check.sh: no wta_gen.py in $peers (set WTA_PEERS)" >&2; exit 2; }

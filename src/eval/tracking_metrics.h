@@ -1,5 +1,5 @@
 // Tracking metrics: how well the battle manager's confirmed tracks match
-// truth (docs/metrics.md). Definitions follow ../shared/peers/eval_tracks.py
+// truth (docs/metrics.md). Definitions follow tools/peers/eval_tracks.py
 // so that the two agree on the same data: per sample time, an optimal
 // assignment of tracks to truth on position with cut-off c; GOSPA (p = 2,
 // alpha = 2); RMS errors over the assigned pairs; identity switches and
