@@ -140,14 +140,18 @@ std::optional<eval::RunRecord> parse_checkpoint_line(std::string_view line,
   return std::move(*r);
 }
 
+std::string read_text(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
 // Completed runs kept by earlier attempts: runs.csv of a finished set (when
 // resuming) and every rank's checkpoint file. Torn lines are skipped.
 std::map<int, eval::RunRecord> read_done(const fs::path& dir, bool resume,
                                          const eval::MetricSet& metrics) {
   std::map<int, eval::RunRecord> done;
   auto read = [&](const fs::path& file, bool checkpoint) {
-    std::ifstream in(file, std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string text = read_text(file);
     size_t start = 0;
     for (size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1) {
       const std::string_view line(text.data() + start, nl - start);
@@ -217,11 +221,6 @@ bool is_result_entry(const fs::path& p) {
                                [](char c) { return c >= '0' && c <= '9'; });
   };
   return kFiles.contains(name) || numbered("combo-") || numbered("design-");
-}
-
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 // A Monte Carlo a command is about to run, and where.
@@ -672,7 +671,7 @@ int sweep_source(const scenario::Source& base_source, const std::vector<std::str
     // Each area's leak rate: the per-town answer.
     std::vector<std::string> area_columns;
     for (const auto& n : names)
-      if (n.starts_with("leak_rate[")) area_columns.push_back(n);
+      if (eval::member_of(n, "leak_rate")) area_columns.push_back(n);
     if (!area_columns.empty()) {
       fmt::print("\n  leak rate by defended area  [95 % interval]\n");
       for (size_t first = 0; first < area_columns.size(); first += 3)

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace canopy::eval {
 namespace {
@@ -156,6 +157,12 @@ std::string member_name(std::string_view family, std::string_view member) {
   return fmt::format("{}[{}]", family, member);
 }
 
+std::optional<std::string_view> member_of(std::string_view name, std::string_view family) {
+  std::string_view f, member;
+  if (!split_member(name, f, member) || f != family) return std::nullopt;
+  return member;
+}
+
 std::optional<MetricDef> find_metric(std::string_view name) {
   for (const MetricDef& d : fixed())
     if (d.name == name) return d;
@@ -200,10 +207,10 @@ std::string metric_label(std::string_view name) {
   return label;
 }
 
-MetricSet::MetricSet(const std::vector<std::string>& areas, const std::vector<std::string>& zones)
-    : areas_(areas), zones_(zones) {
+MetricSet::MetricSet(std::vector<std::string> areas, const std::vector<std::string>& zones)
+    : areas_(std::move(areas)) {
   defs_.assign(fixed().begin(), fixed().end());
-  for (auto [scope, members] : {std::pair{S::kArea, &areas_}, {S::kZone, &zones_}}) {
+  for (auto [scope, members] : {std::pair{S::kArea, &std::as_const(areas_)}, {S::kZone, &zones}}) {
     for (const std::string& member : *members) {
       for (const MetricDef& f : family_defs()) {
         if (f.scope != scope) continue;
@@ -224,7 +231,7 @@ MetricSet metric_set(const scenario::Scenario& scenario) {
   std::vector<std::string> areas, zones;
   for (const auto& a : scenario.defended_areas) areas.push_back(a.name);
   for (const auto& z : scenario.alert_zones) zones.push_back(z.id);
-  return MetricSet(areas, zones);
+  return MetricSet(std::move(areas), zones);
 }
 
 }  // namespace canopy::eval

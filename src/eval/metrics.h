@@ -53,8 +53,11 @@ std::span<const MetricDef> families();
 // registry has no such metric.
 std::optional<MetricDef> find_metric(std::string_view name);
 
-// The family member's name `<family>[<area or zone>]`.
+// The family member's name `<family>[<area or zone>]`, and back: the
+// member of `name` when it belongs to `family` ("Northport" for
+// ("leak_rate[Northport]", "leak_rate")), nullopt otherwise.
 std::string member_name(std::string_view family, std::string_view member);
+std::optional<std::string_view> member_of(std::string_view name, std::string_view family);
 
 // A readable label for a metric name: "leak rate", "leak rate, Northport".
 std::string metric_label(std::string_view name);
@@ -65,18 +68,17 @@ std::string metric_label(std::string_view name);
 class MetricSet {
  public:
   MetricSet() = default;
-  MetricSet(const std::vector<std::string>& areas, const std::vector<std::string>& zones);
+  MetricSet(std::vector<std::string> areas, const std::vector<std::string>& zones);
   std::span<const MetricDef> defs() const { return defs_; }
   size_t size() const { return defs_.size(); }
   const MetricDef& operator[](size_t i) const { return defs_[i]; }
   // Index by name, or -1.
   int index(std::string_view name) const;
   const std::vector<std::string>& areas() const { return areas_; }
-  const std::vector<std::string>& zones() const { return zones_; }
 
  private:
   std::vector<MetricDef> defs_;
-  std::vector<std::string> areas_, zones_;
+  std::vector<std::string> areas_;
 };
 
 MetricSet metric_set(const scenario::Scenario& scenario);

@@ -49,6 +49,9 @@ TEST(MetricRegistry, FamilyMembersResolveForAnyAreaName) {
   EXPECT_EQ(d->trials, "threatening[Kiryat, \"A\" [north]]");
   EXPECT_EQ(find_metric("own_warning_p5_s[B4]")->unit, "s");
   EXPECT_EQ(member_name("engaged", "Northport"), "engaged[Northport]");
+  EXPECT_EQ(member_of("leak_rate[Town [A]]", "leak_rate"), "Town [A]");
+  EXPECT_FALSE(member_of("leak_rate[Town]", "leakers"));
+  EXPECT_FALSE(member_of("leak_rate", "leak_rate"));
 }
 
 TEST(MetricRegistry, UnknownNamesDoNotResolve) {

@@ -794,21 +794,12 @@ eval::MetricDef registry_metric(std::string_view name) {
   return std::move(*d);
 }
 
-// The member of a family a metric belongs to: "Northport" for
-// ("leak_rate[Northport]", "leak_rate"); nullopt for any other name.
-std::optional<std::string> member_of(std::string_view name, std::string_view family) {
-  if (name.size() < family.size() + 3 || !name.starts_with(family) || name[family.size()] != '[' ||
-      !name.ends_with(']'))
-    return std::nullopt;
-  return std::string(name.substr(family.size() + 1, name.size() - family.size() - 2));
-}
-
 // The members of a family among metric names, each once, in first-seen order.
 std::vector<std::string> members(const std::vector<std::string>& names, std::string_view family) {
   std::vector<std::string> out;
   for (const std::string& n : names)
-    if (auto m = member_of(n, family); m && std::ranges::find(out, *m) == out.end())
-      out.push_back(std::move(*m));
+    if (auto m = eval::member_of(n, family); m && std::ranges::find(out, *m) == out.end())
+      out.emplace_back(*m);
   return out;
 }
 
