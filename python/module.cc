@@ -167,10 +167,12 @@ Outcome montecarlo(const LoadedScenario& s, int runs, int threads, const std::st
 }
 
 Outcome sweep(const LoadedScenario& s, const std::vector<std::string>& sets, int runs, int threads,
-              const std::string& out_dir, bool resume, bool force, bool report) {
+              const std::string& out_dir, bool resume, bool force, bool report,
+              bool one_at_a_time) {
   return interruptible([&](const std::atomic<bool>& cancel) {
-    return sweep_source(s.source, sets,
-                        mc_options(runs, threads, out_dir, resume, force, report, cancel));
+    MonteCarloCmdOptions o = mc_options(runs, threads, out_dir, resume, force, report, cancel);
+    o.one_at_a_time = one_at_a_time;
+    return sweep_source(s.source, sets, o);
   });
 }
 
@@ -348,7 +350,8 @@ PYBIND11_MODULE(_canopy, m) {
   m.def("montecarlo", &montecarlo, py::arg("scenario"), py::arg("runs"), py::arg("threads"),
         py::arg("out_dir"), py::arg("resume"), py::arg("force"), py::arg("report"));
   m.def("sweep", &sweep, py::arg("scenario"), py::arg("sets"), py::arg("runs"), py::arg("threads"),
-        py::arg("out_dir"), py::arg("resume"), py::arg("force"), py::arg("report"));
+        py::arg("out_dir"), py::arg("resume"), py::arg("force"), py::arg("report"),
+        py::arg("one_at_a_time"));
   m.def("compare", &compare, py::arg("designs"), py::arg("names"), py::arg("runs"),
         py::arg("threads"), py::arg("out_dir"), py::arg("resume"), py::arg("force"),
         py::arg("report"));

@@ -22,7 +22,7 @@ import json, sys, collections
 work, n = sys.argv[1], int(sys.argv[2])
 runs = [json.load(open(f"{work}/{s}/summary.json"))["assessment"] for s in range(1, n + 1)]
 print(f"seeds 1..{n}: {sum(r['rockets_launched'] for r in runs)} rockets, "
-      f"{sum(r['rockets_tracked'] for r in runs)} tracked, {sum(r['predictions'] for r in runs)} predictions")
+      f"{sum(r['rockets_confirmed'] for r in runs)} tracked, {sum(r['predictions'] for r in runs)} predictions")
 print("calibration (true impact inside the predicted 95 % ellipse; target 0.93-0.97):")
 for i, c in enumerate(runs[0]["calibration"]):
     inside = sum(r["calibration"][i]["inside_95"] for r in runs)
@@ -41,23 +41,23 @@ for k in sorted(bins, key=lambda k: k[0]):
 d = collections.Counter()
 for r in runs:
     x = r["decision"]
-    for k in ("true_threats", "open_ground", "false_tracks_declared", "long_flight_threats",
+    for k in ("true_threats", "open_ground_rockets", "false_tracks_declared", "long_flight_threats",
               "long_flight_declared_early"):
         d[k] += x[k]
     for k, v in x["confusion"].items():
         d[k] += v
 print("engage decision (confusion matrix over all seeds):")
-print(f"  true threats: {d['threat_declared']} declared, {d['threat_not_declared']} not "
-      f"({100 * d['threat_declared'] / max(1, d['true_threats']):.2f} %; target >= 99.5 %)")
+print(f"  true threats: {d['threats_declared']} declared, {d['threats_not_declared']} not "
+      f"({100 * d['threats_declared'] / max(1, d['true_threats']):.2f} %; target >= 99.5 %)")
 print(f"  long flights (> 40 s): {d['long_flight_declared_early']} of {d['long_flight_threats']} declared >= 20 s before impact "
       f"({100 * d['long_flight_declared_early'] / max(1, d['long_flight_threats']):.2f} %)")
 print(f"  open ground: {d['open_ground_declared']} declared, {d['open_ground_not_declared']} not "
-      f"({100 * d['open_ground_declared'] / max(1, d['open_ground']):.2f} %; target <= 5 %); "
+      f"({100 * d['open_ground_declared'] / max(1, d['open_ground_rockets']):.2f} %; target <= 5 %); "
       f"false tracks declared {d['false_tracks_declared']}")
-leads = [r["decision"] for r in runs if r["decision"]["lead_s_min"] is not None]  # a threat landed
+leads = [r["decision"] for r in runs if r["decision"]["lead_min_s"] is not None]  # a threat landed
 if leads:
-    print(f"  lead time (threats that landed, {len(leads)} seeds): min {min(d['lead_s_min'] for d in leads):.1f} s, "
-          f"median of seeds' medians {sorted(d['lead_s_median'] for d in leads)[len(leads) // 2]:.1f} s")
+    print(f"  lead time (threats that landed, {len(leads)} seeds): min {min(d['lead_min_s'] for d in leads):.1f} s, "
+          f"median of seeds' medians {sorted(d['lead_median_s'] for d in leads)[len(leads) // 2]:.1f} s")
 print("alerts (pooled):")
 tot = {}
 for key in ("canopy", "radius_5km", "region"):
@@ -67,7 +67,7 @@ for key in ("canopy", "radius_5km", "region"):
         for k in ("impacts_in_zones", "missed", "false_zone_alerts", "zone_alerts"):
             a[k] += x[k]
         a["warn"] += x["mean_warning_s"] * x["impacts_in_zones"]
-        a["own"] += x["own_warning_s_mean"] * x["impacts_in_zones"]
+        a["own"] += x["own_warning_mean_s"] * x["impacts_in_zones"]
         a["false_pop_s"] += x["false_population_s"]
         a["pop_s"] += x["total_population_s"]
     tot[key] = a

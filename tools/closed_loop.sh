@@ -34,9 +34,9 @@ python3 - "$work" "$first" "$last" "${gen_flags[*]:-}" <<'PY'
 import json, sys
 work, first, last, flags = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 keys = ["warnable_impacts", "unwarned", "late", "kill_assessments", "false_kill_claims",
-        "kills_revoked", "alerts_on", "alerts_on_no_rocket", "alerts_cancelled_while_alive",
-        "interceptors_fired", "wrong_target_kills", "fires_on_debris", "debris_tracks",
-        "debris_tracks_on_rockets", "threats_not_engaged"]
+        "kills_revoked", "alerts_on", "debris_alerts", "alerts_cancelled_while_alive",
+        "interceptors_fired", "wrong_target_kills", "fires_on_debris", "debris_classified_tracks",
+        "debris_classified_on_rockets", "threats_not_engaged"]
 tot = {k: 0 for k in keys}
 eng = {"rockets_engaged": 0, "rockets_intercepted": 0, "leakers": 0, "threatening": 0}
 reasons, breaches, rockets = {}, [], 0
@@ -55,12 +55,12 @@ print(f"{last - first + 1} scenarios, {rockets} rockets")
 print(f"  warnable impacts {t['warnable_impacts']}: no alert {t['unwarned']}, late {t['late']}")
 print(f"  kill assessments {t['kill_assessments']}: false claims {t['false_kill_claims']} "
       f"({pct(t['false_kill_claims'], t['kill_assessments']):.2f} %), revoked {t['kills_revoked']}")
-print(f"  alerts {t['alerts_on']}: by tracks with no rocket {t['alerts_on_no_rocket']} "
-      f"({pct(t['alerts_on_no_rocket'], t['alerts_on']):.1f} %), cancelled while alive "
+print(f"  alerts {t['alerts_on']}: by tracks with no rocket {t['debris_alerts']} "
+      f"({pct(t['debris_alerts'], t['alerts_on']):.1f} %), cancelled while alive "
       f"{t['alerts_cancelled_while_alive']}")
 print(f"  wrong-target kills {t['wrong_target_kills']} of {t['interceptors_fired']} "
       f"({pct(t['wrong_target_kills'], t['interceptors_fired']):.2f} %); fires on debris {t['fires_on_debris']}")
-print(f"  debris tracks {t['debris_tracks']} (on a live rocket {t['debris_tracks_on_rockets']})")
+print(f"  debris tracks {t['debris_classified_tracks']} (on a live rocket {t['debris_classified_on_rockets']})")
 print(f"  engaged {eng['rockets_engaged']}, intercepted {eng['rockets_intercepted']} "
       f"({pct(eng['rockets_intercepted'], eng['rockets_engaged']):.1f} %); leak "
       f"{eng['leakers']} of {eng['threatening']} ({pct(eng['leakers'], eng['threatening']):.1f} %)")

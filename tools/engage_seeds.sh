@@ -36,8 +36,8 @@ print(f"  intercepted of engaged: {kil / max(1, eng):.3f} (target >= 0.90)")
 print(f"  open ground engaged:    {oge} of {og} = {oge / max(1, og):.3f} (target <= 0.05)")
 print(f"  leak rate:              {leak} of {thr} threatening = {leak / max(1, thr):.3f} (Wilson 95 % {lo:.3f}-{hi:.3f})")
 print(f"  interceptors per kill:  {tot('interceptors_fired') / max(1, kil):.2f}")
-print(f"  per-seed miss median (median over seeds): {sorted(r['miss_m']['median'] for r in runs)[n // 2]:.2f} m; "
-      f"p90 {sorted(r['miss_m']['p90'] for r in runs)[n // 2]:.1f} m")
+print(f"  per-seed miss median (median over seeds): {sorted(r['miss_median_m'] for r in runs)[n // 2]:.2f} m; "
+      f"p90 {sorted(r['miss_p90_m'] for r in runs)[n // 2]:.1f} m")
 print(f"  intercept altitude median (median over seeds): {sorted(r['intercept_altitude_m']['median'] for r in runs)[n // 2]:.0f} m")
 print(f"  debris impacts: {tot('debris_impacts')}, in defended areas {tot('debris_in_areas')}")
 ka = tot("kill_assessments")

@@ -28,12 +28,12 @@ for s in range(1, n + 1):
     for b in t["nees_by_age"]:
         k = b["age_s"][0]; bins[k][0] += b["mean"] * b["count"]; bins[k][1] += b["count"]
     for k in ("rockets_detected", "rockets_tracked", "id_switches", "track_breaks",
-              "false_tracks", "confirmed_tracks"):
+              "false_tracks", "tracks_confirmed"):
         tot[k] += t[k]
 mean = lambda k: sum(r[k] for r in rows) / len(rows)
 print(f"seeds 1..{n}: rockets tracked {tot['rockets_tracked']}/{tot['rockets_detected']}, "
       f"id switches {tot['id_switches']}, breaks {tot['track_breaks']}, "
-      f"false tracks {tot['false_tracks']} of {tot['confirmed_tracks']} confirmed")
+      f"false tracks {tot['false_tracks']} of {tot['tracks_confirmed']} confirmed")
 print(f"GOSPA mean {mean('gospa_mean_m'):.1f} m; settled RMS {mean('settled_rms_position_m'):.1f} m, "
       f"{mean('settled_rms_velocity_mps'):.1f} m/s; confirmation {mean('mean_confirm_latency_s'):.2f} s")
 print(f"NEES (dimension 6): mean {nees_w / nees_n:.2f} over {nees_n} samples "

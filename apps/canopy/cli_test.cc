@@ -358,3 +358,130 @@ TEST(Cli, WtaRejectsBadInstancesNamingFileAndPlace) {
   EXPECT_EQ(canopy("wta " + f.string() + " --time-limit-s 0.01").code, 0);
   fs::remove_all(dir);
 }
+
+// ---- Coverage warnings (validate, run) -------------------------------------
+
+namespace {
+
+std::string default_yaml() { return slurp(fs::path(CANOPY_SOURCE_DIR) / "scenarios/default.yaml"); }
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+}  // namespace
+
+TEST(CliCoverage, DefaultScenarioValidatesWithoutWarningAndNamesRadarsAndBatteries) {
+  const fs::path dir = temp_dir("coverage_default");
+  const fs::path sc = write(dir, "default.yaml", default_yaml());
+  const Output o = canopy("validate " + sc.string());
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(o.err.find("warning"), std::string::npos) << o.err;
+  EXPECT_NE(o.out.find(": ok (5 defended areas, 30 alert zones, 3 rocket types, 12 raids, 197 "
+                       "rockets, radars Crest, Mill, Watch, batteries North, South, East)\n"),
+            std::string::npos)
+      << o.out;
+  // Without radars or batteries the line says so.
+  const Output small = canopy("validate " + write(dir, "s.yaml", kSmall).string());
+  EXPECT_EQ(small.code, 0) << small.err;
+  EXPECT_NE(small.out.find(", 6 rockets, no radars, no batteries)\n"), std::string::npos)
+      << small.out;
+  EXPECT_EQ(small.err.find("warning"), std::string::npos) << small.err;
+  fs::remove_all(dir);
+}
+
+TEST(CliCoverage, RadarTurnedAwayValidatesWithAWarningNamingRadarAndSite) {
+  const fs::path dir = temp_dir("coverage_radar");
+  // Crest faces east instead of west, its back to Hills.
+  const std::string text = replaced(default_yaml(), "azimuth_deg: 270", "azimuth_deg: 90");
+  const fs::path sc = write(dir, "turned.yaml", text);
+  const Output o = canopy("validate " + sc.string());
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find(": ok ("), std::string::npos) << o.out;
+  EXPECT_NE(o.err.find(sc.string() +
+                       ": warning: radar Crest does not see rockets climbing from launch site "
+                       "Hills: Hills lies at bearing 257° from Crest, outside its azimuth sector "
+                       "090°±60°\n"),
+            std::string::npos)
+      << o.err;
+  fs::remove_all(dir);
+}
+
+TEST(CliCoverage, BatteryMovedFarAwayValidatesWithAWarning) {
+  const fs::path dir = temp_dir("coverage_battery");
+  // East and its launchers 90 km north, out over the sea.
+  std::string text =
+      replaced(default_yaml(), "position_km: [12.0, -1.5]", "position_km: [12.0, 88.5]");
+  text = replaced(
+      text,
+      "[{position_km: [11.7, -1.8]}, {position_km: [12.3, -1.7]}, {position_km: [12.0, -1.1]}]",
+      "[{position_km: [11.7, 88.2]}, {position_km: [12.3, 88.3]}, {position_km: [12.0, 88.9]}]");
+  const fs::path sc = write(dir, "moved.yaml", text);
+  const Output o = canopy("validate " + sc.string());
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.err.find(sc.string() +
+                       ": warning: battery East can intercept no rocket aimed at a defended area"),
+            std::string::npos)
+      << o.err;
+  fs::remove_all(dir);
+}
+
+TEST(CliCoverage, RunPrintsTheWarningsAndRunsOn) {
+  const fs::path dir = temp_dir("coverage_run");
+  // The small scenario with one radar looking east, away from its site.
+  const std::string text = std::string(kSmall) + R"(sensors:
+  - {name: Back, position_km: [2, 0], azimuth_deg: 90, sector_deg: 90, range_km: [1, 60],
+     revisit_s: 1, sigma: {range_m: 10, azimuth_mrad: 1.5, elevation_mrad: 1.5},
+     detection: {pd: 0.9}}
+)";
+  const fs::path sc = write(dir, "s.yaml", text);
+  const Output o = canopy("run " + sc.string() + " --quiet --out " + (dir / "out").string());
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.err.find(sc.string() +
+                       ": warning: radar Back does not see rockets climbing from launch site west"),
+            std::string::npos)
+      << o.err;
+  EXPECT_NE(o.err.find(": warning: raids[0] (6 medium from west): "), std::string::npos) << o.err;
+  EXPECT_TRUE(fs::exists(dir / "out" / "summary.json"));
+  fs::remove_all(dir);
+}
+
+TEST(Cli, SetKeysTakeNamesAndSuggestKnownKeys) {
+  const fs::path dir = temp_dir("setkeys");
+  // A misspelt key: the loader's did-you-mean, before any run (exit 2).
+  // (`canopy run` takes no --set; sweep is the command that does.)
+  const Output bad =
+      canopy("sweep --set 'batteries[*].launcher[*].interceptors=[4]' --runs 1 --out " +
+             (dir / "bad").string());
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("--set batteries[*].launcher[*].interceptors: unknown key 'launcher' in "
+                         "batteries[0]; did you mean 'launchers'?"),
+            std::string::npos)
+      << bad.err;
+  EXPECT_FALSE(fs::exists(dir / "bad" / "sweep.json"));
+  // An entry selected by name, quoted or not.
+  const fs::path sc = write(dir, "s.yaml", kSmall);
+  const Output o = canopy("sweep " + sc.string() +
+                          " --set 'launch_sites[west].radius_km=[0.5, 2]'"
+                          " --set 'defended_areas[\"Town\"].value=[100]' --runs 1 --quiet --out " +
+                          (dir / "out").string());
+  ASSERT_EQ(o.code, 0) << o.err;
+  const auto sweep = nlohmann::json::parse(slurp(dir / "out" / "sweep.json"));
+  ASSERT_EQ(sweep["combos"].size(), 2u);
+  EXPECT_EQ(sweep["combos"][1]["values"]["launch_sites[west].radius_km"], "2");
+  EXPECT_EQ(sweep["combos"][1]["values"]["defended_areas[\"Town\"].value"], "100");
+  EXPECT_NE(slurp(dir / "out" / "combo-001" / "scenario.yaml").find("radius_km: 2"),
+            std::string::npos);
+  // A name not in the list names those that are.
+  const Output unknown =
+      canopy("sweep " + sc.string() + " --set 'launch_sites[east].radius_km=[1]' --runs 1 --out " +
+             (dir / "unknown").string());
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_NE(unknown.err.find("launch_sites has no entry named 'east'; names here: 'west'"),
+            std::string::npos)
+      << unknown.err;
+  fs::remove_all(dir);
+}

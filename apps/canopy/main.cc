@@ -2,9 +2,9 @@
 //
 //   canopy run [SCENARIO] [--out DIR] [--seed N] [--run I] [--quiet]
 //   canopy montecarlo [SCENARIO] --runs N [--threads T] [--out DIR] [--resume | --force]
-//   canopy sweep [SCENARIO] --set 'KEY=[V1, V2, ...]' [--set ...] --runs N [...]
+//   canopy sweep [SCENARIO] --set 'KEY=[V1, V2, ...]' [--set ...] [--one-at-a-time] --runs N [...]
 //   canopy compare A.yaml B.yaml [...] --runs N [...]
-//   canopy report DIR [--no-exports] [--no-viewer]
+//   canopy report DIR [--no-exports] [--no-viewer] [--background FILE ...]
 //   canopy validate SCENARIO
 //   canopy range-table TYPE [SCENARIO] [--from-deg A] [--to-deg B] [--step-deg S] [--csv]
 //   canopy track DETECTIONS.csv --out TRACKS.csv [--sigma-m S | --sensors FILE] [--model M] ...
@@ -23,6 +23,7 @@
 
 #include "canopy/core/input_file.h"
 #include "canopy/core/text.h"
+#include "canopy/engage/coverage.h"
 #include "canopy/scenario/estimate.h"
 #include "canopy/scenario/load.h"
 #include "exit_codes.h"
@@ -42,9 +43,20 @@ namespace {
 int cmd_validate(const std::string& path) {
   auto sc = load_scenario(path);
   if (!sc) return kExitBadInput;
-  fmt::print("{}: ok ({} defended areas, {} alert zones, {} rocket types, {} raids, {} rockets)\n",
-             path, sc->defended_areas.size(), sc->alert_zones.size(), sc->rocket_types.size(),
-             sc->raids.size(), sc->total_rockets());
+  // The radars and batteries by name ("no radars" when there are none).
+  auto names = [](const auto& items, const char* what) {
+    std::string list;
+    for (const auto& item : items) list += (list.empty() ? " " : ", ") + core::printable(item.name);
+    return list.empty() ? fmt::format("no {}", what) : what + list;
+  };
+  fmt::print(
+      "{}: ok ({} defended areas, {} alert zones, {} rocket types, {} raids, {} rockets, {}, {})\n",
+      path, sc->defended_areas.size(), sc->alert_zones.size(), sc->rocket_types.size(),
+      sc->raids.size(), sc->total_rockets(), names(sc->sensors, "radars"),
+      names(sc->batteries, "batteries"));
+  // Coverage gaps are warnings: the scenario stays valid (docs/cli.md).
+  for (const auto& w : engage::coverage_warnings(*sc))
+    fmt::print(stderr, "{}: warning: {}\n", path, core::printable(w.text()));
   const scenario::WorkEstimate work = scenario::estimate_work(*sc);
   fmt::print("  work: {}\n", work.text());
   if (work.large())
@@ -92,8 +104,14 @@ int main_impl(int argc, char** argv) {
       ->check(CLI::Range(0.001, 1e9));
   bool plots = false, run_report = false;
   run->add_flag("--plots", plots, "Also write the radar plots to plots.csv");
-  run->add_flag("--report", run_report,
-                "Also write report.html (with the replay), replay.czml and impacts.geojson");
+  auto* run_report_flag =
+      run->add_flag("--report", run_report,
+                    "Also write report.html (with the replay), replay.czml and impacts.geojson");
+  std::vector<std::string> run_background;
+  run->add_option("--background", run_background,
+                  "GeoJSON file (lines, polygons) drawn under the replay map; repeatable")
+      ->allow_extra_args(false)
+      ->needs(run_report_flag);
 
   TrackOptions tr;
   std::string tr_model = "ballistic", tr_filter = "ekf", tr_assoc = "gnn", tr_earth = "sphere";
@@ -190,6 +208,9 @@ int main_impl(int argc, char** argv) {
       ->add_option("--set", sweep_sets,
                    "KEY=[V1, V2, ...] (YAML list), e.g. raids[0].count=[10, 40]")
       ->required();
+  sweep->add_flag("--one-at-a-time", mc.one_at_a_time,
+                  "Vary each --set key alone around the base scenario (a tornado of the "
+                  "headline metrics) instead of every combination");
   add_mc_options(sweep, "out/sweep");
   auto* compare =
       app.add_subcommand("compare", "Designs on common random numbers, with paired differences");
@@ -207,7 +228,14 @@ int main_impl(int argc, char** argv) {
       ->add_option("dir", report_opts.dir, "Output directory of run, montecarlo, sweep or compare")
       ->required();
   report->add_flag("--no-exports", no_exports, "Skip replay.czml and impacts.geojson");
-  report->add_flag("--no-viewer", no_viewer, "Leave the replay viewer out of the page");
+  auto* no_viewer_flag =
+      report->add_flag("--no-viewer", no_viewer, "Leave the replay viewer out of the page");
+  std::vector<std::string> report_background;
+  report
+      ->add_option("--background", report_background,
+                   "GeoJSON file (lines, polygons) drawn under the replay map; repeatable")
+      ->allow_extra_args(false)
+      ->excludes(no_viewer_flag);
   report->add_flag("--quiet", report_opts.quiet, "Print nothing but errors");
   const GenerateCommand generate = add_generate_command(app);
 
@@ -227,10 +255,14 @@ int main_impl(int argc, char** argv) {
                               .report = run_report,
                               .quiet = quiet,
                               .max_wall_s = max_wall_s,
-                              .keep_going = {}});
+                              .keep_going = {},
+                              .background = run_background});
   if (report->parsed()) {
     report_opts.exports = !no_exports;
     report_opts.viewer = !no_viewer;
+    auto background = load_background_files(report_background, "canopy report");
+    if (!background) return background.error();
+    report_opts.background = std::move(*background);
     return cmd_report(report_opts);
   }
   if (montecarlo->parsed()) return cmd_montecarlo(mc_path, mc);

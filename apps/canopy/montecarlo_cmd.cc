@@ -560,21 +560,37 @@ int sweep_source(const scenario::Source& base_source, const std::vector<std::str
     if (!k) return report_failure(k.error(), "sweep");
     keys.push_back(std::move(*k));
   }
-  // Every combination, the first key varying slowest; each is loaded before
-  // any runs, so a bad value stops the sweep at once.
-  size_t combos = 1;
-  for (const auto& k : keys) combos *= k.values.size();
-  std::vector<Design> designs;
+  // Every combination, the first key varying slowest, or (one at a time)
+  // the base and then each key's values alone; an empty value keeps the
+  // base's. Each is loaded before any runs, so a bad value stops the sweep
+  // at once.
   std::vector<std::vector<std::string>> values;
-  for (size_t c = 0; c < combos; ++c) {
-    scenario::Source src = *base;
-    std::vector<std::string> chosen;
-    size_t rest = c;
-    for (size_t k = keys.size(); k-- > 0;) {
-      chosen.insert(chosen.begin(), keys[k].values[rest % keys[k].values.size()]);
-      rest /= keys[k].values.size();
+  if (o.one_at_a_time) {
+    values.emplace_back(keys.size());
+    for (size_t k = 0; k < keys.size(); ++k)
+      for (const auto& v : keys[k].values) {
+        values.emplace_back(keys.size());
+        values.back()[k] = v;
+      }
+  } else {
+    size_t n = 1;
+    for (const auto& k : keys) n *= k.values.size();
+    for (size_t c = 0; c < n; ++c) {
+      std::vector<std::string> chosen;
+      size_t rest = c;
+      for (size_t k = keys.size(); k-- > 0;) {
+        chosen.insert(chosen.begin(), keys[k].values[rest % keys[k].values.size()]);
+        rest /= keys[k].values.size();
+      }
+      values.push_back(std::move(chosen));
     }
+  }
+  const size_t combos = values.size();
+  std::vector<Design> designs;
+  for (const auto& chosen : values) {
+    scenario::Source src = *base;
     for (size_t k = 0; k < keys.size(); ++k) {
+      if (chosen[k].empty()) continue;
       auto next = scenario::with_override(src, keys[k].key, chosen[k]);
       if (!next) return report_failure({kExitBadInput, next.error().message}, "sweep");
       src = std::move(*next);
@@ -583,7 +599,6 @@ int sweep_source(const scenario::Source& base_source, const std::vector<std::str
     auto d = load_design(std::move(src));
     if (!d) return report_failure(d.error(), "sweep");
     designs.push_back(std::move(*d));
-    values.push_back(std::move(chosen));
   }
 
   ordered_json combos_json = ordered_json::array(), key_names = ordered_json::array();
@@ -592,13 +607,18 @@ int sweep_source(const scenario::Source& base_source, const std::vector<std::str
   for (size_t c = 0; c < combos; ++c) {
     const std::string dir = fmt::format("combo-{:03}", c);
     ordered_json v = ordered_json::object();
-    for (size_t k = 0; k < keys.size(); ++k) v[keys[k].key] = values[c][k];
+    for (size_t k = 0; k < keys.size(); ++k)
+      if (!values[c][k].empty()) v[keys[k].key] = values[c][k];
     combos_json.push_back({{"index", c}, {"values", v}, {"dir", dir}});
     targets.push_back({fs::path(o.out_dir) / dir, &designs[c]});
   }
-  const ordered_json sweep = {{"command", "sweep"},   {"scenario", designs[0].scenario.name},
-                              {"source", base->name}, {"seed", designs[0].scenario.run.seed},
-                              {"keys", key_names},    {"runs", o.runs},
+  const ordered_json sweep = {{"command", "sweep"},
+                              {"mode", o.one_at_a_time ? "one-at-a-time" : "every-combination"},
+                              {"scenario", designs[0].scenario.name},
+                              {"source", base->name},
+                              {"seed", designs[0].scenario.run.seed},
+                              {"keys", key_names},
+                              {"runs", o.runs},
                               {"combos", combos_json}};
   if (auto ok = claim_output(o.out_dir, "sweep", targets, "sweep.json", sweep, o); !ok)
     return report_failure(ok.error(), "sweep");
@@ -639,8 +659,12 @@ int sweep_source(const scenario::Source& base_source, const std::vector<std::str
       return report_failure({kExitRunFailed, ok.error().message}, "sweep");
   }
   if (!o.quiet) {
-    fmt::print("canopy sweep: {} combination{} x {} runs\n", combos, combos == 1 ? "" : "s",
-               o.runs);
+    if (o.one_at_a_time)
+      fmt::print("canopy sweep, one key at a time: the base and {} variation{} x {} runs\n",
+                 combos - 1, combos == 2 ? "" : "s", o.runs);
+    else
+      fmt::print("canopy sweep: {} combination{} x {} runs\n", combos, combos == 1 ? "" : "s",
+                 o.runs);
     // One column per key, as wide as the key or its widest value.
     std::vector<size_t> width(keys.size());
     for (size_t i = 0; i < keys.size(); ++i) {
@@ -661,7 +685,8 @@ int sweep_source(const scenario::Source& base_source, const std::vector<std::str
       };
       print_row(head);
       for (size_t c = 0; c < combos; ++c) {
-        std::string row = key_cells([&](size_t i) { return values[c][i]; });
+        std::string row = key_cells(
+            [&](size_t i) { return values[c][i].empty() ? std::string("·") : values[c][i]; });
         for (const auto& name : columns)
           row += fmt::format("{:<30} ", fmt_estimate(find_metric(aggregates[c], name)));
         print_row(row);
@@ -677,6 +702,36 @@ int sweep_source(const scenario::Source& base_source, const std::vector<std::str
       for (size_t first = 0; first < area_columns.size(); first += 3)
         table({area_columns.begin() + static_cast<long>(first),
                area_columns.begin() + static_cast<long>(std::min(first + 3, area_columns.size()))});
+    }
+    if (o.one_at_a_time) {
+      // Which keys the answer depends on most: the swing of each headline
+      // metric over a key's values, largest first.
+      fmt::print(
+          "\n  sensitivity (swing = highest - lowest estimate over the key's values; · = "
+          "the base's value)\n");
+      for (std::string_view metric : {"leak_rate", "interception_rate", "mean_warning_s"}) {
+        const ordered_json base_m = find_metric(aggregates[0], metric);
+        fmt::print("  {}: base {}\n", metric, fmt_estimate(base_m));
+        std::vector<std::pair<double, std::string>> lines;
+        for (size_t k = 0; k < keys.size(); ++k) {
+          double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+          std::string lo_v, hi_v;
+          for (size_t c = 1; c < combos; ++c) {
+            const ordered_json m = find_metric(aggregates[c], metric);
+            if (values[c][k].empty() || m.is_null() || !m["estimate"].is_number()) continue;
+            const double e = m["estimate"].get<double>();
+            if (e < lo) lo = e, lo_v = values[c][k];
+            if (e > hi) hi = e, hi_v = values[c][k];
+          }
+          if (lo_v.empty()) continue;
+          lines.emplace_back(
+              hi - lo,
+              fmt::format("    {:<{}}  swing {:<10.4g} {:.4g} at {} … {:.4g} at {}",
+                          core::printable(keys[k].key), width[k], hi - lo, lo, lo_v, hi, hi_v));
+        }
+        std::ranges::stable_sort(lines, std::greater<>{}, &std::pair<double, std::string>::first);
+        for (const auto& l : lines) fmt::print("{}\n", l.second);
+      }
     }
     fmt::print("\n  wrote {0}/sweep.csv, {0}/sweep.json and a Monte Carlo per combination\n",
                o.out_dir);

@@ -19,6 +19,10 @@ struct MonteCarloCmdOptions {
   bool force = false;
   bool quiet = false;
   bool report = false;  // also write report.html
+  // sweep only: vary each key alone around the base scenario (the base
+  // first, then each key's values with the others as in the base) instead of
+  // every combination.
+  bool one_at_a_time = false;
   // The command line stops at SIGINT/SIGTERM; a caller that handles its
   // own interrupts (the Python module) passes false and its own flag:
   // once *cancel turns true the runs stop as at a signal.

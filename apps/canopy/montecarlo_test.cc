@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "canopy/eval/metrics.h"
@@ -26,6 +27,12 @@ using nlohmann::json;
 
 // Six rockets, one radar, one battery: a few seconds a run.
 const std::string kScenario = std::string(CANOPY_SOURCE_DIR) + "/viewer/test/replay_scenario.yaml";
+
+size_t count_of(const std::string& text, std::string_view what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
 
 int count_lines(const std::string& text) {
   return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
@@ -224,6 +231,38 @@ TEST(MonteCarlo, ARunRepeatsAloneWithCanopyRun) {
   fs::remove_all(dir);
 }
 
+// Every key of a summary.json resolves in the registry's summary keys
+// (a list's entries as `[]`); returns the keys seen.
+void walk_summary(const json& j, const std::string& path, std::set<std::string>& seen) {
+  if (!path.empty()) {
+    if (const auto* key = canopy::eval::find_summary_key(path)) {
+      seen.insert(std::string(key->path));
+      return;
+    }
+  }
+  if (j.is_object()) {
+    for (const auto& [k, v] : j.items()) walk_summary(v, path.empty() ? k : path + "." + k, seen);
+  } else if (j.is_array() && !j.empty()) {
+    for (const auto& v : j) walk_summary(v, path + "[]", seen);
+  } else {
+    ADD_FAILURE() << "summary.json key not in the registry: " << path;
+  }
+}
+
+TEST(Run, EveryKeyOfTheSummaryResolvesInTheRegistry) {
+  const fs::path dir = temp_dir("summary_keys");
+  const Output o = canopy("run " + kScenario + " --quiet --out " + dir.string());
+  ASSERT_EQ(o.code, 0) << o.err;
+  std::set<std::string> seen;
+  walk_summary(json::parse(slurp(dir / "summary.json")), "", seen);
+  // Radars, batteries and alert zones: every section is there.
+  for (const char* k : {"tracking.gospa_mean_m", "assessment.alerts.<policy>.zones[].impacts",
+                        "engagement.areas[].leak_rate", "safety.warnable_impacts"})
+    EXPECT_TRUE(seen.contains(k)) << k;
+  EXPECT_GT(seen.size(), 120u);
+  fs::remove_all(dir);
+}
+
 // Starts canopy in the background; returns its pid.
 pid_t spawn_canopy(const std::vector<std::string>& args, const fs::path& log) {
   std::vector<std::string> argv_s = {CANOPY_BINARY};
@@ -359,6 +398,53 @@ TEST(Sweep, WritesOneRowPerCombination) {
     EXPECT_EQ(metric(agg["metrics"], "interceptors_fired")["estimate"].get<double>() == 0,
               c % 2 == 1);
   }
+  // Two keys: the report has a heat map per headline metric, a cell per
+  // combination.
+  ASSERT_EQ(canopy("report " + out.string()).code, 0);
+  const std::string html = slurp(out / "report.html");
+  EXPECT_NE(html.find("Heat maps over raids[0].count and sensors[0].outages"), std::string::npos);
+  const size_t maps = count_of(html, "class=\"plot heatmap\"");
+  EXPECT_GE(maps, 3u);
+  EXPECT_EQ(count_of(html, "<g class=\"cell\""), 4 * maps);
+  fs::remove_all(dir);
+}
+
+TEST(Sweep, OneAtATimeVariesEachKeyAloneAroundTheBase) {
+  const fs::path dir = temp_dir("sweep_oat"), out = dir / "out";
+  const Output o =
+      canopy("sweep " + kScenario +
+             " --one-at-a-time --set 'raids[0].count=[2, 4]' --set "
+             "'sensors[0].outages=[[[0, 1000]]]' --runs 2 --threads 2 --report --out " +
+             out.string());
+  ASSERT_EQ(o.code, 0) << o.err;
+  const json sweep = json::parse(slurp(out / "sweep.json"));
+  EXPECT_EQ(sweep["mode"], "one-at-a-time");
+  ASSERT_EQ(sweep["combos"].size(), 4u);  // the base, two counts, one outage
+  EXPECT_TRUE(sweep["combos"][0]["values"].empty());
+  EXPECT_EQ(sweep["combos"][1]["values"], json({{"raids[0].count", "2"}}));
+  EXPECT_EQ(sweep["combos"][3]["values"], json({{"sensors[0].outages", "[[0, 1000]]"}}));
+  // The base is the scenario itself, on the same random numbers as a plain
+  // Monte Carlo: its runs are the reference's first two.
+  std::istringstream base(slurp(out / "combo-000" / "runs.csv")),
+      ref(slurp(reference() / "runs.csv"));
+  for (int line = 0; line < 3; ++line) {
+    std::string a, b;
+    std::getline(base, a), std::getline(ref, b);
+    EXPECT_EQ(a, b) << line;
+  }
+  const auto records = csv_records(out / "sweep.csv");
+  ASSERT_EQ(records.size(), 5u);
+  EXPECT_EQ(records[1][1], "");  // the base: no key set
+  EXPECT_EQ(records[2][1], "2");
+  EXPECT_EQ(records[2][2], "");
+  EXPECT_NE(o.out.find("sensitivity"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("raids[0].count"), std::string::npos) << o.out;
+  // The report: a tornado per headline metric, a row per key.
+  const std::string html = slurp(out / "report.html");
+  const size_t tornadoes = count_of(html, "class=\"plot tornado\"");
+  EXPECT_GE(tornadoes, 3u);
+  EXPECT_EQ(count_of(html, "data-input=\"raids[0].count\""), tornadoes);
+  EXPECT_EQ(html.find("Key metrics against"), std::string::npos);
   fs::remove_all(dir);
 }
 

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "canopy/core/text.h"
 #include "exit_codes.h"
 #include "messages.h"
 
@@ -14,13 +15,38 @@ std::expected<io::ReportFiles, int> write_report_files(const ReportCmdOptions& o
   opts.exports = options.exports;
   opts.viewer = options.viewer;
   if (!options.staged_in.empty()) opts.shown_dir = options.dir;
+  opts.background = options.background;
   auto files = io::write_report(options.staged_in.empty() ? options.dir : options.staged_in, opts);
   if (!files) {
     print_error(fmt::format("canopy report: {}", files.error().message));
     return std::unexpected(files.error().kind == core::Error::Kind::kOutput ? kExitRunFailed
                                                                             : kExitBadInput);
   }
+  // What the background layers leave out, and where they have no map.
+  if (!options.background.empty()) {
+    if (files->kind != io::ReportFiles::Kind::kRun) {
+      files->notes.push_back("--background: only a run's replay has a map; the files are not used");
+    } else {
+      for (const auto& layer : options.background)
+        if (layer.points > 0)
+          files->notes.push_back(fmt::format(
+              "--background {}: {} point position{} not drawn (only lines and polygons are)",
+              core::printable(layer.name), layer.points, layer.points == 1 ? "" : "s"));
+    }
+  }
   return std::move(*files);
+}
+
+std::expected<std::vector<io::BackgroundLayer>, int> load_background_files(
+    const std::vector<std::string>& paths, std::string_view command) {
+  const std::vector<std::filesystem::path> files(paths.begin(), paths.end());
+  auto layers = io::read_backgrounds(files);
+  if (!layers) {
+    print_error(
+        fmt::format("{}: --background: {}", command, core::printable(layers.error().message)));
+    return std::unexpected(kExitBadInput);
+  }
+  return std::move(*layers);
 }
 
 void print_report_files(const io::ReportFiles& files, const std::string& dir) {

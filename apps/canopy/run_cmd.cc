@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "canopy/core/text.h"
+#include "canopy/engage/coverage.h"
 #include "canopy/eval/engagement_metrics.h"
 #include "canopy/eval/scoring_sink.h"
 #include "canopy/io/atomic_file.h"
@@ -92,12 +93,22 @@ int cmd_run(const std::string& path, const RunCmdOptions& options) {
   scenario::Source source;
   auto sc = load_scenario(path, &source);
   if (!sc) return kExitBadInput;
+  // Coverage gaps are warnings: the run goes on (docs/cli.md).
+  for (const auto& w : engage::coverage_warnings(*sc))
+    fmt::print(stderr, "{}: warning: {}\n", core::printable(sc->source), core::printable(w.text()));
   return run_scenario(source, *sc, options);
 }
 
 int run_scenario(const scenario::Source& source, const scenario::Scenario& scenario,
                  const RunCmdOptions& o) {
   const scenario::Scenario* sc = &scenario;
+  // Bad --background files stop the command before it runs (exit 2).
+  std::vector<io::BackgroundLayer> background;
+  if (o.report && !o.background.empty()) {
+    auto layers = load_background_files(o.background, "canopy run");
+    if (!layers) return layers.error();
+    background = std::move(*layers);
+  }
   sim::WorldOptions opts;
   opts.seed = o.seed;
   opts.run_index = o.run_index;
@@ -179,8 +190,10 @@ int run_scenario(const scenario::Source& source, const scenario::Scenario& scena
   }
   std::optional<io::ReportFiles> report_files;
   if (o.report) {
-    auto written =
-        write_report_files({.dir = o.out_dir, .quiet = o.quiet, .staged_in = staged->path()});
+    auto written = write_report_files({.dir = o.out_dir,
+                                       .quiet = o.quiet,
+                                       .staged_in = staged->path(),
+                                       .background = std::move(background)});
     if (!written) return written.error();
     report_files = std::move(*written);
   }

@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "canopy/scenario/scenario.h"
 #include "canopy/scenario/source.h"
@@ -25,6 +26,9 @@ struct RunCmdOptions {
   // Asked between steps, about every 200; false abandons the run: nothing
   // is written and the result is kExitInterrupted.
   std::function<bool()> keep_going;
+  // With `report`: GeoJSON files drawn under the replay map (--background),
+  // read before the run starts.
+  std::vector<std::string> background = {};
 };
 
 // Loads the named scenario, or the built-in default for "", printing every

@@ -416,9 +416,12 @@ def sweep(
     resume: bool = False,
     force: bool = False,
     report: bool = False,
+    one_at_a_time: bool = False,
 ) -> pd.DataFrame:
     """A Monte Carlo for every combination of values: `canopy sweep --set
-    'KEY=[V1, V2]' ...`, the first key varying slowest.
+    'KEY=[V1, V2]' ...`, the first key varying slowest; with
+    one_at_a_time=True (`--one-at-a-time`), the base scenario and then each
+    key alone at each of its values (a key a row does not set is empty).
 
     Returns sweep.csv as a DataFrame (one row per combination: the values,
     then every metric's estimate, _lo and _hi); `.attrs["sweep"]` holds
@@ -435,7 +438,7 @@ def sweep(
         sets.append(f"{key}={json.dumps(values, allow_nan=False)}")
     directory, keep = _out_dir(out, "sweep")
     code, errors = _canopy.sweep(
-        sc._loaded, sets, runs, threads, str(directory), resume, force, report
+        sc._loaded, sets, runs, threads, str(directory), resume, force, report, one_at_a_time
     )
     _raise_for(code, errors, "canopy.sweep")
     return _finish(directory, keep, "sweep.csv", "sweep.json")

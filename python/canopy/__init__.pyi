@@ -87,6 +87,7 @@ def sweep(
     resume: bool = ...,
     force: bool = ...,
     report: bool = ...,
+    one_at_a_time: bool = ...,
 ) -> pd.DataFrame: ...
 def compare(
     designs: Sequence[ScenarioLike],

@@ -168,6 +168,12 @@ def test_sweep_and_compare_equal_the_cli(tmp_path, small):
     pd.testing.assert_frame_equal(s, read_csv(tmp_path / "sweep/sweep.csv"))
     assert list(s[key]) == [2, 6]
     assert s.attrs["sweep"]["keys"] == [key]
+    cli("sweep", path, "--set", f"{key}=[2, 6]", "--one-at-a-time", "--runs", 2,
+        "--out", tmp_path / "oat", "--quiet")
+    o = canopy.sweep(sc, set={key: [2, 6]}, runs=2, one_at_a_time=True)
+    pd.testing.assert_frame_equal(o, read_csv(tmp_path / "oat/sweep.csv"))
+    assert o.attrs["sweep"]["mode"] == "one-at-a-time"
+    assert len(o) == 3  # the base, then the key at 2 and at 6
 
     other = tmp_path / "other.yaml"
     other.write_text(canopy.with_overrides(sc, {key: 2}).yaml)

@@ -62,6 +62,26 @@ std::optional<std::string_view> member_of(std::string_view name, std::string_vie
 // A readable label for a metric name: "leak rate", "leak rate, Northport".
 std::string metric_label(std::string_view name);
 
+// The keys of a run's summary.json (docs/outputs.md lists them): a path of
+// object keys from the root, `[]` for the entries of a list and `<policy>` /
+// `<reason>` for keys named by an alert policy or a reason. A key that holds
+// the same quantity as a Monte Carlo metric names it (`metric`, and the key
+// is spelled as the metric); for the alert baselines it is the same
+// quantity under that policy. The others carry their own unit and meaning.
+struct SummaryKey {
+  std::string_view path;
+  std::string_view unit;  // "" for a label (a name, an id) or a list of records
+  std::string_view meaning;
+  std::string_view metric;  // the registry metric or family it reports, or ""
+};
+std::span<const SummaryKey> summary_keys();
+// The key of a path such as "assessment.alerts.region.zones[].impacts", or
+// nullptr.
+const SummaryKey* find_summary_key(std::string_view path);
+// A readable label for a summary key's last name, with its unit:
+// "GOSPA mean (m)" for "tracking.gospa_mean_m".
+std::string summary_label(const SummaryKey& key);
+
 // The metrics of one scenario's runs, in column order: the fixed metrics,
 // then the area families for each defended area, then the zone families for
 // each alert zone (both in scenario order).

@@ -78,7 +78,11 @@ TEST(MetricRegistry, LabelsAreReadable) {
   EXPECT_EQ(metric_label("mean_warning_s"), "mean warning (s)");
   EXPECT_EQ(metric_label("own_warning_p5_s[B4]"), "own warning, 5th percentile (s), B4");
   EXPECT_EQ(metric_label("false_population_s"), "false population (person·s)");
-  EXPECT_EQ(metric_label("gospa_mean_m"), "gospa mean (m)");
+  EXPECT_EQ(metric_label("gospa_mean_m"), "GOSPA mean (m)");
+  EXPECT_EQ(summary_label(*find_summary_key("tracking.settled_rms_velocity_mps")),
+            "settled RMS velocity (m/s)");
+  EXPECT_EQ(summary_label(*find_summary_key("engagement.intercept_alt_p90_m")),
+            "intercept alt, 90th percentile (m)");
 }
 
 // docs/montecarlo.md lists every fixed metric and family, and nothing else.
@@ -192,6 +196,55 @@ TEST(AreaScorer, CountsThreatsEngagementsKillsAndLeakersPerArea) {
   const auto j = to_json(a);
   EXPECT_EQ(j[0]["leak_rate"], 0.5);
   EXPECT_EQ(j[1]["name"], "South");
+}
+
+// A summary.json key that reports a Monte Carlo metric is spelled as that
+// metric; a key with its own meaning does not borrow a metric's name.
+TEST(SummaryKeys, AKeyReportingAMetricIsSpelledAsIt) {
+  std::set<std::string_view> paths;
+  for (const SummaryKey& k : summary_keys()) {
+    EXPECT_TRUE(paths.insert(k.path).second) << "twice: " << k.path;
+    std::string_view leaf = k.path.substr(k.path.rfind('.') + 1);
+    if (!k.metric.empty()) {
+      EXPECT_EQ(leaf, k.metric) << k.path;
+      const bool member = k.path.find("[]") != std::string_view::npos;
+      EXPECT_TRUE(find_metric(member ? std::string(k.metric) + "[X]" : std::string(k.metric)))
+          << k.path;
+      EXPECT_TRUE(k.unit.empty() && k.meaning.empty()) << k.path << ": the metric says them";
+    } else {
+      EXPECT_FALSE(find_metric(leaf)) << k.path << " borrows the name of a metric";
+      EXPECT_FALSE(k.meaning.empty()) << k.path;
+    }
+  }
+}
+
+TEST(SummaryKeys, PathsResolveWithPoliciesAndListEntries) {
+  EXPECT_NE(find_summary_key("assessment.alerts.region.zones[].own_warning_p5_s"), nullptr);
+  EXPECT_NE(find_summary_key("safety.not_engaged_by_reason.no_window"), nullptr);
+  EXPECT_EQ(find_summary_key("assessment.alerts.zones[].own_warning_p5_s"), nullptr);
+  EXPECT_EQ(find_summary_key("engagement.areas.leak_rate"), nullptr);
+  EXPECT_EQ(find_summary_key("engagement"), nullptr);
+  EXPECT_EQ(find_summary_key("engagement.leak_rate.x"), nullptr);
+  EXPECT_EQ(find_summary_key(""), nullptr);
+}
+
+// docs/outputs.md lists every summary.json key, and nothing else.
+TEST(SummaryKeys, TheDocsListEveryKey) {
+  std::ifstream in(std::string(CANOPY_SOURCE_DIR) + "/docs/outputs.md");
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string doc = text.str();
+  const size_t start = doc.find("### summary.json keys");
+  ASSERT_NE(start, std::string::npos);
+  const std::string table = doc.substr(start, doc.find("\n## ", start + 1) - start);
+  std::set<std::string> listed;
+  const std::regex row(R"(\n\| `([^`|]+)` \|)");
+  for (auto r = std::sregex_iterator(table.begin(), table.end(), row); r != std::sregex_iterator();
+       ++r)
+    listed.insert((*r)[1]);
+  for (const SummaryKey& k : summary_keys())
+    EXPECT_TRUE(listed.contains(std::string(k.path))) << k.path;
+  for (const std::string& path : listed) EXPECT_TRUE(find_summary_key(path)) << path;
 }
 
 }  // namespace

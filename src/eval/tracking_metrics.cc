@@ -159,7 +159,7 @@ nlohmann::ordered_json to_json(const TrackingMetrics& m) {
           {"rockets_tracked", m.rockets_tracked},
           {"track_breaks", m.track_breaks},
           {"id_switches", m.id_switches},
-          {"confirmed_tracks", m.confirmed_tracks},
+          {"tracks_confirmed", m.confirmed_tracks},
           {"false_tracks", m.false_tracks},
           {"debris_tracks", m.debris_tracks},
           {"mean_confirm_latency_s", m.mean_confirm_latency_s},

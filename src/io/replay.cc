@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "canopy/io/replay_coverage.h"
+
 namespace canopy::io {
 namespace {
 
@@ -68,7 +70,7 @@ std::optional<std::string> area_at(const RunData& run, const Vec2& p_en_m) {
   return std::nullopt;
 }
 
-ordered_json build_replay(const RunData& run) {
+ordered_json build_replay(const RunData& run, const std::vector<BackgroundLayer>& background) {
   ordered_json j;
   j["version"] = 1;
   j["scenario"] = run.scenario_name;
@@ -104,6 +106,7 @@ ordered_json build_replay(const RunData& run) {
   j["sites"] = sites;
   j["batteries"] = batteries;
   j["sensors"] = sensors;
+  j["background"] = background_json(background, sc);
 
   // Per-rocket timeline milestones from the event log.
   std::map<int, double> detected, confirmed, declared, alerted, engaged, intercepted;
@@ -245,6 +248,7 @@ ordered_json build_replay(const RunData& run) {
   for (const auto& [on, off, zone] : holds)
     alerts.push_back({{"zone", zone}, {"on", r3(on)}, {"off", r3(off)}});
   j["alerts"] = alerts;
+  j["coverage"] = coverage_json(sc);
   return j;
 }
 

@@ -11,11 +11,14 @@
 #include <optional>
 #include <string>
 
+#include "canopy/io/replay_background.h"
 #include "canopy/io/run_data.h"
 
 namespace canopy::io {
 
-nlohmann::ordered_json build_replay(const RunData& run);
+// `background`: the layers of `canopy report --background` (replay_background.h).
+nlohmann::ordered_json build_replay(const RunData& run,
+                                    const std::vector<BackgroundLayer>& background = {});
 
 // The defended area containing an east/north point (first listed wins, as
 // in the damage model), or none; none also without a scenario.

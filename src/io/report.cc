@@ -34,6 +34,7 @@ using html::num;
 using nlohmann::json;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // ---------------------------------------------------------------- JSON access
 
@@ -59,12 +60,14 @@ std::string cell_at(const json& j, std::initializer_list<std::string_view> path)
   return v ? cell(*v) : "—";
 }
 
-// Rows "label | value" for the listed keys of an object, then any other
-// scalar keys under their own names (so new metrics still show).
+// Rows "label | value" for the listed keys of an object (summary.json at
+// `path`), then any other scalar keys under the registry's label
+// (eval::summary_label), so new metrics still show readably.
 struct Field {
   std::string_view key, label;
 };
-html::Table kv_table(const json& obj, const std::vector<Field>& fields, std::string caption = {}) {
+html::Table kv_table(const json& obj, std::string_view path, const std::vector<Field>& fields,
+                     std::string caption = {}) {
   html::Table t;
   t.head = {"quantity", "value"};
   t.caption = std::move(caption);
@@ -78,13 +81,11 @@ html::Table kv_table(const json& obj, const std::vector<Field>& fields, std::str
   }
   for (const auto& [k, v] : obj.items()) {
     if (shown.contains(k)) continue;
-    if (v.is_primitive()) {
-      t.rows.push_back({fmt::format("<code>{}</code>", esc(k)), cell(v)});
-    } else if (v.is_object()) {  // one level of simple nesting, e.g. miss_m.median
-      for (const auto& [k2, v2] : v.items())
-        if (v2.is_primitive())
-          t.rows.push_back({fmt::format("<code>{}.{}</code>", esc(k), esc(k2)), cell(v2)});
-    }
+    if (!v.is_primitive()) continue;
+    const std::string key_path = fmt::format("{}.{}", path, k);
+    const eval::SummaryKey* key = eval::find_summary_key(key_path);
+    t.rows.push_back(
+        {key ? esc(eval::summary_label(*key)) : fmt::format("<code>{}</code>", esc(k)), cell(v)});
   }
   return t;
 }
@@ -216,7 +217,7 @@ void overview_section(html::Page& page, const RunData& run) {
     cards.push_back(
         {"Warned impacts (canopy)",
          fmt::format("{} / {}", cell_at(*a, {"warned"}), cell_at(*a, {"impacts_in_zones"})),
-         fmt::format("median warning {} s", num(number(*a, {"warning_s_median"})))});
+         fmt::format("median warning {} s", num(number(*a, {"median_warning_s"})))});
   }
   page.cards(cards);
   page.note(
@@ -255,18 +256,19 @@ void tracking_section(html::Page& page, const RunData& run) {
   page.section("tracking", "Sensors and tracking");
   if (const json* se = find(s, {"sensors"})) {
     page.subsection("Sensors");
-    page.table(kv_table(*se, {{"scans", "radar scans"},
-                              {"plots", "plots (detections)"},
-                              {"clutter_plots", "clutter plots"},
-                              {"rockets_detected", "rockets detected"},
-                              {"plots_late_dropped", "plots dropped as late"}}));
+    page.table(kv_table(*se, "sensors",
+                        {{"scans", "radar scans"},
+                         {"plots", "plots (detections)"},
+                         {"clutter_plots", "clutter plots"},
+                         {"rockets_detected", "rockets detected"},
+                         {"plots_late_dropped", "plots dropped as late"}}));
   }
   if (tr) {
     page.subsection("Tracking against truth");
     json flat = *tr;
     flat.erase("nees_by_age");
     page.table(kv_table(
-        flat,
+        flat, "tracking",
         {{"gospa_mean_m", "GOSPA mean (m)"},
          {"gospa_median_m", "GOSPA median (m)"},
          {"rms_position_m", "RMS position error (m)"},
@@ -277,7 +279,7 @@ void tracking_section(html::Page& page, const RunData& run) {
          {"rockets_tracked", "rockets tracked"},
          {"track_breaks", "track breaks"},
          {"id_switches", "identity switches"},
-         {"confirmed_tracks", "confirmed tracks"},
+         {"tracks_confirmed", "confirmed tracks"},
          {"false_tracks", "false tracks"},
          {"mean_confirm_latency_s", "mean confirmation latency (s)"},
          {"median_confirm_latency_s", "median confirmation latency (s)"},
@@ -332,16 +334,16 @@ void assessment_section(html::Page& page, const RunData& run) {
     page.subsection("Threat decisions");
     html::Table t;
     t.head = {"", "declared a threat", "not declared"};
-    t.rows.push_back({"lands in a defended area", cell_at(*d, {"confusion", "threat_declared"}),
-                      cell_at(*d, {"confusion", "threat_not_declared"})});
+    t.rows.push_back({"lands in a defended area", cell_at(*d, {"confusion", "threats_declared"}),
+                      cell_at(*d, {"confusion", "threats_not_declared"})});
     t.rows.push_back({"lands on open ground", cell_at(*d, {"confusion", "open_ground_declared"}),
                       cell_at(*d, {"confusion", "open_ground_not_declared"})});
     t.caption = fmt::format(
         "Confusion matrix over rockets that landed. Tracks with no rocket behind them declared: "
         "{}. Lead time of "
         "declared threats (impact − first declaration): mean {} s, median {} s, minimum {} s.",
-        cell_at(*d, {"false_tracks_declared"}), cell_at(*d, {"lead_s_mean"}),
-        cell_at(*d, {"lead_s_median"}), cell_at(*d, {"lead_s_min"}));
+        cell_at(*d, {"false_tracks_declared"}), cell_at(*d, {"lead_mean_s"}),
+        cell_at(*d, {"lead_median_s"}), cell_at(*d, {"lead_min_s"}));
     page.table(t);
   }
 }
@@ -364,11 +366,11 @@ void alerts_section(html::Page& page, const RunData& run) {
                                    {"warned", "warned (≥ minimum warning)"},
                                    {"missed", "missed"},
                                    {"mean_warning_s", "mean warning (s)"},
-                                   {"warning_s_median", "median warning (s)"},
-                                   {"warning_s_p5", "5th percentile warning (s)"},
-                                   {"warning_s_p95", "95th percentile warning (s)"},
-                                   {"warning_s_min", "shortest warning (s)"},
-                                   {"own_warning_s_mean", "mean own-rocket warning (s)"},
+                                   {"median_warning_s", "median warning (s)"},
+                                   {"p5_warning_s", "5th percentile warning (s)"},
+                                   {"p95_warning_s", "95th percentile warning (s)"},
+                                   {"shortest_warning_s", "shortest warning (s)"},
+                                   {"own_warning_mean_s", "mean own-rocket warning (s)"},
                                    {"zone_alerts", "zone alerts"},
                                    {"false_zone_alerts", "false zone alerts"},
                                    {"false_population_s", "false population-seconds"},
@@ -398,27 +400,28 @@ void engagement_section(html::Page& page, const RunData& run) {
   const json* e = find(run.summary, {"engagement"});
   if (!e) return;
   page.section("engagement", "Engagement");
-  html::Table t = kv_table(*e, {{"threatening", "threatening rockets"},
-                                {"leakers", "leakers"},
-                                {"rockets_engaged", "rockets engaged"},
-                                {"rockets_intercepted", "rockets intercepted"},
-                                {"interception_rate", "interception rate (of engaged)"},
-                                {"open_ground_rockets", "open-ground rockets"},
-                                {"engaged_open_ground", "open-ground rockets engaged"},
-                                {"open_ground_engaged_rate", "open-ground engaged rate"},
-                                {"value_hit", "value hit"},
-                                {"value_saved", "value saved"},
-                                {"interceptors_fired", "interceptors fired"},
-                                {"interceptors_per_kill", "interceptors per kill"},
-                                {"interceptor_cost", "interceptor cost"},
-                                {"cost_per_value_saved", "cost per value saved"},
-                                {"closest_approaches", "closest approaches"},
-                                {"debris_impacts", "debris impacts"},
-                                {"debris_in_areas", "debris impacts in areas"},
-                                {"kill_assessments", "kill assessments"},
-                                {"kill_assessment_accuracy", "kill assessment accuracy"},
-                                {"plans", "engagement plans"},
-                                {"max_plan_gap", "largest certified plan gap"}});
+  html::Table t = kv_table(*e, "engagement",
+                           {{"threatening", "threatening rockets"},
+                            {"leakers", "leakers"},
+                            {"rockets_engaged", "rockets engaged"},
+                            {"rockets_intercepted", "rockets intercepted"},
+                            {"interception_rate", "interception rate (of engaged)"},
+                            {"open_ground_rockets", "open-ground rockets"},
+                            {"engaged_open_ground", "open-ground rockets engaged"},
+                            {"open_ground_engaged_rate", "open-ground engaged rate"},
+                            {"value_hit", "value hit"},
+                            {"value_saved", "value saved"},
+                            {"interceptors_fired", "interceptors fired"},
+                            {"interceptors_per_kill", "interceptors per kill"},
+                            {"interceptor_cost", "interceptor cost"},
+                            {"cost_per_value_saved", "cost per value saved"},
+                            {"closest_approaches", "closest approaches"},
+                            {"debris_impacts", "debris impacts"},
+                            {"debris_in_areas", "debris impacts in areas"},
+                            {"kill_assessments", "kill assessments"},
+                            {"kill_assessment_accuracy", "kill assessment accuracy"},
+                            {"plans", "engagement plans"},
+                            {"max_plan_gap", "largest certified plan gap"}});
   // The leak rate with its Wilson interval, as the first row.
   const json* ci = find(*e, {"leak_rate_ci95"});
   std::erase_if(t.rows, [](const auto& r) { return r[0].find("leak_rate") != std::string::npos; });
@@ -452,29 +455,81 @@ void engagement_section(html::Page& page, const RunData& run) {
   page.table(a);
 }
 
+// Each battery's interceptors ready over the run (io::battery_inventory),
+// with a warning for each magazine that ran dry.
+void inventory_section(html::Page& page, const RunData& run) {
+  if (!run.scenario || run.scenario->batteries.empty()) return;
+  const std::vector<BatteryInventory> inv =
+      battery_inventory(*run.scenario, run.fires, run.sim_time_s);
+  page.section("inventory", "Interceptor inventory");
+  for (const BatteryInventory& b : inv)
+    for (const auto& [from, to] : b.dry)
+      page.warning(fmt::format(
+          "Battery <b>{}</b> ran dry: no interceptor ready from {} to {}{}.", esc(b.battery),
+          duration(from), duration(to),
+          to >= run.sim_time_s ? " (the end of the run)" : ", when a launcher reloaded"));
+  svg::Plot p;
+  p.title = "Interceptors ready per battery";
+  p.x.label = "simulated time (s)";
+  p.y.label = "interceptors ready";
+  p.x.min = 0, p.x.max = run.sim_time_s;
+  p.y.min = 0;
+  html::Table t;
+  t.head = {"battery", "magazines", "fired", "fewest ready", "dry (s)"};
+  for (const BatteryInventory& b : inv) {
+    svg::Series s = svg::series(b.battery, svg::Kind::kStep);
+    int fewest = b.capacity;
+    for (const auto& [time, n] : b.steps) {
+      s.x.push_back(time), s.y.push_back(n);
+      fewest = std::min(fewest, n);
+    }
+    s.x.push_back(run.sim_time_s), s.y.push_back(b.steps.back().second);
+    p.series.push_back(std::move(s));
+    double dry_s = 0;
+    for (const auto& [from, to] : b.dry) dry_s += to - from;
+    const long fired = std::ranges::count(run.fires, b.battery, &FireRecord::battery);
+    t.rows.push_back({esc(b.battery), std::to_string(b.capacity), std::to_string(fired),
+                      std::to_string(fewest), num(dry_s)});
+  }
+  const long holds =
+      std::ranges::count(run.holds, std::string("no_inventory"), &HoldRecord::reason);
+  page.figure(svg::render(p),
+              fmt::format("Interceptors ready to fire, summed over each battery's launchers: "
+                          "the scenario's magazines less the <code>fire</code> events, a launcher "
+                          "emptied by a shot full again <code>reload_s</code> later (the battle "
+                          "manager's rule). Declared threats held for want of interceptors "
+                          "(<code>engagement_hold</code>, <code>no_inventory</code>): {}.",
+                          holds));
+  t.caption =
+      "Per battery: rounds in all its magazines at the start, interceptors fired, the "
+      "fewest ready at any time and the time with none ready.";
+  page.table(t);
+}
+
 void safety_section(html::Page& page, const RunData& run) {
   const json* sf = find(run.summary, {"safety"});
   if (!sf) return;
   page.section("safety", "Closed-loop safety");
-  html::Table t = kv_table(
-      *sf, {{"warnable_impacts", "warnable impacts (confirmed ≥ min_warning_s + 2 s before)"},
-            {"warned", "warned"},
-            {"unwarned", "no alert on at the impact"},
-            {"late", "alert younger than min_warning_s"},
-            {"kill_assessments", "kill assessments"},
-            {"assessed_killed", "… killed"},
-            {"assessed_survived", "… survived"},
-            {"assessed_unknown", "… unknown"},
-            {"false_kill_claims", "false kill claims"},
-            {"kills_revoked", "kill claims revoked"},
-            {"alerts_cancelled_while_alive", "alerts cancelled while the rocket flew"},
-            {"alerts_on", "alerts raised"},
-            {"alerts_on_no_rocket", "… by tracks with no rocket behind them"},
-            {"interceptors_fired", "interceptors fired"},
-            {"wrong_target_kills", "wrong-target kills"},
-            {"fires_on_debris", "fires at tracks classed as debris"},
-            {"debris_tracks", "tracks classed as debris"},
-            {"threats_not_engaged", "declared threats never engaged"}});
+  html::Table t =
+      kv_table(*sf, "safety",
+               {{"warnable_impacts", "warnable impacts (confirmed ≥ min_warning_s + 2 s before)"},
+                {"warnable_warned", "warned"},
+                {"unwarned", "no alert on at the impact"},
+                {"late", "alert younger than min_warning_s"},
+                {"kill_assessments", "kill assessments"},
+                {"assessed_killed", "… killed"},
+                {"assessed_survived", "… survived"},
+                {"assessed_unknown", "… unknown"},
+                {"false_kill_claims", "false kill claims"},
+                {"kills_revoked", "kill claims revoked"},
+                {"alerts_cancelled_while_alive", "alerts cancelled while the rocket flew"},
+                {"alerts_on", "alerts raised"},
+                {"debris_alerts", "… by tracks with no rocket behind them"},
+                {"interceptors_fired", "interceptors fired"},
+                {"wrong_target_kills", "wrong-target kills"},
+                {"fires_on_debris", "fires at tracks classed as debris"},
+                {"debris_classified_tracks", "tracks classed as debris"},
+                {"threats_not_engaged", "declared threats never engaged"}});
   if (const json* r = find(*sf, {"not_engaged_by_reason"}); r && r->is_object())
     for (const auto& [reason, n] : r->items()) t.rows.push_back({"… " + esc(reason), cell(n)});
   t.caption =
@@ -505,7 +560,7 @@ svg::Plot rates_plot(const RunData& run) {
   props.push_back({"interception rate", count({"engagement", "rockets_intercepted"}),
                    count({"engagement", "rockets_engaged"})});
   props.push_back({"threats declared",
-                   count({"assessment", "decision", "confusion", "threat_declared"}),
+                   count({"assessment", "decision", "confusion", "threats_declared"}),
                    count({"assessment", "decision", "true_threats"})});
   props.push_back({"warned (canopy)", count({"assessment", "alerts", "canopy", "warned"}),
                    count({"assessment", "alerts", "canopy", "impacts_in_zones"})});
@@ -692,6 +747,7 @@ std::string run_report_html(const RunData& run, const ReportOptions& options) {
   assessment_section(page, run);
   alerts_section(page, run);
   engagement_section(page, run);
+  inventory_section(page, run);
   safety_section(page, run);
 
   // Plots.
@@ -761,7 +817,7 @@ std::string run_report_html(const RunData& run, const ReportOptions& options) {
     }
     page.raw("<div id=\"canopy-viewer\"></div>\n");
     tail += "<script type=\"application/json\" id=\"canopy-replay\">";
-    tail += script_safe_json(build_replay(run).dump());
+    tail += script_safe_json(build_replay(run, options.background).dump());
     tail += "</script>\n";
     if (viewer_bundle_built()) {
       tail += "<script>\n";
@@ -1198,55 +1254,10 @@ constexpr std::string_view kSweepPlotMetrics[] = {
     "leak_rate",    "interception_rate", "value_hit",         "interceptors_fired",
     "warning_rate", "mean_warning_s",    "own_warning_mean_s"};
 
-core::Result<std::string> sweep_html(const fs::path& dir) {
-  const fs::path file = dir / "sweep.json";
-  auto sw = read_json_file(file);
-  if (!sw) return std::unexpected(sw.error());
-  const json* keys_j = find(*sw, {"keys"});
-  const json* combos_j = find(*sw, {"combos"});
-  if (!keys_j || !keys_j->is_array() || keys_j->empty() || !combos_j || !combos_j->is_array())
-    return core::fail(file.string() + ": needs \"keys\" (non-empty array) and \"combos\" (array)");
-  std::vector<std::string> keys;
-  for (const json& k : *keys_j) {
-    if (!k.is_string()) return core::fail(file.string() + ": \"keys\" must be strings");
-    keys.push_back(k.get<std::string>());
-  }
-  std::vector<Combo> combos;
-  for (size_t i = 0; i < combos_j->size(); ++i) {
-    const json& c = (*combos_j)[i];
-    const json* values = find(c, {"values"});
-    const json* d = find(c, {"dir"});
-    if (!values || !values->is_object() || !d || !d->is_string())
-      return core::fail(fmt::format("{}: combos[{}] needs \"values\" (object) and \"dir\" (string)",
-                                    file.string(), i));
-    Combo combo;
-    for (const auto& [k, v] : values->items())
-      combo.values[k] = v.is_string() ? v.get<std::string>() : v.dump();
-    combo.dir = d->get<std::string>();
-    const fs::path agg_path = dir / combo.dir / "aggregate.json";
-    auto agg = read_json_file(agg_path);
-    if (!agg) return std::unexpected(agg.error());
-    auto ms = read_metrics(*agg, agg_path);
-    if (!ms) return std::unexpected(ms.error());
-    combo.metrics = std::move(*ms);
-    combos.push_back(std::move(combo));
-  }
-  // Every metric of any combination, in first-seen order (a swept key may
-  // change the areas or zones), with its unit.
-  std::vector<std::string> names;
-  std::map<std::string, std::string> units;
-  for (const Combo& c : combos)
-    for (const Metric& m : c.metrics)
-      if (units.try_emplace(m.name, m.unit).second) names.push_back(m.name);
-
-  html::Page page("canopy sweep");
-  std::string key_list;
-  for (const auto& k : keys)
-    key_list += (key_list.empty() ? "" : ", ") + fmt::format("<code>{}</code>", esc(k));
-  page.header(fmt::format("swept {} &middot; <b>{}</b> combinations &middot; <b>{}</b> runs each",
-                          key_list, combos.size(), cell_at(*sw, {"runs"})));
-
-  // Plots against the first key, one line per combination of the others.
+// Plots against the first key, one line per combination of the others.
+void against_first_key_section(html::Page& page, const std::vector<std::string>& keys,
+                               const std::vector<Combo>& combos,
+                               const std::vector<std::string>& names) {
   page.section("plots", "Key metrics against " + keys[0]);
   const SweepAxis axis(keys[0], combos);
   auto others = [&](const Combo& c) {
@@ -1311,7 +1322,11 @@ core::Result<std::string> sweep_html(const fs::path& dir) {
                                 esc(member), esc(area), per_other));
     }
   }
+}
 
+void table_section(html::Page& page, const std::vector<std::string>& keys,
+                   const std::vector<Combo>& combos, const std::vector<std::string>& names,
+                   const std::map<std::string, std::string>& units) {
   page.section("table", "Sweep table");
   html::Table t;
   t.first_column_label = true;
@@ -1329,6 +1344,143 @@ core::Result<std::string> sweep_html(const fs::path& dir) {
       "it, e.g. an area only some combinations have); the interval method per metric is as in "
       "each combination's aggregate.json (Wilson for proportions, Student-t for means).";
   page.table(t);
+}
+
+// One-at-a-time sweeps: a tornado per headline metric, the keys sorted by
+// the swing of the metric over their values (largest first).
+void sensitivity_section(html::Page& page, const std::vector<std::string>& keys,
+                         const std::vector<Combo>& combos) {
+  page.section("sensitivity", "Sensitivity, one key at a time");
+  const Combo& base = combos.front();  // the base scenario: no key set
+  for (std::string_view name : kSweepPlotMetrics) {
+    const eval::MetricDef def = registry_metric(name);
+    const Metric* b = metric(base.metrics, name);
+    if (!b || !std::isfinite(b->estimate)) continue;
+    svg::Tornado t;
+    t.title = fmt::format("Sensitivity of {}", eval::metric_label(name));
+    t.metric_label = label_with_unit(name) + " [95 % interval]";
+    t.base = b->estimate, t.base_lo = b->lo, t.base_hi = b->hi;
+    t.min = def.min;
+    if (std::isfinite(def.max)) t.max = def.max;
+    std::vector<std::pair<double, svg::TornadoRow>> rows;
+    for (const std::string& key : keys) {
+      svg::TornadoRow row{key, {}};
+      double lo = kInf, hi = -kInf;
+      for (const Combo& c : combos) {
+        const auto v = c.values.find(key);
+        const Metric* m = metric(c.metrics, name);
+        if (v == c.values.end() || !m || !std::isfinite(m->estimate)) continue;
+        row.ends.push_back({v->second, m->estimate, m->lo, m->hi});
+        lo = std::min(lo, m->estimate), hi = std::max(hi, m->estimate);
+      }
+      if (!row.ends.empty()) rows.emplace_back(hi - lo, std::move(row));
+    }
+    std::ranges::stable_sort(rows, std::greater<>{}, &std::pair<double, svg::TornadoRow>::first);
+    for (auto& r : rows) t.rows.push_back(std::move(r.second));
+    page.figure(svg::render(t),
+                fmt::format("<code>{}</code> ({}) when each swept key alone takes each of its "
+                            "values, the others as in the base scenario: the bar spans the "
+                            "estimates over the key's values, labelled with the values giving "
+                            "the lowest and highest; whiskers are their 95 % intervals ({}); the "
+                            "dashed line and grey band are the base and its interval. Every "
+                            "variation uses the base's random numbers, so the differences are "
+                            "not noise between designs. Keys sorted by swing.",
+                            esc(name), esc(def.meaning), esc(b->method)));
+  }
+}
+
+// Two swept keys: a heat map per headline metric, the first key across and
+// the second down (numeric values in increasing order).
+void heatmap_section(html::Page& page, const std::vector<std::string>& keys,
+                     const std::vector<Combo>& combos) {
+  auto axis_values = [&](const std::string& key) {
+    const SweepAxis axis(key, combos);
+    std::vector<std::string> v = axis.values;
+    if (axis.numeric)
+      std::ranges::stable_sort(v, {}, [](const std::string& x) { return *as_number(x); });
+    return v;
+  };
+  const std::vector<std::string> xs = axis_values(keys[0]), ys = axis_values(keys[1]);
+  page.section("heatmaps", fmt::format("Heat maps over {} and {}", keys[0], keys[1]));
+  for (std::string_view name : kSweepPlotMetrics) {
+    svg::Heatmap h;
+    h.title = fmt::format("{} over {} and {}", eval::metric_label(name), keys[0], keys[1]);
+    h.x_label = keys[0], h.y_label = keys[1], h.metric_label = label_with_unit(name);
+    h.x_values = xs, h.y_values = ys;
+    for (const Combo& c : combos) {
+      const Metric* m = metric(c.metrics, name);
+      const auto x = c.values.find(keys[0]), y = c.values.find(keys[1]);
+      if (!m || x == c.values.end() || y == c.values.end()) continue;
+      h.cells.push_back({static_cast<size_t>(std::ranges::find(xs, x->second) - xs.begin()),
+                         static_cast<size_t>(std::ranges::find(ys, y->second) - ys.begin()),
+                         m->estimate, m->lo, m->hi});
+    }
+    if (std::ranges::none_of(h.cells,
+                             [](const svg::HeatCell& c) { return std::isfinite(c.estimate); }))
+      continue;
+    page.figure(svg::render(h),
+                fmt::format("<code>{}</code> ({}) per combination: the estimate and its 95 % "
+                            "interval in each cell, darker for a higher estimate.",
+                            esc(name), esc(registry_metric(name).meaning)));
+  }
+}
+
+core::Result<std::string> sweep_html(const fs::path& dir) {
+  const fs::path file = dir / "sweep.json";
+  auto sw = read_json_file(file);
+  if (!sw) return std::unexpected(sw.error());
+  const json* keys_j = find(*sw, {"keys"});
+  const json* combos_j = find(*sw, {"combos"});
+  if (!keys_j || !keys_j->is_array() || keys_j->empty() || !combos_j || !combos_j->is_array())
+    return core::fail(file.string() + ": needs \"keys\" (non-empty array) and \"combos\" (array)");
+  std::vector<std::string> keys;
+  for (const json& k : *keys_j) {
+    if (!k.is_string()) return core::fail(file.string() + ": \"keys\" must be strings");
+    keys.push_back(k.get<std::string>());
+  }
+  std::vector<Combo> combos;
+  for (size_t i = 0; i < combos_j->size(); ++i) {
+    const json& c = (*combos_j)[i];
+    const json* values = find(c, {"values"});
+    const json* d = find(c, {"dir"});
+    if (!values || !values->is_object() || !d || !d->is_string())
+      return core::fail(fmt::format("{}: combos[{}] needs \"values\" (object) and \"dir\" (string)",
+                                    file.string(), i));
+    Combo combo;
+    for (const auto& [k, v] : values->items())
+      combo.values[k] = v.is_string() ? v.get<std::string>() : v.dump();
+    combo.dir = d->get<std::string>();
+    const fs::path agg_path = dir / combo.dir / "aggregate.json";
+    auto agg = read_json_file(agg_path);
+    if (!agg) return std::unexpected(agg.error());
+    auto ms = read_metrics(*agg, agg_path);
+    if (!ms) return std::unexpected(ms.error());
+    combo.metrics = std::move(*ms);
+    combos.push_back(std::move(combo));
+  }
+  // Every metric of any combination, in first-seen order (a swept key may
+  // change the areas or zones), with its unit.
+  std::vector<std::string> names;
+  std::map<std::string, std::string> units;
+  for (const Combo& c : combos)
+    for (const Metric& m : c.metrics)
+      if (units.try_emplace(m.name, m.unit).second) names.push_back(m.name);
+
+  html::Page page("canopy sweep");
+  std::string key_list;
+  for (const auto& k : keys)
+    key_list += (key_list.empty() ? "" : ", ") + fmt::format("<code>{}</code>", esc(k));
+  page.header(fmt::format("swept {} &middot; <b>{}</b> combinations &middot; <b>{}</b> runs each",
+                          key_list, combos.size(), cell_at(*sw, {"runs"})));
+
+  const json* mode = find(*sw, {"mode"});
+  if (mode && mode->is_string() && mode->get<std::string>() == "one-at-a-time") {
+    sensitivity_section(page, keys, combos);
+  } else {
+    if (keys.size() == 2) heatmap_section(page, keys, combos);
+    against_first_key_section(page, keys, combos, names);
+  }
+  table_section(page, keys, combos, names, units);
   return page.finish("");
 }
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "canopy/core/error.h"
+#include "canopy/io/replay_background.h"
 #include "canopy/io/run_data.h"
 
 namespace canopy::io {
@@ -26,6 +27,8 @@ struct ReportOptions {
   // The directory's name as the page shows it, when it is written before
   // being moved into place (`canopy run --report`); empty: the directory's.
   std::filesystem::path shown_dir;
+  // Run directories: background layers drawn under the replay map (--background).
+  std::vector<BackgroundLayer> background;
 };
 
 struct ReportFiles {

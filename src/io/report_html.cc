@@ -31,6 +31,7 @@ section h2 { font-size: 19px; margin: 14px 0 10px; padding-bottom: 6px; border-b
 section h3 { font-size: 15px; margin: 18px 0 6px; color: #2b3545; }
 p { margin: 8px 0; }
 p.note { color: var(--muted); font-size: 13.5px; }
+p.warning { background: #fff4e5; border-left: 4px solid #e8890c; padding: 6px 10px; }
 .table-wrap { max-width: 100%; overflow-x: auto; }
 table.data { border-collapse: collapse; margin: 8px 0 4px; font-size: 14px; font-variant-numeric: tabular-nums; }
 table.data th, table.data td { padding: 5px 12px; border-bottom: 1px solid var(--line); }
@@ -131,6 +132,10 @@ void Page::section(std::string_view id, std::string_view title) {
 void Page::subsection(std::string_view title) { body_ += fmt::format("<h3>{}</h3>\n", esc(title)); }
 
 void Page::para(std::string_view html) { body_ += fmt::format("<p>{}</p>\n", html); }
+
+void Page::warning(std::string_view html) {
+  body_ += fmt::format("<p class=\"warning\">{}</p>\n", html);
+}
 
 void Page::note(std::string_view html) { body_ += fmt::format("<p class=\"note\">{}</p>\n", html); }
 

@@ -49,7 +49,8 @@ class Page {
   void subsection(std::string_view title);
   void raw(std::string_view html) { body_ += html; }
   void para(std::string_view html);
-  void note(std::string_view html);  // a muted remark
+  void note(std::string_view html);     // a muted remark
+  void warning(std::string_view html);  // a highlighted warning
   void table(const Table& table) { body_ += render(table); }
   void figure(std::string_view svg, std::string_view caption_html);
   // Key figures as a row of cards: label, value (HTML), detail (HTML).

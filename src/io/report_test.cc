@@ -112,8 +112,34 @@ TEST(Report, SummaryTablesShowTheRun) {
   EXPECT_NE(html.find("<td class=\"label\">Northport</td>"), std::string::npos);
   // Every section is listed in the contents.
   for (const char* id : {"overview", "damage", "tracking", "assessment", "alerts", "engagement",
-                         "safety", "plots", "replay"})
+                         "inventory", "safety", "plots", "replay"})
     EXPECT_NE(html.find(fmt::format("<li><a href=\"#{}\">", id)), std::string::npos) << id;
+}
+
+// Two launchers of two rounds, reloaded 100 s after their last shot.
+TEST(Inventory, ShotsEmptyLaunchersThatReloadAfterReloadS) {
+  scenario::Scenario sc;
+  scenario::Battery b;
+  b.name = "North";
+  b.launchers = {{Vec2::Zero(), 2, 100}, {Vec2::Zero(), 2, 100}};
+  sc.batteries = {b};
+  const std::vector<FireRecord> fires = {{10, "North", 0, 1, 1, {}},
+                                         {20, "North", 0, 2, 1, {}},
+                                         {30, "North", 1, 3, 2, {}},
+                                         {40, "North", 1, 4, 2, {}},
+                                         {50, "South", 0, 5, 3, {}}};
+  const auto inv = battery_inventory(sc, fires, 200);
+  ASSERT_EQ(inv.size(), 1u);
+  EXPECT_EQ(inv[0].capacity, 4);
+  const std::vector<std::pair<double, int>> steps = {{0, 4},  {10, 3},  {20, 2}, {30, 1},
+                                                     {40, 0}, {120, 2}, {140, 4}};
+  EXPECT_EQ(inv[0].steps, steps);
+  ASSERT_EQ(inv[0].dry.size(), 1u);
+  EXPECT_EQ(inv[0].dry[0], std::make_pair(40.0, 120.0));
+  // Dry at the end: the interval ends with the run.
+  const auto short_run = battery_inventory(sc, fires, 100);
+  ASSERT_EQ(short_run[0].dry.size(), 1u);
+  EXPECT_EQ(short_run[0].dry[0], std::make_pair(40.0, 100.0));
 }
 
 TEST(Report, ReplayParsesAndMatchesTheRun) {
@@ -361,8 +387,10 @@ TEST(ReportSweep, OnePlotPerKeyMetricAndTheTable) {
   ASSERT_TRUE(files.has_value()) << files.error().message;
   EXPECT_EQ(files->kind, ReportFiles::Kind::kSweep);
   const std::string html = slurp(dir / "report.html");
-  // leak_rate, interception_rate and value_hit are in the fixture: three plots.
-  EXPECT_EQ(count(html, "<svg "), 3u);
+  // leak_rate, interception_rate and value_hit are in the fixture: three
+  // plots against the first key and, with two keys, three heat maps.
+  EXPECT_EQ(count(html, "<svg "), 6u);
+  EXPECT_EQ(count(html, "class=\"plot heatmap\""), 3u);
   EXPECT_NE(html.find("<title>leak rate against raids[0].count</title>"), std::string::npos);
   EXPECT_NE(html.find("doctrine.mode = salvo"), std::string::npos);
   EXPECT_EQ(count(html, "<td class=\"label\"><code>combo-"), 6u);

@@ -180,8 +180,10 @@ void read_event(const json& j, const std::string& where, RunData& run) {
     run.alerts.push_back(
         {t, type == "alert_on", f.str("zone"), f.integer("track"), f.opt_int("rocket")});
   } else if (type == "fire") {
-    run.fires.push_back(
-        {t, f.str("battery"), f.integer("interceptor"), f.integer("track"), f.opt_int("rocket")});
+    run.fires.push_back({t, f.str("battery"), f.integer("launcher"), f.integer("interceptor"),
+                         f.integer("track"), f.opt_int("rocket")});
+  } else if (type == "engagement_hold") {
+    run.holds.push_back({t, f.integer("track"), f.str("reason")});
   } else if (type == "intercept") {
     run.intercepts.push_back({t, f.integer("interceptor"), f.opt_int("rocket"), f.num("miss_m"),
                               f.boolean("killed"), f.vec("p_enu_m", 3)});
@@ -241,6 +243,49 @@ std::map<std::string, std::vector<std::pair<double, double>>> alert_intervals(
       }
     }
     if (count > 0) intervals.emplace_back(start, std::max(start, end_s));
+  }
+  return out;
+}
+
+std::vector<BatteryInventory> battery_inventory(const scenario::Scenario& scenario,
+                                                const std::vector<FireRecord>& fires,
+                                                double end_s) {
+  std::vector<BatteryInventory> out;
+  for (const scenario::Battery& b : scenario.batteries) {
+    BatteryInventory inv{b.name, 0, {}, {}};
+    for (const scenario::Launcher& l : b.launchers) inv.capacity += l.interceptors;
+    // Changes in time order: -1 per shot, +magazine at each reload.
+    std::vector<std::pair<double, int>> changes;
+    std::vector<int> rounds;
+    for (const scenario::Launcher& l : b.launchers) rounds.push_back(l.interceptors);
+    for (const FireRecord& f : fires) {
+      if (f.battery != b.name || f.launcher < 0 ||
+          static_cast<size_t>(f.launcher) >= b.launchers.size())
+        continue;
+      const auto li = static_cast<size_t>(f.launcher);
+      changes.emplace_back(f.t, -1);
+      if (--rounds[li] == 0) {
+        changes.emplace_back(f.t + b.launchers[li].reload_s, b.launchers[li].interceptors);
+        rounds[li] = b.launchers[li].interceptors;
+      }
+    }
+    std::stable_sort(changes.begin(), changes.end(),
+                     [](const auto& x, const auto& y) { return x.first < y.first; });
+    int now = inv.capacity;
+    inv.steps.emplace_back(0.0, now);
+    double dry_from = -1;
+    for (const auto& [t, d] : changes) {
+      if (t > end_s) break;
+      now += d;
+      if (inv.steps.back().first == t)
+        inv.steps.back().second = now;
+      else
+        inv.steps.emplace_back(t, now);
+      if (now == 0 && dry_from < 0) dry_from = t;
+      if (now > 0 && dry_from >= 0) inv.dry.emplace_back(dry_from, t), dry_from = -1;
+    }
+    if (dry_from >= 0) inv.dry.emplace_back(dry_from, std::max(dry_from, end_s));
+    out.push_back(std::move(inv));
   }
   return out;
 }

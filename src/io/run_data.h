@@ -80,6 +80,7 @@ struct AlertRecord {
 struct FireRecord {
   double t = 0;
   std::string battery;
+  int launcher = 0;  // index in the battery
   int interceptor = 0;
   int track = 0;
   std::optional<int> rocket;
@@ -92,6 +93,13 @@ struct InterceptRecord {
   double miss_m = 0;
   bool killed = false;
   Vec3 p_enu_m = Vec3::Zero();
+};
+
+// An `engagement_hold` event: why a declared threat was not engaged.
+struct HoldRecord {
+  double t = 0;
+  int track = 0;
+  std::string reason;
 };
 
 struct InterceptorEndRecord {
@@ -125,6 +133,7 @@ struct RunData {
   std::vector<DecisionRecord> decisions;
   std::vector<AlertRecord> alerts;
   std::vector<FireRecord> fires;
+  std::vector<HoldRecord> holds;
   std::vector<InterceptRecord> intercepts;
   std::vector<InterceptorEndRecord> interceptor_ends;
   std::vector<DebrisRecord> debris;
@@ -153,5 +162,20 @@ core::Result<nlohmann::json> read_json_file(const std::filesystem::path& path);
 // ends at `end_s`. Sorted by start.
 std::map<std::string, std::vector<std::pair<double, double>>> alert_intervals(
     const std::vector<AlertRecord>& alerts, double end_s);
+
+// A battery's interceptors ready to fire over the run, from the scenario's
+// magazines and the `fire` events, with the battle manager's reload rule
+// (docs/engage.md): a launcher emptied by a shot at t is full again at
+// t + reload_s. `steps` holds (time, rounds) from (0, full) at each change;
+// `dry` the intervals with no round in any launcher (an interval still open
+// at the end ends at `end_s`).
+struct BatteryInventory {
+  std::string battery;
+  int capacity = 0;
+  std::vector<std::pair<double, int>> steps;
+  std::vector<std::pair<double, double>> dry;
+};
+std::vector<BatteryInventory> battery_inventory(const scenario::Scenario& scenario,
+                                                const std::vector<FireRecord>& fires, double end_s);
 
 }  // namespace canopy::io

@@ -243,7 +243,7 @@ ordered_json to_json(const sim::RunSummary& s) {
           {"battle_manager",
            {{"predictions", s.predictions},
             {"prediction_failures", s.prediction_failures},
-            {"threats_declared", s.threats_declared},
+            {"threat_declarations", s.threats_declared},
             {"alerts_on", s.alerts_on}}}};
 }
 

@@ -123,6 +123,22 @@ std::string tick_label(double v) {
   return fmt::format("{:.6g}", v);
 }
 
+namespace {
+
+// The opening of a plot's SVG: the element (with its class, size and
+// label), its title, a white background and the heading, each ending a line.
+std::string open_svg(std::string_view cls, double W, double H, const std::string& title) {
+  return fmt::format(
+      R"(<svg class="{0}" viewBox="0 0 {1} {2}" width="{1}" height="{2}" role="img" aria-label="{3}">)"
+      "\n"
+      R"(<title>{3}</title><rect x="0" y="0" width="{1}" height="{2}" fill="#fff"/>)"
+      R"(<text x="{4}" y="20" text-anchor="middle" font-size="15" font-weight="600" fill="#222">{3}</text>)"
+      "\n",
+      cls, W, H, escape_xml(title), W / 2);
+}
+
+}  // namespace
+
 std::string render(const Plot& plot) {
   const double W = plot.width, H = plot.height;
   const bool x_cat = !plot.x.categories.empty();
@@ -200,17 +216,7 @@ std::string render(const Plot& plot) {
   }
   limits(plot.y, false, sy, yt);
 
-  std::string o;
-  o += fmt::format(
-      R"(<svg class="plot" viewBox="0 0 {} {}" width="{}" height="{}" role="img" aria-label="{}">)",
-      W, H, W, H, escape_xml(plot.title));
-  o += "\n";
-  o += fmt::format(R"(<title>{}</title>)", escape_xml(plot.title));
-  o += fmt::format(R"(<rect x="0" y="0" width="{}" height="{}" fill="#fff"/>)", W, H);
-  o += fmt::format(
-      R"(<text x="{}" y="20" text-anchor="middle" font-size="15" font-weight="600" fill="#222">{}</text>)",
-      W / 2, escape_xml(plot.title));
-  o += "\n";
+  std::string o = open_svg("plot", W, H, plot.title);
 
   // Legend row under the title.
   double lx = left;
@@ -337,6 +343,173 @@ std::string render(const Plot& plot) {
     o += fmt::format(R"(<text x="{}" y="{}" font-size="11" fill="#444">{}</text>)", fmt_px(x + 4),
                      top + 13, escape_xml(m.label));
   }
+  o += "</svg>";
+  return o;
+}
+
+std::string render(const Tornado& t) {
+  constexpr double kRowH = 34, kTop = 58, kBottom = 48, kRight = 24;
+  size_t longest = 8;
+  for (const TornadoRow& r : t.rows) longest = std::max(longest, r.input.size());
+  const double left = std::min(320.0, 20 + 6.6 * static_cast<double>(longest));
+  const double W = t.width, plot_w = W - left - kRight;
+  const double plot_h = kRowH * static_cast<double>(std::max<size_t>(1, t.rows.size()));
+  const double H = kTop + plot_h + kBottom;
+  double lo = kInf, hi = -kInf;
+  auto take = [&](double v) {
+    if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+  };
+  for (double v : {t.base, t.base_lo, t.base_hi}) take(v);
+  for (const TornadoRow& r : t.rows)
+    for (const TornadoEnd& e : r.ends)
+      for (double v : {e.estimate, e.lo, e.hi}) take(v);
+  if (!(hi > lo)) {
+    const double pad = std::isfinite(lo) && lo != 0 ? std::abs(lo) * 0.1 : 1;
+    lo = std::isfinite(lo) ? lo - pad : 0, hi = std::isfinite(hi) ? hi + pad : 1;
+  }
+  std::vector<double> ticks = linear_ticks(lo, hi);
+  lo = std::min(lo, ticks.front()), hi = std::max(hi, ticks.back());
+  if (t.min) lo = std::max(lo, *t.min);
+  if (t.max) hi = std::min(hi, *t.max);
+  std::erase_if(ticks,
+                [&](double v) { return v < lo - 1e-9 * (hi - lo) || v > hi + 1e-9 * (hi - lo); });
+  const Scale sx{lo, hi, false, left, left + plot_w};
+
+  std::string o = open_svg("plot tornado", W, H, t.title);
+  o += fmt::format(
+      R"(<text x="{}" y="42" font-size="12" fill="#333">bar: the metric from the input's value giving the lowest estimate to the one giving the highest; whiskers: 95 % intervals; band: base</text>)",
+      left);
+  o += "\n";
+  for (double v : ticks) {
+    const double x = sx(v);
+    o += fmt::format(R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#e4e4e4"/>)", fmt_px(x),
+                     kTop, fmt_px(kTop + plot_h));
+    o += fmt::format(
+        R"(<text x="{}" y="{}" text-anchor="middle" font-size="11" fill="#444">{}</text>)",
+        fmt_px(x), fmt_px(kTop + plot_h + 18), escape_xml(tick_label(v)));
+  }
+  o += fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="#666"/>)",
+                   left, kTop, plot_w, fmt_px(plot_h));
+  o += fmt::format(
+      R"(<text x="{}" y="{}" text-anchor="middle" font-size="12" fill="#222">{}</text>)",
+      fmt_px(left + plot_w / 2), fmt_px(H - 8), escape_xml(t.metric_label));
+  // The base: its interval as a band, its estimate as a line.
+  if (std::isfinite(t.base_lo) && std::isfinite(t.base_hi))
+    o += fmt::format(
+        R"(<rect class="base-band" x="{}" y="{}" width="{}" height="{}" fill="#888" opacity="0.15"/>)",
+        fmt_px(sx(t.base_lo)), kTop, fmt_px(std::max(0.0, sx(t.base_hi) - sx(t.base_lo))),
+        fmt_px(plot_h));
+  if (std::isfinite(t.base))
+    o += fmt::format(
+        R"(<line class="base" x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#222" stroke-width="1.5" stroke-dasharray="5 3"/>)",
+        fmt_px(sx(t.base)), kTop, fmt_px(kTop + plot_h));
+  o += "\n";
+  for (size_t i = 0; i < t.rows.size(); ++i) {
+    const TornadoRow& r = t.rows[i];
+    const double yc = kTop + kRowH * (static_cast<double>(i) + 0.5);
+    o += fmt::format(R"(<g class="row" data-input="{}">)", escape_xml(r.input));
+    o +=
+        fmt::format(R"(<text x="{}" y="{}" text-anchor="end" font-size="12" fill="#222">{}</text>)",
+                    left - 8, fmt_px(yc + 4), escape_xml(r.input));
+    const TornadoEnd *low = nullptr, *high = nullptr;
+    for (const TornadoEnd& e : r.ends) {
+      if (!std::isfinite(e.estimate)) continue;
+      if (!low || e.estimate < low->estimate) low = &e;
+      if (!high || e.estimate > high->estimate) high = &e;
+    }
+    if (low && high) {
+      const double x0 = sx(low->estimate), x1 = sx(high->estimate);
+      o += fmt::format(
+          R"(<rect x="{}" y="{}" width="{}" height="{}" fill="#1f77b4" opacity="0.55"><title>{}: {} to {}</title></rect>)",
+          fmt_px(x0), fmt_px(yc - 9), fmt_px(std::max(1.0, x1 - x0)), 18, escape_xml(r.input),
+          escape_xml(tick_label(low->estimate)), escape_xml(tick_label(high->estimate)));
+      std::vector<const TornadoEnd*> ends{low};
+      if (high != low) ends.push_back(high);
+      for (const TornadoEnd* e : ends) {
+        if (std::isfinite(e->lo) && std::isfinite(e->hi))
+          o += fmt::format(
+              R"(<path d="M{0} {2}H{1}M{0} {3}v8M{1} {3}v8" stroke="#1f3f77" stroke-width="1.4" fill="none"/>)",
+              fmt_px(sx(e->lo)), fmt_px(sx(e->hi)), fmt_px(yc), fmt_px(yc - 4));
+        const bool right = e == high;
+        o += fmt::format(
+            R"(<text x="{}" y="{}" text-anchor="{}" font-size="10.5" fill="#333">{}</text>)",
+            fmt_px(right ? std::max(x1, sx(e->hi)) + 4 : std::min(x0, sx(e->lo)) - 4),
+            fmt_px(yc + 4), right ? "start" : "end", escape_xml(e->label));
+      }
+    }
+    o += "</g>\n";
+  }
+  if (t.rows.empty())
+    o += fmt::format(
+        R"(<text x="{}" y="{}" text-anchor="middle" font-size="13" fill="#888">no data</text>)",
+        fmt_px(left + plot_w / 2), fmt_px(kTop + plot_h / 2));
+  o += "</svg>";
+  return o;
+}
+
+std::string render(const Heatmap& h) {
+  constexpr double kTop = 40, kBottom = 52, kRight = 24, kCellMaxH = 56;
+  size_t longest = 4;
+  for (const auto& v : h.y_values) longest = std::max(longest, v.size());
+  const double left = std::min(240.0, 48 + 6.6 * static_cast<double>(longest));
+  const double W = h.width, plot_w = W - left - kRight;
+  const double nx = static_cast<double>(std::max<size_t>(1, h.x_values.size()));
+  const double ny = static_cast<double>(std::max<size_t>(1, h.y_values.size()));
+  const double cw = plot_w / nx, ch = std::min(kCellMaxH, std::max(30.0, cw * 0.6));
+  const double plot_h = ch * ny, H = kTop + plot_h + kBottom + 22;
+  double lo = kInf, hi = -kInf;
+  for (const HeatCell& c : h.cells)
+    if (std::isfinite(c.estimate)) lo = std::min(lo, c.estimate), hi = std::max(hi, c.estimate);
+  auto shade = [&](double v) {  // white to dark blue
+    const double f = hi > lo ? (v - lo) / (hi - lo) : 0.5;
+    const auto mix = [&](int a, int b) { return static_cast<int>(std::lround(a + f * (b - a))); };
+    return fmt::format("#{:02x}{:02x}{:02x}", mix(0xf1, 0x08), mix(0xf6, 0x30), mix(0xfb, 0x6b));
+  };
+  std::string o = open_svg("plot heatmap", W, H, h.title);
+  for (size_t i = 0; i < h.x_values.size(); ++i)
+    o += fmt::format(
+        R"(<text x="{}" y="{}" text-anchor="middle" font-size="11" fill="#444">{}</text>)",
+        fmt_px(left + cw * (static_cast<double>(i) + 0.5)), fmt_px(kTop + plot_h + 16),
+        escape_xml(h.x_values[i]));
+  for (size_t j = 0; j < h.y_values.size(); ++j)
+    o += fmt::format(
+        R"(<text x="{}" y="{}" text-anchor="end" font-size="11" fill="#444">{}</text>)", left - 6,
+        fmt_px(kTop + ch * (static_cast<double>(j) + 0.5) + 4), escape_xml(h.y_values[j]));
+  o += fmt::format(
+      R"(<text x="{}" y="{}" text-anchor="middle" font-size="12" fill="#222">{}</text>)",
+      fmt_px(left + plot_w / 2), fmt_px(kTop + plot_h + 36), escape_xml(h.x_label));
+  o += fmt::format(
+      R"x(<text x="14" y="{0}" text-anchor="middle" font-size="12" fill="#222" transform="rotate(-90 14 {0})">{1}</text>)x",
+      fmt_px(kTop + plot_h / 2), escape_xml(h.y_label));
+  for (const HeatCell& c : h.cells) {
+    if (c.x >= h.x_values.size() || c.y >= h.y_values.size()) continue;
+    const double x = left + cw * static_cast<double>(c.x), y = kTop + ch * static_cast<double>(c.y);
+    const bool ok = std::isfinite(c.estimate);
+    const bool dark = ok && hi > lo && (c.estimate - lo) / (hi - lo) > 0.55;
+    const std::string text = ok ? tick_label(c.estimate) : "—";
+    const std::string ci = ok && std::isfinite(c.lo) && std::isfinite(c.hi)
+                               ? fmt::format("[{}, {}]", tick_label(c.lo), tick_label(c.hi))
+                               : "";
+    o += fmt::format(
+        R"(<g class="cell" data-x="{}" data-y="{}"><rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#fff"><title>{} = {}, {} = {}: {} {}</title></rect>)",
+        c.x, c.y, fmt_px(x), fmt_px(y), fmt_px(cw), fmt_px(ch), ok ? shade(c.estimate) : "#eee",
+        escape_xml(h.x_label), escape_xml(h.x_values[c.x]), escape_xml(h.y_label),
+        escape_xml(h.y_values[c.y]), escape_xml(text), escape_xml(ci));
+    o += fmt::format(
+        R"(<text x="{}" y="{}" text-anchor="middle" font-size="12" fill="{}">{}</text>)",
+        fmt_px(x + cw / 2), fmt_px(y + ch / 2 - (ci.empty() ? -4 : 2)), dark ? "#fff" : "#222",
+        escape_xml(text));
+    if (!ci.empty() && cw > 70)
+      o += fmt::format(
+          R"(<text x="{}" y="{}" text-anchor="middle" font-size="10" fill="{}">{}</text>)",
+          fmt_px(x + cw / 2), fmt_px(y + ch / 2 + 12), dark ? "#dde" : "#555", escape_xml(ci));
+    o += "</g>";
+  }
+  o += fmt::format(
+      R"(<text x="{}" y="{}" text-anchor="end" font-size="11" fill="#444">colour: {} (light {} → dark {})</text>)",
+      fmt_px(W - kRight), fmt_px(H - 6), escape_xml(h.metric_label),
+      escape_xml(std::isfinite(lo) ? tick_label(lo) : "—"),
+      escape_xml(std::isfinite(hi) ? tick_label(hi) : "—"));
   o += "</svg>";
   return o;
 }

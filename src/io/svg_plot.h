@@ -73,6 +73,44 @@ struct Plot {
 // The chart as one <svg> element (UTF-8; text escaped for XML).
 std::string render(const Plot& plot);
 
+// A tornado chart (one-at-a-time sensitivity): one row per input, a bar
+// from the metric at the input's lowest value to the metric at its highest,
+// with each end's interval as a whisker and the base value as a vertical
+// line with its interval as a band. Rows are drawn in the order given (the
+// caller sorts them by swing); an end whose estimate is not finite is left
+// out.
+struct TornadoEnd {
+  std::string label;  // the input's value, e.g. "0.7"
+  double estimate = 0, lo = 0, hi = 0;
+};
+struct TornadoRow {
+  std::string input;             // e.g. "interceptor_types[0].pk"
+  std::vector<TornadoEnd> ends;  // every value of the input (the bar spans their estimates)
+};
+struct Tornado {
+  std::string title, metric_label;  // x axis: the metric with its unit
+  double base = 0, base_lo = 0, base_hi = 0;
+  std::optional<double> min, max;  // the metric's range (clips the axis)
+  std::vector<TornadoRow> rows;
+  int width = 720;
+};
+std::string render(const Tornado& tornado);
+
+// A heat map of a metric over two swept keys: one cell per combination,
+// coloured by the estimate (light to dark on one hue), labelled with the
+// estimate and its interval.
+struct HeatCell {
+  size_t x = 0, y = 0;  // indices into the axes' categories
+  double estimate = 0, lo = 0, hi = 0;
+};
+struct Heatmap {
+  std::string title, x_label, y_label, metric_label;
+  std::vector<std::string> x_values, y_values;
+  std::vector<HeatCell> cells;
+  int width = 720;
+};
+std::string render(const Heatmap& heatmap);
+
 // "Nice" tick positions covering [lo, hi] (about `target` of them) on a
 // linear axis: multiples of 1, 2 or 5 × 10^k.
 std::vector<double> linear_ticks(double lo, double hi, int target = 6);

@@ -104,5 +104,41 @@ TEST(SvgPlot, BarsSpanTheirEdges) {
   EXPECT_EQ(count(svg, "<rect x="), 2u + 2u + 1u);  // background, frame, legend swatch, two bars
 }
 
+TEST(SvgTornado, BarsSpanTheLowestToTheHighestEstimate) {
+  Tornado t;
+  t.title = "Sensitivity of leak rate";
+  t.metric_label = "leak rate";
+  t.base = 0.2, t.base_lo = 0.15, t.base_hi = 0.25;
+  t.min = 0, t.max = 1;
+  t.rows.push_back(
+      {"pk", {{"0.7", 0.3, 0.25, 0.35}, {"0.9", 0.1, 0.07, 0.14}, {"0.8", 0.2, 0.15, 0.25}}});
+  t.rows.push_back({"sigma <&>", {{"5", 0.21, 0.16, 0.26}}});
+  const std::string svg = render(t);
+  EXPECT_EQ(count(svg, "<g class=\"row\""), 2u);
+  EXPECT_NE(svg.find("data-input=\"sigma &lt;&amp;&gt;\""), std::string::npos);
+  EXPECT_NE(svg.find("<title>pk: 0.1 to 0.3</title>"), std::string::npos);
+  EXPECT_EQ(count(svg, "class=\"base\""), 1u);
+  EXPECT_EQ(count(svg, "class=\"base-band\""), 1u);
+  // Two whiskers for pk (its lowest and highest), one for sigma.
+  EXPECT_EQ(count(svg, "<path d=\"M"), 3u);
+  EXPECT_NE(svg.find(">0.7</text>"), std::string::npos);
+  EXPECT_NE(svg.find(">0.9</text>"), std::string::npos);
+  EXPECT_EQ(svg.find(">0.8</text>"), std::string::npos);  // neither end
+}
+
+TEST(SvgHeatmap, OneCellPerCombinationDarkerForHigher) {
+  Heatmap h;
+  h.title = "leak rate";
+  h.x_label = "a", h.y_label = "b";
+  h.x_values = {"1", "2"}, h.y_values = {"x", "y"};
+  h.cells = {{0, 0, 0.1, 0.05, 0.2}, {1, 0, 0.5, 0.4, 0.6}, {0, 1, std::nan(""), 0, 0}};
+  const std::string svg = render(h);
+  EXPECT_EQ(count(svg, "<g class=\"cell\""), 3u);
+  EXPECT_NE(svg.find("fill=\"#f1f6fb\""), std::string::npos);  // the lowest: lightest
+  EXPECT_NE(svg.find("fill=\"#08306b\""), std::string::npos);  // the highest: darkest
+  EXPECT_NE(svg.find(">—</text>"), std::string::npos);         // no estimate
+  EXPECT_NE(svg.find("[0.4, 0.6]"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace canopy::io::svg

@@ -228,6 +228,27 @@ class Handler {
 
 }  // namespace
 
+std::string shorten(std::string_view s) {
+  return s.size() <= 40 ? std::string(s) : std::string(s.substr(0, 37)) + "...";
+}
+
+std::string describe(const Value& v) {
+  switch (v.type()) {
+    case Value::value_t::object:
+      return "an object";
+    case Value::value_t::array:
+      return "an array";
+    case Value::value_t::string:
+      return fmt::format("the string \"{}\"", shorten(v.get<std::string>()));
+    case Value::value_t::boolean:
+      return v.get<bool>() ? "true" : "false";
+    case Value::value_t::null:
+      return "null";
+    default:
+      return fmt::format("the number {}", v.dump());
+  }
+}
+
 std::expected<Document, ParseError> read(std::string_view text,
                                          const std::vector<std::string_view>& wanted) {
   Handler h(wanted);

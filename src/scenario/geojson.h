@@ -90,6 +90,13 @@ std::expected<Document, ParseError> read(std::string_view text,
 using JsonStep = std::variant<std::string, size_t>;
 using JsonPath = std::vector<JsonStep>;
 
+// What a JSON value is, for "expected X, got Y" messages: "an object",
+// "an array", "the string \"...\"", "true", "null", "the number 7".
+std::string describe(const Value& v);
+
+// `s`, or its first 37 characters and "..." when it is longer than 40.
+std::string shorten(std::string_view s);
+
 // "features[2].properties.value"
 std::string to_string(const JsonPath& path);
 JsonPath operator+(JsonPath path, JsonStep step);

@@ -42,6 +42,7 @@
 #include "canopy/physics/ballistics.h"
 #include "canopy/scenario/geojson.h"
 #include "canopy/scenario/keys.h"
+#include "canopy/scenario/suggest.h"
 
 namespace canopy::scenario {
 
@@ -159,71 +160,8 @@ std::string num(double v) { return fmt::format("{:g}", v); }
 
 std::string km(double m) { return fmt::format("{:.1f}", m / 1000.0); }
 
-// Edit distance with swaps of neighbours (optimal string alignment),
-// ignoring case.
-int edit_distance(std::string_view a, std::string_view b) {
-  const size_t n = a.size(), m = b.size();
-  std::vector<std::vector<int>> d(n + 1, std::vector<int>(m + 1, 0));
-  for (size_t i = 0; i <= n; ++i) d[i][0] = static_cast<int>(i);
-  for (size_t j = 0; j <= m; ++j) d[0][j] = static_cast<int>(j);
-  auto lower = [](char c) { return std::tolower(static_cast<unsigned char>(c)); };
-  for (size_t i = 1; i <= n; ++i) {
-    for (size_t j = 1; j <= m; ++j) {
-      const int cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
-          lower(a[i - 2]) == lower(b[j - 1])) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    }
-  }
-  return d[n][m];
-}
-
-// Names a misspelt word probably meant: those that add a unit suffix to it
-// ("radius" -> "radius_km"), else the nearest by edit distance when it is
-// close enough.
-std::vector<std::string> suggestions(std::string_view word, const std::vector<std::string>& names) {
-  std::vector<std::string> out;
-  for (const std::string& n : names) {
-    if (!word.empty() && n.size() > word.size() + 1 && n.starts_with(word) &&
-        n[word.size()] == '_') {
-      out.push_back(n);
-    }
-  }
-  if (!out.empty()) return out;
-  const int limit = std::max(word.size() >= 5 ? 2 : 1, static_cast<int>(word.size()) / 3);
-  int best = limit + 1;
-  for (const std::string& n : names) {
-    const int d = edit_distance(word, n);
-    if (d < best) {
-      best = d;
-      out = {n};
-    }
-  }
-  return out;
-}
-
-// "; did you mean 'a'?" or "; did you mean 'a' or 'b'?", or "".
-std::string did_you_mean(const std::vector<std::string>& s) {
-  if (s.empty()) return "";
-  std::string out = "; did you mean ";
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i > 0) out += i + 1 == s.size() ? " or " : ", ";
-    out += "'" + s[i] + "'";
-  }
-  return out + "?";
-}
-
-std::string join_quoted(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& n : names) out += (out.empty() ? "'" : ", '") + n + "'";
-  return out;
-}
-
-std::string shorten(std::string_view s) {
-  return s.size() <= 40 ? std::string(s) : std::string(s.substr(0, 37)) + "...";
-}
+using geojson::describe;
+using geojson::shorten;
 
 // What a YAML node holds, for "expected X, got Y" messages.
 std::string describe(const YAML::Node& n) {
@@ -231,23 +169,6 @@ std::string describe(const YAML::Node& n) {
   if (n.IsSequence()) return "a list";
   if (n.IsMap()) return "a mapping";
   return fmt::format("'{}'", shorten(n.Scalar()));
-}
-
-std::string describe(const json& j) {
-  switch (j.type()) {
-    case json::value_t::object:
-      return "an object";
-    case json::value_t::array:
-      return "an array";
-    case json::value_t::string:
-      return fmt::format("the string \"{}\"", shorten(j.get<std::string>()));
-    case json::value_t::boolean:
-      return j.get<bool>() ? "true" : "false";
-    case json::value_t::null:
-      return "null";
-    default:
-      return fmt::format("the number {}", j.dump());
-  }
 }
 
 std::optional<double> parse_double(std::string_view s) {

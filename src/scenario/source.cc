@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -11,6 +12,8 @@
 #include <iterator>
 
 #include "canopy/core/input_file.h"
+#include "canopy/scenario/keys.h"
+#include "canopy/scenario/suggest.h"
 
 namespace canopy::scenario {
 namespace {
@@ -24,13 +27,36 @@ std::string emit(const YAML::Node& root) {
   return std::string(out.c_str()) + "\n";
 }
 
-// One step of a key path: a mapping key, a sequence index, or `[*]`, every
-// entry of a sequence.
+// One step of a key path: a mapping key, or a selector of list entries: an
+// index, `[*]` (every entry) or a name (the entry whose `name`, or `id` for
+// alert zones, is it).
 struct Step {
-  std::string key;  // empty for an index
+  enum Kind { kKey, kIndex, kEvery, kName };
+  Kind kind = kKey;
+  std::string text;  // the key or the name
   size_t index = 0;
-  bool every = false;
 };
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// A name as written in a key: bare where that reads back as the same name,
+// else double-quoted with `"` and `\` escaped.
+std::string name_text(std::string_view name) {
+  const bool bare = !name.empty() && !all_digits(name) && name != "*" &&
+                    name.find_first_of("[]\"'\\") == std::string_view::npos &&
+                    !is_space(name.front()) && !is_space(name.back());
+  if (bare) return std::string(name);
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
 
 core::Result<std::vector<Step>> parse_key(std::string_view key) {
   std::vector<Step> steps;
@@ -41,27 +67,60 @@ core::Result<std::vector<Step>> parse_key(std::string_view key) {
   if (key.empty()) return bad("empty");
   while (i < key.size()) {
     if (key[i] == '[') {
-      const size_t close = key.find(']', i);
-      if (close == std::string_view::npos) return bad("'[' without ']'");
-      const std::string_view inside = key.substr(i + 1, close - i - 1);
-      size_t index = 0;
-      const auto [ptr, ec] = std::from_chars(inside.data(), inside.data() + inside.size(), index);
-      if (inside == "*") {
-        steps.push_back({"", 0, true});
-      } else if (ec != std::errc() || ptr != inside.data() + inside.size() || inside.empty()) {
-        return bad("an index must be a whole number >= 0, or *");
+      const size_t open = i;
+      if (i + 1 < key.size() && (key[i + 1] == '"' || key[i + 1] == '\'')) {
+        // A quoted name: `\` takes the next character as it is.
+        const char quote = key[i + 1];
+        std::string name;
+        i += 2;
+        while (i < key.size() && key[i] != quote) {
+          if (key[i] == '\\' && i + 1 < key.size()) ++i;
+          name += key[i++];
+        }
+        if (i == key.size()) {
+          i = open;
+          return bad("a quoted name without its closing quote");
+        }
+        ++i;
+        if (i == key.size() || key[i] != ']') return bad("expected ']' after the quoted name");
+        if (name.empty()) return bad("an empty name");
+        steps.push_back({Step::kName, std::move(name), 0});
       } else {
-        steps.push_back({"", index});
+        const size_t close = key.find(']', i);
+        if (close == std::string_view::npos) return bad("'[' without ']'");
+        const std::string_view inside = key.substr(i + 1, close - i - 1);
+        ++i;
+        if (inside.empty()) return bad("empty brackets: expected an index, * or a name");
+        if (inside == "*") {
+          steps.push_back({Step::kEvery, "", 0});
+        } else if (all_digits(inside)) {
+          size_t index = 0;
+          const auto [ptr, ec] =
+              std::from_chars(inside.data(), inside.data() + inside.size(), index);
+          if (ec != std::errc()) return bad("the index is too large");
+          steps.push_back({Step::kIndex, "", index});
+        } else if (inside.find('[') != std::string_view::npos) {
+          return bad("a name holding '[' or ']' must be quoted, e.g. [\"a[1]\"]");
+        } else if (is_space(inside.front()) || is_space(inside.back())) {
+          return bad("a name that starts or ends with a space must be quoted, e.g. [\" a \"]");
+        } else {
+          steps.push_back({Step::kName, std::string(inside), 0});
+        }
+        i = close;
       }
-      i = close + 1;
+      ++i;  // past ']'
       if (i < key.size() && key[i] != '.' && key[i] != '[') return bad("expected '.' or '['");
-      if (i < key.size() && key[i] == '.') ++i;
+      if (i < key.size() && key[i] == '.') {
+        ++i;
+        if (i == key.size()) return bad("ends with '.'");
+      }
       continue;
     }
     const size_t end = key.find_first_of(".[", i);
     const std::string_view name = key.substr(i, end == std::string_view::npos ? end : end - i);
     if (name.empty()) return bad("empty key name");
-    steps.push_back({std::string(name), 0});
+    if (name.find_first_of("]\"") != std::string_view::npos) return bad("']' or '\"' in a key");
+    steps.push_back({Step::kKey, std::string(name), 0});
     i = end == std::string_view::npos ? key.size() : end;
     if (i < key.size() && key[i] == '.') {
       ++i;
@@ -71,18 +130,183 @@ core::Result<std::vector<Step>> parse_key(std::string_view key) {
   return steps;
 }
 
-std::string path_text(const std::vector<Step>& steps, size_t n) {
-  std::string out;
-  for (size_t k = 0; k < n; ++k) {
-    if (steps[k].every) {
-      out += "[*]";
-    } else if (steps[k].key.empty()) {
-      out += fmt::format("[{}]", steps[k].index);
+std::string member(std::string_view parent, std::string_view key) {
+  return parent.empty() ? std::string(key) : fmt::format("{}.{}", parent, key);
+}
+
+std::string shorten(std::string_view s) {
+  return s.size() <= 40 ? std::string(s) : std::string(s.substr(0, 37)) + "...";
+}
+
+std::vector<std::string> map_keys(const YAML::Node& map) {
+  std::vector<std::string> keys;
+  for (const auto& kv : map)
+    if (kv.first.IsScalar()) keys.push_back(kv.first.Scalar());
+  return keys;
+}
+
+// What a node is, for "X is not a list: it is ..." messages.
+std::string describe(const YAML::Node& n) {
+  if (!n.IsDefined() || n.IsNull()) return "empty";
+  if (n.IsScalar()) return fmt::format("the value '{}'", shorten(n.Scalar()));
+  if (n.IsSequence()) {
+    if (n.size() == 0) return "an empty list";
+    return fmt::format("a list of {} entr{}", n.size(), n.size() == 1 ? "y" : "ies");
+  }
+  std::vector<std::string> keys = map_keys(n);
+  if (keys.empty()) return "an empty mapping";
+  const size_t more = keys.size() > 6 ? keys.size() - 6 : 0;
+  keys.resize(keys.size() - more);
+  return fmt::format("a mapping with keys {}{}", join_quoted(keys),
+                     more ? fmt::format(" and {} more", more) : "");
+}
+
+// The mapping of the scenario format at `path` ("", "run",
+// "batteries[].launchers[]"; keys.h), or null where the format has none.
+const KeyTable* table_at(std::string_view path) {
+  for (const KeyTable& t : key_tables())
+    if (t.path == path) return &t;
+  return nullptr;
+}
+
+bool has_key(const KeyTable& t, std::string_view key) {
+  return std::find(t.keys.begin(), t.keys.end(), key) != t.keys.end();
+}
+
+// The value of `key` in a mapping, given there or taken from a merged
+// mapping (`<<: *anchor`, as the loader reads it); undefined when absent.
+YAML::Node lookup(const YAML::Node& map, const std::string& key, int depth = 0) {
+  if (!map.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+  if (const YAML::Node direct = map[key]) return direct;
+  const YAML::Node merges = map["<<"];
+  if (!merges || depth > 32) return YAML::Node(YAML::NodeType::Undefined);
+  std::vector<YAML::Node> sources;
+  if (merges.IsMap()) sources.push_back(merges);
+  if (merges.IsSequence())
+    for (const YAML::Node& m : merges) sources.push_back(m);
+  for (const YAML::Node& m : sources)
+    if (const YAML::Node found = lookup(m, key, depth + 1)) return found;
+  return YAML::Node(YAML::NodeType::Undefined);
+}
+
+// Where a path is, in messages: "batteries[0].launchers", or "the top level".
+std::string where(const std::string& at) { return at.empty() ? "the top level" : at; }
+
+// Sets steps[k..] below `node` to `value`. `at` is the path of `node` in
+// the text (indices for `[*]`), `schema` its path in the format's key
+// tables. YAML::Node copies are handles to the same node, so the recursion
+// edits the tree in place. Each entry gets its own clone of `value`: a
+// shared node would be emitted as a YAML alias and stay shared when
+// reloaded.
+core::Result<void> set_at(YAML::Node node, const std::vector<Step>& steps, size_t k,
+                          const YAML::Node& value, std::string_view key, const std::string& at,
+                          const std::string& schema) {
+  const Step& s = steps[k];
+  const bool last = k + 1 == steps.size();
+  auto fail = [&](const std::string& why) {
+    return core::fail(fmt::format("--set {}: {}", key, why));
+  };
+  if (s.kind != Step::kKey) {
+    if (!node.IsSequence())
+      return fail(fmt::format("{} is not a list: it is {}", where(at), describe(node)));
+    if (s.kind == Step::kEvery && node.size() == 0) return fail(fmt::format("{} is empty", at));
+    if (s.kind == Step::kIndex && s.index >= node.size())
+      return fail(fmt::format("{} has {} entr{}, no index {}", at, node.size(),
+                              node.size() == 1 ? "y" : "ies", s.index));
+    size_t first = s.kind == Step::kIndex ? s.index : 0;
+    size_t end = s.kind == Step::kIndex ? s.index + 1 : node.size();
+    if (s.kind == Step::kName) {
+      // Entries are named by `id` where the format has one (alert zones),
+      // else by `name`.
+      const KeyTable* entries = table_at(schema + "[]");
+      const char* by = entries == nullptr          ? nullptr
+                       : has_key(*entries, "id")   ? "id"
+                       : has_key(*entries, "name") ? "name"
+                                                   : nullptr;
+      if (by == nullptr)
+        return fail(
+            fmt::format("the entries of {} have no names: select one by index "
+                        "(0 to {}) or all with [*]",
+                        at, node.size() == 0 ? 0 : node.size() - 1));
+      std::vector<std::string> names;
+      std::vector<size_t> found;
+      for (size_t i = 0; i < node.size(); ++i) {
+        const YAML::Node n = lookup(node[i], by);
+        if (!n || !n.IsScalar()) continue;
+        names.push_back(n.Scalar());
+        if (n.Scalar() == s.text) found.push_back(i);
+      }
+      const std::string what = std::string(by) == "id" ? "with id" : "named";
+      if (found.size() > 1)
+        return fail(fmt::format("{} has {} entries {} '{}' (at {} and {})", at, found.size(), what,
+                                s.text, found[0], found[1]));
+      if (found.empty()) {
+        std::string hint = did_you_mean(suggestions(s.text, names));
+        if (hint.empty() && names.empty()) {
+          hint = fmt::format(" (no entry has a{} {} in the scenario text)",
+                             std::string(by) == "id" ? "n" : "", by);
+        } else if (hint.empty()) {
+          const size_t more = names.size() > 20 ? names.size() - 20 : 0;
+          names.resize(names.size() - more);
+          hint = fmt::format("; {}s here: {}{}", by, join_quoted(names),
+                             more ? fmt::format(" and {} more", more) : "");
+        }
+        return fail(fmt::format("{} has no entry {} '{}'{}", at, what, s.text, hint));
+      }
+      first = found[0];
+      end = first + 1;
+    }
+    for (size_t i = first; i < end; ++i) {
+      if (last) {
+        node[i] = YAML::Clone(value);
+        continue;
+      }
+      const std::string entry = s.kind == Step::kName ? fmt::format("{}[{}]", at, name_text(s.text))
+                                                      : fmt::format("{}[{}]", at, i);
+      if (auto set = set_at(node[i], steps, k + 1, value, key, entry, schema + "[]"); !set)
+        return set;
+    }
+    return {};
+  }
+  const KeyTable* table = table_at(schema);
+  if (node.IsNull() && (table != nullptr || table_at(schema + "[]") == nullptr))
+    node = YAML::Node(YAML::NodeType::Map);
+  if (!node.IsMap()) {
+    std::string why = fmt::format("{} is not a mapping: it is {}", where(at), describe(node));
+    if (node.IsSequence() || table_at(schema + "[]") != nullptr)
+      why += fmt::format(" (select entries with {0}[0], {0}[NAME] or {0}[*])", at);
+    return fail(why);
+  }
+  if (table != nullptr && !has_key(*table, s.text)) {
+    const std::vector<std::string> known(table->keys.begin(), table->keys.end());
+    const auto hint = suggestions(s.text, known);
+    return fail(fmt::format(
+        "unknown key '{}' in {}{}", s.text, where(at),
+        hint.empty() ? fmt::format(" (keys here: {})", join_quoted(known)) : did_you_mean(hint)));
+  }
+  const std::string child_at = member(at, s.text);
+  const std::string child_schema = member(schema, s.text);
+  if (last) {
+    node[s.text] = YAML::Clone(value);  // added when missing; it overrides a merged one
+    return {};
+  }
+  if (!node[s.text]) {
+    if (const YAML::Node merged = lookup(node, s.text)) {
+      // Changed here, not in the mapping it is merged from.
+      node[s.text] = YAML::Clone(merged);
+    } else if (steps[k + 1].kind != Step::kKey) {
+      return fail(
+          fmt::format("{} is not in the scenario, so it has no entries to select: set it "
+                      "whole (--set '{}=[...]')",
+                      child_at, child_at));
+    } else if (table != nullptr && table_at(child_schema) == nullptr) {
+      return fail(fmt::format("{} is not in the scenario, and it is not a mapping: set {} itself",
+                              child_at, child_at));
     } else {
-      out += (out.empty() ? "" : ".") + steps[k].key;
+      node[s.text] = YAML::Node(YAML::NodeType::Map);
     }
   }
-  return out.empty() ? "<root>" : out;
+  return set_at(node[s.text], steps, k + 1, value, key, child_at, child_schema);
 }
 
 // One entry of defended_areas or alert_zones as a YAML flow mapping: the
@@ -112,45 +336,6 @@ bool uses_geojson(const YAML::Node& list) {
   return false;
 }
 
-// Sets steps[k..] below `node` to `value`. YAML::Node copies are handles to
-// the same node, so the recursion edits the tree in place. Each entry gets
-// its own clone of `value`: a shared node would be emitted as a YAML alias
-// and stay shared when reloaded.
-core::Result<void> set_at(YAML::Node node, const std::vector<Step>& steps, size_t k,
-                          const YAML::Node& value, std::string_view key) {
-  const Step& s = steps[k];
-  const bool last = k + 1 == steps.size();
-  if (s.key.empty()) {
-    if (!node.IsSequence())
-      return core::fail(fmt::format("--set {}: {} is not a list", key, path_text(steps, k)));
-    if (s.every && node.size() == 0)
-      return core::fail(fmt::format("--set {}: {} is empty", key, path_text(steps, k)));
-    if (!s.every && s.index >= node.size())
-      return core::fail(fmt::format("--set {}: {} has {} entr{}, no index {}", key,
-                                    path_text(steps, k), node.size(),
-                                    node.size() == 1 ? "y" : "ies", s.index));
-    const size_t first = s.every ? 0 : s.index;
-    const size_t end = s.every ? node.size() : s.index + 1;
-    for (size_t i = first; i < end; ++i) {
-      if (last) {
-        node[i] = YAML::Clone(value);
-      } else if (auto set = set_at(node[i], steps, k + 1, value, key); !set) {
-        return set;
-      }
-    }
-    return {};
-  }
-  if (node.IsNull()) node = YAML::Node(YAML::NodeType::Map);
-  if (!node.IsMap())
-    return core::fail(fmt::format("--set {}: {} is not a mapping", key, path_text(steps, k)));
-  if (last) {
-    node[s.key] = YAML::Clone(value);
-    return {};
-  }
-  if (!node[s.key]) node[s.key] = YAML::Node(YAML::NodeType::Map);
-  return set_at(node[s.key], steps, k + 1, value, key);
-}
-
 }  // namespace
 
 core::Result<Source> read_source(const std::string& path) {
@@ -178,7 +363,8 @@ core::Result<Source> with_override(const Source& source, std::string_view key,
         fmt::format("--set {}: the value '{}' is not YAML: {}", key, value_yaml, e.msg));
   }
   if (!root.IsMap()) return core::fail(fmt::format("{}: not a YAML mapping", source.name));
-  if (auto set = set_at(root, *steps, 0, value, key); !set) return std::unexpected(set.error());
+  if (auto set = set_at(root, *steps, 0, value, key, "", ""); !set)
+    return std::unexpected(set.error());
   return Source{emit(root), source.name, source.base_dir};
 }
 

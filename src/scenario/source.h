@@ -26,13 +26,23 @@ struct Source {
 // Reads a scenario file, or the built-in default for an empty path.
 core::Result<Source> read_source(const std::string& path);
 
-// Sets KEY to VALUE in the scenario text. KEY is a path of mapping keys and
-// sequence indices, e.g. `batteries[0].launchers[0].interceptors`, where
-// `[*]` stands for every entry (`batteries[*].launchers[*].interceptors`);
-// VALUE is YAML (a scalar, `[[120, 180]]`, ...). A missing last key is added;
-// a missing index, an empty list under `[*]` or a path through a scalar is
-// an error. Comments are lost:
-// the text is re-emitted.
+// Sets KEY to VALUE in the scenario text (docs/cli.md, "--set keys").
+// KEY is a path of mapping keys and list selectors:
+//   `batteries[0].launchers[0].interceptors`  `[N]`: the entry at index N;
+//   `batteries[*].launchers[*].interceptors`  `[*]`: every entry;
+//   `sensors[Main].outages`                   `[NAME]`: the entry whose
+//     `name` is NAME (`id` in alert_zones: `alert_zones[N1].population`);
+//   `sensors["Main radar"].outages`           a quoted name, in "..." or
+//     '...', `\` taking the next character as it is: needed for a name of
+//     digits (`alert_zones["7"]`), `*`, one holding `[` or `]`, or one
+//     starting with a quote or starting or ending with a space.
+// VALUE is YAML (a scalar, `[[120, 180]]`, ...). Keys are checked against
+// the format's key tables (keys.h): an unknown one is an error with the
+// loader's did-you-mean ("unknown key 'launcher' in batteries[0]; did you
+// mean 'launchers'?"), a missing last key of the format is added. A
+// missing index or name (listing the names there), an empty list under
+// `[*]`, a list where a mapping is expected or the reverse is an error
+// saying what is at that path. Comments are lost: the text is re-emitted.
 core::Result<Source> with_override(const Source& source, std::string_view key,
                                    std::string_view value_yaml);
 

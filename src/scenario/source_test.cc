@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <numbers>
 
 namespace canopy::scenario {
 namespace {
@@ -125,6 +126,205 @@ TEST(Source, AnOverrideTheLoaderRejectsIsReportedAtItsKey) {
   auto sc = load(*src);
   ASSERT_FALSE(sc.has_value());
   EXPECT_EQ(sc.error()[0].path, "raids[0].count");
+}
+
+// The error message of an override expected to fail.
+std::string override_error(const Source& src, std::string_view key, std::string_view value) {
+  auto out = with_override(src, key, value);
+  EXPECT_FALSE(out.has_value()) << key;
+  return out ? "" : out.error().message;
+}
+
+TEST(Source, SetSelectsListEntryByName) {
+  auto src = with_override(default_source(), "sensors[Mill].outages", "[[120, 180]]");
+  ASSERT_TRUE(src.has_value()) << src.error().message;
+  const Scenario sc = load_ok(*src);
+  ASSERT_EQ(sc.sensors.size(), 3u);
+  EXPECT_EQ(sc.sensors[1].name, "Mill");
+  ASSERT_EQ(sc.sensors[1].outages.size(), 1u);
+  EXPECT_DOUBLE_EQ(sc.sensors[1].outages[0].first, 120);
+  // The others keep theirs (Crest is down 300-330 s in the default).
+  ASSERT_EQ(sc.sensors[0].outages.size(), 1u);
+  EXPECT_DOUBLE_EQ(sc.sensors[0].outages[0].first, 300);
+  EXPECT_TRUE(sc.sensors[2].outages.empty());
+  // Names and indices mix at any depth.
+  auto b = with_override(default_source(), "batteries[East].launchers[1].interceptors", "3");
+  ASSERT_TRUE(b.has_value()) << b.error().message;
+  const Scenario sb = load_ok(*b);
+  EXPECT_EQ(sb.batteries[2].name, "East");
+  EXPECT_EQ(sb.batteries[2].launchers[1].interceptors, 3);
+  EXPECT_EQ(sb.batteries[2].launchers[0].interceptors, 20);
+  EXPECT_EQ(sb.batteries[0].launchers[1].interceptors, 20);
+}
+
+TEST(Source, SetSelectsAlertZonesById) {
+  // Zones are named by id; "Zone B4" is the name of zone B4, not a key.
+  auto src = with_override(default_source(), "alert_zones[B4].population", "77");
+  ASSERT_TRUE(src.has_value()) << src.error().message;
+  const Scenario sc = load_ok(*src);
+  for (const AlertZone& z : sc.alert_zones) EXPECT_EQ(z.population == 77, z.id == "B4") << z.id;
+  const std::string err = override_error(default_source(), "alert_zones[Zone B4].population", "1");
+  EXPECT_NE(err.find("alert_zones has no entry with id 'Zone B4'"), std::string::npos) << err;
+}
+
+TEST(Source, SetNameWithDotsQuoted) {
+  auto renamed = with_override(default_source(), "sensors[0].name", "'Crest v2.1 [east]'");
+  ASSERT_TRUE(renamed.has_value()) << renamed.error().message;
+  for (const char* key :
+       {"sensors[\"Crest v2.1 [east]\"].revisit_s", "sensors['Crest v2.1 [east]'].revisit_s"}) {
+    auto src = with_override(*renamed, key, "4.5");
+    ASSERT_TRUE(src.has_value()) << key << ": " << src.error().message;
+    EXPECT_DOUBLE_EQ(load_ok(*src).sensors[0].revisit_s, 4.5) << key;
+  }
+  // Without brackets or quotes inside, dots and spaces need no quotes.
+  auto dotted = with_override(default_source(), "sensors[1].name", "Mill 2.0");
+  ASSERT_TRUE(dotted.has_value());
+  auto src = with_override(*dotted, "sensors[Mill 2.0].revisit_s", "3");
+  ASSERT_TRUE(src.has_value()) << src.error().message;
+  EXPECT_DOUBLE_EQ(load_ok(*src).sensors[1].revisit_s, 3);
+  // A backslash takes the next character as it is: a quote in a name.
+  auto quoted = with_override(default_source(), "sensors[2].name", "'say \"hi\"'");
+  ASSERT_TRUE(quoted.has_value());
+  auto q = with_override(*quoted, R"(sensors["say \"hi\""].revisit_s)", "2");
+  ASSERT_TRUE(q.has_value()) << q.error().message;
+  EXPECT_DOUBLE_EQ(load_ok(*q).sensors[2].revisit_s, 2);
+}
+
+TEST(Source, SetQuotedDigitsAreANameBareDigitsAnIndex) {
+  auto zones = with_override(default_source(), "alert_zones",
+                             "[{id: 7, population: 10, polygon_km: [[0, 0], [1, 0], [1, 1]]},"
+                             " {id: 0, population: 20, polygon_km: [[2, 2], [3, 2], [3, 3]]}]");
+  ASSERT_TRUE(zones.has_value()) << zones.error().message;
+  auto by_id = with_override(*zones, "alert_zones[\"0\"].population", "5");
+  ASSERT_TRUE(by_id.has_value()) << by_id.error().message;
+  const Scenario a = load_ok(*by_id);
+  EXPECT_DOUBLE_EQ(a.alert_zones[0].population, 10);
+  EXPECT_DOUBLE_EQ(a.alert_zones[1].population, 5);
+  auto by_index = with_override(*zones, "alert_zones[0].population", "5");
+  ASSERT_TRUE(by_index.has_value());
+  EXPECT_DOUBLE_EQ(load_ok(*by_index).alert_zones[0].population, 5);
+}
+
+TEST(Source, SetUnknownNameListsNames) {
+  // Close to a name: the nearest.
+  std::string err = override_error(default_source(), "sensors[Mil].outages", "[]");
+  EXPECT_NE(err.find("--set sensors[Mil].outages: sensors has no entry named 'Mil'; did you "
+                     "mean 'Mill'?"),
+            std::string::npos)
+      << err;
+  // Far from all: every name.
+  err = override_error(default_source(), "sensors[Main].outages", "[]");
+  EXPECT_NE(err.find("sensors has no entry named 'Main'; names here: 'Crest', 'Mill', 'Watch'"),
+            std::string::npos)
+      << err;
+  // Lists whose entries have no names say so.
+  err = override_error(default_source(), "raids[first].count", "2");
+  EXPECT_NE(err.find("the entries of raids have no names: select one by index (0 to 11) or all "
+                     "with [*]"),
+            std::string::npos)
+      << err;
+  err = override_error(default_source(), "batteries[North].launchers[left].interceptors", "2");
+  EXPECT_NE(err.find("the entries of batteries[North].launchers have no names"), std::string::npos)
+      << err;
+}
+
+TEST(Source, SetMisspelledKeySuggests) {
+  std::string err = override_error(default_source(), "batteries[*].launcher[*].interceptors", "4");
+  EXPECT_NE(err.find("--set batteries[*].launcher[*].interceptors: unknown key 'launcher' in "
+                     "batteries[0]; did you mean 'launchers'?"),
+            std::string::npos)
+      << err;
+  // The last key too, whether or not the file has it.
+  err = override_error(default_source(), "batteries[North].launchers[0].interceptor", "4");
+  EXPECT_NE(err.find("unknown key 'interceptor' in batteries[North].launchers[0]; did you mean "
+                     "'interceptors'?"),
+            std::string::npos)
+      << err;
+  err = override_error(default_source(), "run.duration", "4");
+  EXPECT_NE(err.find("unknown key 'duration' in run; did you mean 'duration_s'?"),
+            std::string::npos)
+      << err;
+  err = override_error(default_source(), "sensor[0].outages", "[]");
+  EXPECT_NE(err.find("unknown key 'sensor' in the top level; did you mean 'sensors'?"),
+            std::string::npos)
+      << err;
+  // Nothing close: the keys there.
+  err = override_error(default_source(), "run.xyzzy", "1");
+  EXPECT_NE(err.find("unknown key 'xyzzy' in run (keys here: 'duration_s', 'step_s', 'seed')"),
+            std::string::npos)
+      << err;
+}
+
+TEST(Source, SetNewOptionalKeyAdded) {
+  // Keys of the format not in the file are added, with the mappings that
+  // lead to them.
+  auto src = with_override(default_source(), "sensors[Watch].azimuth_deg", "45");
+  ASSERT_TRUE(src.has_value()) << src.error().message;
+  EXPECT_NE(default_source().yaml.find("name: Watch"), std::string::npos);
+  EXPECT_NEAR(load_ok(*src).sensors[2].azimuth_rad, 45 * std::numbers::pi / 180, 1e-12);
+  Source bare = default_source();
+  bare.yaml = "canopy: 1\nname: bare\norigin: {lat_deg: 33, lon_deg: -44}\n";
+  auto wind = with_override(bare, "environment.wind.east_mps", "5");
+  ASSERT_TRUE(wind.has_value()) << wind.error().message;
+  EXPECT_NE(wind->yaml.find("east_mps: 5"), std::string::npos) << wind->yaml;
+  load_ok(*wind);
+  // A list not in the file cannot be indexed; it is set whole.
+  const std::string err = override_error(bare, "sensors[0].outages", "[]");
+  EXPECT_NE(err.find("sensors is not in the scenario, so it has no entries to select"),
+            std::string::npos)
+      << err;
+  // Nor does a scalar key of the format take keys below it.
+  const std::string seed = override_error(bare, "run.seed.x", "1");
+  EXPECT_NE(seed.find("run.seed is not in the scenario, and it is not a mapping"),
+            std::string::npos)
+      << seed;
+}
+
+TEST(Source, SetIndexIntoAMappingSaysWhatIsThere) {
+  std::string err = override_error(default_source(), "run[0]", "1");
+  EXPECT_NE(err.find("run is not a list: it is a mapping with keys 'duration_s', 'step_s', 'seed'"),
+            std::string::npos)
+      << err;
+  err = override_error(default_source(), "run.seed[Main]", "1");
+  EXPECT_NE(err.find("run.seed is not a list: it is the value '7'"), std::string::npos) << err;
+  err = override_error(default_source(), "sensors.outages", "[]");
+  EXPECT_NE(err.find("sensors is not a mapping: it is a list of 3 entries (select entries with "
+                     "sensors[0], sensors[NAME] or sensors[*])"),
+            std::string::npos)
+      << err;
+  err = override_error(default_source(), "sensors[Crest].outages.start", "1");
+  EXPECT_NE(err.find("sensors[Crest].outages is not a mapping: it is a list of 1 entry"),
+            std::string::npos)
+      << err;
+}
+
+TEST(Source, SetChangesAMergedKeyInItsEntryAlone) {
+  Source src = default_source();
+  src.yaml = R"(canopy: 1
+name: merged
+origin: {lat_deg: 33, lon_deg: -44}
+sensors:
+  - &one {name: One, position_km: [0, 0], range_km: [1, 50], revisit_s: 1,
+          sigma: {range_m: 10, azimuth_mrad: 1, elevation_mrad: 1}, detection: {pd: 0.9}}
+  - {<<: *one, name: Two}
+)";
+  load_ok(src);
+  // Two's sigma is One's, merged: it becomes Two's own, then changes.
+  auto out = with_override(src, "sensors[Two].sigma.range_m", "99");
+  ASSERT_TRUE(out.has_value()) << out.error().message;
+  const Scenario sc = load_ok(*out);
+  ASSERT_EQ(sc.sensors.size(), 2u);
+  EXPECT_DOUBLE_EQ(sc.sensors[0].sigma_range_m, 10);
+  EXPECT_DOUBLE_EQ(sc.sensors[1].sigma_range_m, 99);
+}
+
+TEST(Source, MalformedNamesAreRejected) {
+  for (const char* key : {"sensors[]", "sensors[\"Mill].outages", "sensors[\"Mill\"x].outages",
+                          "sensors[\"\"].outages", "sensors[ Mill].outages",
+                          "sensors[a[1]].outages", "sensors[99999999999999999999999].outages"}) {
+    auto src = with_override(default_source(), key, "[]");
+    EXPECT_FALSE(src.has_value()) << key;
+  }
 }
 
 TEST(Source, MissingFileIsAnError) {

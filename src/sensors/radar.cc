@@ -62,15 +62,18 @@ bool line_of_sight(const Vec3& a_W, const Vec3& b_W) {
   return (A + s * d).norm() >= Re - 1e-6;
 }
 
-bool Radar::covers(const Vec3& p_W) const {
+CoverageMiss Radar::coverage_miss(const Vec3& p_W) const {
   const Polar p = polar_from_W(spec_.p_W, p_W);
-  if (p.range_m < spec_.min_range_m || p.range_m > spec_.max_range_m) return false;
+  if (p.range_m < spec_.min_range_m || p.range_m > spec_.max_range_m) return CoverageMiss::kRange;
   if (p.elevation_rad < spec_.min_elevation_rad || p.elevation_rad > spec_.max_elevation_rad)
-    return false;
-  if (spec_.sector_rad < kTwoPi - 1e-12 &&
-      std::abs(wrap(p.azimuth_rad - spec_.azimuth_rad)) > 0.5 * spec_.sector_rad)
-    return false;
-  return line_of_sight(spec_.p_W, p_W);
+    return CoverageMiss::kElevation;
+  if (!in_sector(p.azimuth_rad)) return CoverageMiss::kSector;
+  return line_of_sight(spec_.p_W, p_W) ? CoverageMiss::kNone : CoverageMiss::kHorizon;
+}
+
+bool Radar::in_sector(double azimuth_rad) const {
+  return spec_.sector_rad >= kTwoPi - 1e-12 ||
+         std::abs(wrap(azimuth_rad - spec_.azimuth_rad)) <= 0.5 * spec_.sector_rad;
 }
 
 bool Radar::in_outage(double t_s) const {

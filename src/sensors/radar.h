@@ -55,6 +55,10 @@ struct PlotOrigin {
   int object = -1;  // -1: clutter
 };
 
+// Why a point is outside a radar's coverage: the first test it fails, in
+// the order covers() applies them.
+enum class CoverageMiss { kNone, kRange, kElevation, kSector, kHorizon };
+
 class Radar {
  public:
   Radar(const scenario::Sensor& spec, int index) : spec_(spec), index_(index) {}
@@ -63,7 +67,11 @@ class Radar {
   int index() const { return index_; }
 
   // Inside the sector, elevation and range limits, and in line of sight.
-  bool covers(const Vec3& p_W) const;
+  bool covers(const Vec3& p_W) const { return coverage_miss(p_W) == CoverageMiss::kNone; }
+  // kNone when covered; otherwise the limit the point is beyond.
+  CoverageMiss coverage_miss(const Vec3& p_W) const;
+  // Whether an azimuth (clockwise from +N) lies in the sector.
+  bool in_sector(double azimuth_rad) const;
   bool in_outage(double t_s) const;
   // Probability of detecting an object of this cross-section at this range.
   double detection_probability(double range_m, double rcs_m2) const;

@@ -9,6 +9,8 @@ export interface Trail {
   t: Float64Array;
   e: Float64Array;
   n: Float64Array;
+  /** Altitude (up), m; 0 where a sample has none. */
+  u: Float64Array;
 }
 
 export interface Area { name: string; value: number; polygon: Vec2[] }
@@ -62,11 +64,20 @@ export interface Intercept {
   rocket: number | null;
   killed: boolean;
   p: Vec2;
+  /** Altitude of the intercept, m (0 if the data has none). */
+  u: number;
   missM: number | null;
 }
 
 export interface Impact { t: number; rocket: number; p: Vec2; area: string | null }
 export interface AlertInterval { on: number; off: number }
+
+/** A radar's coverage on the ground: its sector polygon (docs/replay.md, "coverage"). */
+export interface RadarCoverage { name: string; maxRange: number; sector: Vec2[] }
+/** Where a battery can defend against one rocket type: one or more polygons. */
+export interface Footprint { battery: string; rocketType: string; polygons: Vec2[][] }
+/** A user's GeoJSON layer (--background): lines and polygon rings, world ENU. */
+export interface BackgroundLayer { name: string; lines: Vec2[][]; polygons: Vec2[][] }
 
 export interface Replay {
   version: number;
@@ -88,6 +99,9 @@ export interface Replay {
   impacts: Impact[];
   /** Alert intervals per zone id, sorted by start. */
   alerts: Map<string, AlertInterval[]>;
+  /** Radar sectors and battery footprints; empty when the report has none. */
+  coverage: { radars: RadarCoverage[]; footprints: Footprint[] };
+  background: BackgroundLayer[];
 }
 
 /** A problem with the replay data, shown to the user in the container. */
@@ -154,13 +168,24 @@ function polygon(o: Obj, key: string, path: string): Vec2[] {
   return pts;
 }
 
+/** [[[e, n], ...], ...]: paths of at least `min` points each. */
+function paths(o: Obj, key: string, path: string, min: number): Vec2[][] {
+  return arr(o, key, path).map((v, i) => {
+    const p = `${path}.${key}[${i}]`;
+    if (!Array.isArray(v)) fail(p, 'expected an array of [e, n]');
+    if (v.length < min) fail(p, `expected at least ${min} points`);
+    return v.map((q, j) => vec2(q, `${p}[${j}]`));
+  });
+}
+
 /** [[t, e, n, u], ...] → columnar trail, sorted by time. */
 function trail(o: Obj, key: string, path: string): Trail {
   const rows = arr(o, key, path);
-  const parsed: [number, number, number][] = rows.map((r, i) => {
+  const parsed: [number, number, number, number][] = rows.map((r, i) => {
     const p = `${path}.${key}[${i}]`;
     if (!Array.isArray(r) || r.length < 3) fail(p, 'expected [t, e, n, u]');
-    return [asNum(r[0], `${p}[0]`), asNum(r[1], `${p}[1]`), asNum(r[2], `${p}[2]`)];
+    const u = r.length > 3 ? asNum(r[3], `${p}[3]`) : 0;
+    return [asNum(r[0], `${p}[0]`), asNum(r[1], `${p}[1]`), asNum(r[2], `${p}[2]`), u];
   });
   for (let i = 1; i < parsed.length; ++i) {
     if (parsed[i][0] < parsed[i - 1][0]) {
@@ -171,13 +196,14 @@ function trail(o: Obj, key: string, path: string): Trail {
   return columns(parsed);
 }
 
-export function columns(rows: readonly (readonly [number, number, number])[]): Trail {
+export function columns(rows: readonly (readonly [number, number, number, number?])[]): Trail {
   const n = rows.length;
-  const out: Trail = { t: new Float64Array(n), e: new Float64Array(n), n: new Float64Array(n) };
+  const out: Trail = { t: new Float64Array(n), e: new Float64Array(n), n: new Float64Array(n), u: new Float64Array(n) };
   rows.forEach((r, i) => {
     out.t[i] = r[0];
     out.e[i] = r[1];
     out.n[i] = r[2];
+    out.u[i] = r[3] ?? 0;
   });
   return out;
 }
@@ -236,6 +262,26 @@ export function parseReplay(doc: unknown): Replay {
   }
   for (const l of alerts.values()) l.sort((a, b) => a.on - b.on);
 
+  // Coverage: written by newer canopy reports; a missing key reads as none.
+  const cov = root.coverage === undefined || root.coverage === null ? {} : asObj(root.coverage, 'coverage');
+  const coverage = {
+    radars: arr(cov, 'radars', 'coverage').map((v, i): RadarCoverage => {
+      const p = `coverage.radars[${i}]`;
+      const o = asObj(v, p);
+      // A degenerate radar has an empty sector: nothing to draw, not an error.
+      const sector = arr(o, 'sector_en_m', p).map((q, j) => vec2(q, `${p}.sector_en_m[${j}]`));
+      return { name: str(o, 'name', p), maxRange: numOrNull(o, 'max_range_m', p) ?? 0, sector };
+    }),
+    footprints: arr(cov, 'footprints', 'coverage').map((v, i): Footprint => {
+      const p = `coverage.footprints[${i}]`;
+      const o = asObj(v, p);
+      return {
+        battery: str(o, 'battery', p), rocketType: str(o, 'rocket_type', p),
+        polygons: paths(o, 'polygons_en_m', p, 0),
+      };
+    }),
+  };
+
   return {
     version,
     scenario: root.scenario === undefined ? '' : str(root, 'scenario', '$'),
@@ -266,12 +312,17 @@ export function parseReplay(doc: unknown): Replay {
       const q = arr(o, 'p_enu_m', p);
       return {
         t: num(o, 't', p), interceptor: num(o, 'interceptor', p), rocket: numOrNull(o, 'rocket', p),
-        killed: o.killed === true, p: vec2(q, `${p}.p_enu_m`), missM: numOrNull(o, 'miss_m', p),
+        killed: o.killed === true, p: vec2(q, `${p}.p_enu_m`), u: q.length > 2 ? asNum(q[2], `${p}.p_enu_m[2]`) : 0,
+        missM: numOrNull(o, 'miss_m', p),
       };
     }),
     impacts: list(root, 'impacts', (o, p) => ({
       t: num(o, 't', p), rocket: num(o, 'rocket', p), p: vec2(o.p_en_m, `${p}.p_en_m`), area: strOrNull(o, 'area', p),
     })),
     alerts,
+    coverage,
+    background: list(root, 'background', (o, p): BackgroundLayer => ({
+      name: str(o, 'name', p), lines: paths(o, 'lines_en_m', p, 2), polygons: paths(o, 'polygons_en_m', p, 3),
+    })),
   };
 }

@@ -15,6 +15,12 @@ const ENTRIES: [string, Swatch][] = [
     svg('circle', { class: 'cv-launcher-s', cx: 20, cy: 8, r: 2.2 }, g);
   }],
   ['Sensor', (g) => svg('path', { class: 'cv-sensor-s', d: 'M13,1.5 L19,13.5 L7,13.5 Z' }, g)],
+  ['Radar coverage', (g) => svg('path', { class: 'cv-radar-cov', d: 'M2,14 L13,1 L24,14 Z' }, g)],
+  ['Battery footprint', (g) => svg('rect', { class: 'cv-footprint', x: 3, y: 2, width: 20, height: 12, rx: 5 }, g)],
+  ['Background (GeoJSON)', (g) => {
+    svg('rect', { class: 'cv-bgpoly', x: 12, y: 2, width: 12, height: 12 }, g);
+    svg('polyline', { class: 'cv-bgline', points: '2,14 6,8 4,2' }, g);
+  }],
   ['Rocket (truth)', (g) => {
     svg('polyline', { class: 'cv-rtrail', points: '2,13 10,6 17,5' }, g);
     svg('circle', { class: 'cv-dot-s', cx: 19, cy: 5, r: 3.4 }, g);

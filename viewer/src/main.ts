@@ -3,11 +3,17 @@
 
 import { ReplayError, parseReplay, type Replay } from './data';
 import { Controls } from './controls';
+import { buildLayerPanel } from './layers';
 import { StatusPanel, buildLegend } from './legend';
 import { MapView } from './map';
+import { ProfileView } from './profile';
 import { html } from './svg';
 import { injectStyle } from './style';
 import { TimelinePanel } from './timeline';
+import { ZoneTimelines } from './zones';
+
+/** The side panels go beside the map from this container width (px); below it otherwise. */
+const WIDE_PX = 1280;
 
 export interface CanopyViewerApi {
   /** Moves the replay to time t (s, clamped) and renders synchronously. */
@@ -50,23 +56,46 @@ function mount(host: HTMLElement, replay: Replay, raw: unknown): CanopyViewerApi
   const end = replay.simTime;
   const controls = new Controls(root, end, () => now, (t) => setTime(t));
   controls.bindKeys(root);
+  // The map takes the container's width; the side panels go beside it
+  // only when the container is wide, below it otherwise.
+  root.classList.toggle('cv-wide', root.clientWidth >= WIDE_PX);
   const body = html('div', { class: 'cv-body' }, root);
-  const mapWrap = html('div', { class: 'cv-mapwrap' }, body);
+  const mainCol = html('div', { class: 'cv-main' }, body);
+  const mapWrap = html('div', { class: 'cv-mapwrap' }, mainCol);
+  const views = html('div', { class: 'cv-views' }, mainCol);
   const side = html('aside', { class: 'cv-side' }, body);
   const map = new MapView(mapWrap, replay);
   const status = new StatusPanel(side, { rockets: replay.rockets.length, zones: replay.zones.length });
   const rocketById = new Map(replay.rockets.map((r) => [r.id, r] as const));
+  const profile = new ProfileView(views, replay);
+  const zones = new ZoneTimelines(views, replay, (t) => setTime(t));
 
   /** Clamps t to the run and renders everything synchronously. */
   function setTime(t: number): void {
     now = Math.min(Math.max(Number.isFinite(t) ? t : 0, 0), end);
     status.update(map.render(now));
     controls.show(now);
+    profile.update(now);
+    zones.update(now);
   }
 
   const timeline = new TimelinePanel(side, setTime, () => map.select(null));
-  map.onSelect = (id) => timeline.show(id === null ? null : (rocketById.get(id) ?? null));
+  map.onSelect = (id) => {
+    const r = id === null ? null : (rocketById.get(id) ?? null);
+    timeline.show(r);
+    profile.show(r);
+    profile.update(now);
+  };
+  buildLayerPanel(side, map, replay);
   buildLegend(side, (show) => root.classList.toggle('cv-hide-done', !show));
+
+  if (typeof ResizeObserver !== 'undefined') {
+    new ResizeObserver(() => {
+      root.classList.toggle('cv-wide', root.clientWidth >= WIDE_PX);
+      map.resize(mapWrap.clientWidth);
+      profile.resize();
+    }).observe(root);
+  }
 
   setTime(0);
   return { setTime, time: () => now, data: raw };

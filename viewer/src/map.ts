@@ -5,18 +5,32 @@
 // non-scaling strokes, so zooming rewrites a single attribute. Markers and
 // labels live in an overlay in view units (the viewBox), positioned from the
 // same matrix, so they keep their size at any zoom.
+//
+// The viewBox is the SVG's size in CSS pixels (one view unit = 1 px): the
+// map fills its container's width, its height follows the aspect of the
+// data bounds (clamped), and `resize` keeps it so when the container changes.
 
 import type { Intercept, Impact, Interceptor, Prediction, Replay, Rocket, Trail, Vec2 } from './data';
 import {
   Bounds, CHI2_2_95, centroid, covarianceEllipse, indexAt, indexAtBy, inIntervals, niceStep, positionAt,
   segmentDist2, type Point,
 } from './geometry';
+import { type Box, type LabelSpec, placeLabels } from './labels';
 import { setShown, svg } from './svg';
 
-export const VIEW_W = 1000;
-export const VIEW_H = 640;
-/** Plot rectangle inside the viewBox (room for the axis labels). */
-const PLOT = { x0: 52, y0: 8, x1: VIEW_W - 8, y1: VIEW_H - 36 };
+/** Margins of the plot rectangle inside the viewBox (room for the axis labels). */
+const MARGIN = { left: 52, top: 8, right: 8, bottom: 36 };
+/** Height / width of the plot is the data's, clamped to this range. */
+const ASPECT_MIN = 0.45;
+const ASPECT_MAX = 1.0;
+const MIN_W = 320;
+const MIN_H = 280;
+
+/** Layers the user can switch (data-layer on their groups). */
+export const LAYERS = [
+  'background', 'coverage-radars', 'footprints', 'zones', 'areas', 'sites', 'tracks', 'predictions', 'labels',
+] as const;
+export type LayerName = (typeof LAYERS)[number];
 
 /** A prediction of a track without a trail is dropped after this long. */
 const STALE_PREDICTION_S = 3;
@@ -69,6 +83,8 @@ interface PredView { preds: Prediction[]; el: SVGEllipseElement; tEnd: number; r
 interface InterceptorView { it: Interceptor; g: GrowingLine; marker: SVGGElement }
 interface EventView { t: number; el: SVGGElement; shown: boolean }
 interface Placed { el: SVGGraphicsElement; e: number; n: number }
+/** A label of the overlay: its anchor (metres) and its placement. */
+interface LabelView extends LabelSpec { el: SVGTextElement; e: number; n: number }
 
 /** Counts for the status panel at the current time. */
 export interface Status {
@@ -90,8 +106,22 @@ export class MapView {
   private readonly grid: SVGGElement;
   private readonly axes: SVGGElement;
   private readonly scaleBar: SVGGElement;
+  private readonly clipRect: SVGRectElement;
+  private readonly bgRect: SVGRectElement;
   private readonly fitBounds: Bounds;
+  private readonly aspect: number;
   private fitScale = 1;
+  /** viewBox size (= CSS pixels) and the plot rectangle inside it. */
+  private viewW = 1000;
+  private viewH = 640;
+  private readonly plot = { x0: 0, y0: 0, x1: 0, y1: 0 };
+
+  private readonly layerGroups = new Map<LayerName, SVGGElement[]>();
+  private readonly footprintEls: { type: string; el: SVGPathElement }[] = [];
+  private readonly labels: LabelView[] = [];
+  /** Screen boxes (view units, relative to their anchor) labels must not cover. */
+  private readonly obstacles: { e: number; n: number; r: number }[] = [];
+  private labelScale = NaN;
 
   private readonly zones: { id: string; el: SVGPolygonElement; lit: boolean }[] = [];
   private readonly rockets: RocketView[] = [];
@@ -112,14 +142,13 @@ export class MapView {
 
   constructor(parent: HTMLElement, private readonly data: Replay) {
     this.svg = svg('svg', {
-      class: 'cv-map', viewBox: `0 0 ${VIEW_W} ${VIEW_H}`, role: 'img', tabindex: 0,
-      'aria-label': `Replay map of scenario ${data.scenario}`,
+      class: 'cv-map', role: 'img', tabindex: 0, 'aria-label': `Replay map of scenario ${data.scenario}`,
     }, parent);
     const defs = svg('defs', {}, this.svg);
     const clip = svg('clipPath', { id: 'cv-clip' }, defs);
-    svg('rect', { x: PLOT.x0, y: PLOT.y0, width: PLOT.x1 - PLOT.x0, height: PLOT.y1 - PLOT.y0 }, clip);
+    this.clipRect = svg('rect', {}, clip);
 
-    svg('rect', { class: 'cv-bg', x: PLOT.x0, y: PLOT.y0, width: PLOT.x1 - PLOT.x0, height: PLOT.y1 - PLOT.y0 }, this.svg);
+    this.bgRect = svg('rect', { class: 'cv-bg' }, this.svg);
     this.grid = svg('g', { class: 'cv-grid', 'clip-path': 'url(#cv-clip)' }, this.svg);
     const clipped = svg('g', { 'clip-path': 'url(#cv-clip)' }, this.svg);
     this.world = svg('g', { class: 'cv-world' }, clipped);
@@ -128,10 +157,68 @@ export class MapView {
     this.scaleBar = svg('g', { class: 'cv-scalebar' }, this.svg);
 
     this.fitBounds = this.computeBounds();
+    const b = this.fitBounds;
+    this.aspect = Math.min(Math.max(spanOf(b.maxN - b.minN) / spanOf(b.maxE - b.minE), ASPECT_MIN), ASPECT_MAX);
+    this.setSize(parent.clientWidth || 1000);
     this.buildStatic();
     this.buildDynamic();
     this.fit();
     this.installInteraction();
+  }
+
+  /** The viewBox size for a container `width` CSS pixels wide. */
+  private sizeFor(width: number): [number, number] {
+    const w = Math.max(MIN_W, Math.floor(width));
+    const plotW = w - MARGIN.left - MARGIN.right;
+    const maxH = Math.max(MIN_H + 120, Math.round((window.innerHeight || 800) * 0.85));
+    const h = Math.min(Math.max(Math.round(plotW * this.aspect) + MARGIN.top + MARGIN.bottom, MIN_H), maxH);
+    return [w, h];
+  }
+
+  private setSize(width: number): void {
+    const [w, h] = this.sizeFor(width);
+    this.viewW = w;
+    this.viewH = h;
+    const p = this.plot;
+    p.x0 = MARGIN.left;
+    p.y0 = MARGIN.top;
+    p.x1 = w - MARGIN.right;
+    p.y1 = h - MARGIN.bottom;
+    this.svg.setAttribute('viewBox', `0 0 ${w} ${h}`);
+    this.svg.setAttribute('width', String(w));
+    this.svg.setAttribute('height', String(h));
+    for (const r of [this.clipRect, this.bgRect]) {
+      r.setAttribute('x', String(p.x0));
+      r.setAttribute('y', String(p.y0));
+      r.setAttribute('width', String(p.x1 - p.x0));
+      r.setAttribute('height', String(p.y1 - p.y0));
+    }
+  }
+
+  /**
+   * Follows the container's width (CSS pixels): a new viewBox, the same
+   * centre and the same zoom relative to the fit.
+   */
+  resize(width: number): void {
+    if (!(width > 0)) return; // hidden (display: none): keep the last size
+    const [w, h] = this.sizeFor(width);
+    if (w === this.viewW && h === this.viewH) return;
+    const v = this.view;
+    const p = this.plot;
+    const ce = v.e((p.x0 + p.x1) / 2);
+    const cn = v.n((p.y0 + p.y1) / 2);
+    const zoom = v.s / this.fitScale;
+    this.setSize(width);
+    this.fitScale = this.scaleToFit();
+    v.s = zoom * this.fitScale;
+    v.ox = (p.x0 + p.x1) / 2 - v.s * ce;
+    v.oy = (p.y0 + p.y1) / 2 + v.s * cn;
+    this.layout();
+  }
+
+  /** Size of the viewBox, = CSS pixels of the map. */
+  get size(): { width: number; height: number } {
+    return { width: this.viewW, height: this.viewH };
   }
 
   // ---------------------------------------------------------------- building
@@ -158,26 +245,76 @@ export class MapView {
     return b;
   }
 
-  private layer(name: string, parent: SVGGElement): SVGGElement {
-    return svg('g', { class: `cv-layer-${name}` }, parent);
+  private layer(name: string, parent: SVGGElement, switchable?: LayerName): SVGGElement {
+    const g = svg('g', { class: `cv-layer-${name}` }, parent);
+    if (switchable) {
+      g.setAttribute('data-layer', switchable);
+      const l = this.layerGroups.get(switchable);
+      if (l) l.push(g);
+      else this.layerGroups.set(switchable, [g]);
+    }
+    return g;
   }
 
   private place(el: SVGGraphicsElement, p: Vec2): void {
     this.placed.push({ el, e: p[0], n: p[1] });
   }
 
-  private label(parent: SVGGElement, p: Vec2, text: string, cls: string, dy = 0): void {
-    const t = svg('text', { class: cls, dy }, parent);
-    t.textContent = text;
-    this.place(t, p);
+  /**
+   * A label at p (metres). `gap`: view units between the anchor and the
+   * nearest edge of the label when it is placed beside it (a marker's size).
+   * Lower `rank` is placed first.
+   */
+  private label(parent: SVGGElement, p: Vec2, text: string, cls: string, rank: number, gap: number, prefer: 'center' | 'below' | 'above'): void {
+    const el = svg('text', { class: `cv-label ${cls}` }, parent);
+    el.textContent = text;
+    this.labels.push({ el, e: p[0], n: p[1], rank, gap, prefer, bbox: null, dx: 0, dy: 0, shown: true });
+  }
+
+  /** Shows or hides a switchable layer. */
+  setLayer(name: LayerName, shown: boolean): void {
+    for (const g of this.layerGroups.get(name) ?? []) setShown(g, shown);
+    if (name === 'labels' && shown) {
+      this.labelScale = NaN; // re-measure and re-place now that they can be measured
+      this.layout();
+    }
+  }
+
+  /** Shows the footprints of one rocket type, or of all ('' ). */
+  setFootprintType(type: string): void {
+    for (const f of this.footprintEls) setShown(f.el, type === '' || f.type === type);
   }
 
   private buildStatic(): void {
     const d = this.data;
-    const zonesL = this.layer('zones', this.world);
-    const areasL = this.layer('areas', this.world);
-    const sitesL = this.layer('sites', this.world);
     const poly = (p: Vec2[]): string => p.map((q) => `${Math.round(q[0])},${Math.round(q[1])}`).join(' ');
+    const pathD = (ps: Vec2[][], close: boolean): string => ps.map((p) =>
+      p.map((q, i) => `${i ? 'L' : 'M'}${Math.round(q[0])} ${Math.round(q[1])}`).join('') + (close ? 'Z' : '')).join('');
+
+    // Context under everything: the user's background, radar sectors, footprints.
+    const bgL = this.layer('background', this.world, 'background');
+    for (const b of d.background) {
+      const g = svg('g', { class: 'cv-bglayer', 'data-background': b.name }, bgL);
+      if (b.polygons.length > 0) svg('path', { class: 'cv-bgpoly', d: pathD(b.polygons, true) }, g);
+      if (b.lines.length > 0) svg('path', { class: 'cv-bgline', d: pathD(b.lines, false) }, g);
+    }
+    const radarsL = this.layer('coverage-radars', this.world, 'coverage-radars');
+    for (const r of d.coverage.radars) {
+      const el = svg('polygon', { class: 'cv-radar-cov', points: poly(r.sector), 'data-radar': r.name }, radarsL);
+      svg('title', {}, el).textContent = `Radar ${r.name}: coverage${r.maxRange > 0 ? ` to ${(r.maxRange / 1000).toFixed(0)} km` : ''}`;
+    }
+    const footL = this.layer('footprints', this.world, 'footprints');
+    for (const f of d.coverage.footprints) {
+      const el = svg('path', {
+        class: 'cv-footprint', d: pathD(f.polygons, true), 'data-battery': f.battery, 'data-rocket-type': f.rocketType,
+      }, footL);
+      svg('title', {}, el).textContent = `Battery ${f.battery}: defends against ${f.rocketType}`;
+      this.footprintEls.push({ type: f.rocketType, el });
+    }
+
+    const zonesL = this.layer('zones', this.world, 'zones');
+    const areasL = this.layer('areas', this.world, 'areas');
+    const sitesL = this.layer('sites', this.world, 'sites');
 
     for (const z of d.zones) {
       const el = svg('polygon', { class: 'cv-zone', points: poly(z.polygon), 'data-zone': z.id }, zonesL);
@@ -188,11 +325,14 @@ export class MapView {
       svg('circle', { class: 'cv-site', cx: s.center[0], cy: s.center[1], r: s.radius }, sitesL);
     }
 
-    // Labels and fixed markers in the overlay (view units).
-    const labels = this.layer('labels', this.overlay);
-    for (const z of d.zones) this.label(labels, centroid(z.polygon), z.id, 'cv-zone-label');
-    for (const a of d.areas) this.label(labels, centroid(a.polygon), a.name, 'cv-area-label');
-    for (const s of d.sites) this.label(labels, [s.center[0], s.center[1] + s.radius], s.name, 'cv-site-label', -5);
+    // Labels and fixed markers in the overlay (view units). Labels are
+    // placed by rank where they cover no other label and no marker.
+    const labels = this.layer('labels', this.overlay, 'labels');
+    for (const a of d.areas) this.label(labels, centroid(a.polygon), a.name, 'cv-area-label', 0, 0, 'center');
+    for (const b of d.batteries) this.label(labels, b.position, b.name, 'cv-fixed-label', 1, 8, 'above');
+    for (const s of d.sensors) this.label(labels, s.position, s.name, 'cv-fixed-label', 2, 8, 'below');
+    for (const s of d.sites) this.label(labels, [s.center[0], s.center[1] + s.radius], s.name, 'cv-site-label', 3, 2, 'above');
+    for (const z of d.zones) this.label(labels, centroid(z.polygon), z.id, 'cv-zone-label', 4, 0, 'center');
 
     const fixed = this.layer('fixed', this.overlay);
     for (const s of d.sensors) {
@@ -200,7 +340,7 @@ export class MapView {
       svg('path', { d: 'M0,-7 L6.5,5 L-6.5,5 Z' }, g);
       svg('title', {}, g).textContent = `Sensor ${s.name}`;
       this.place(g, s.position);
-      this.label(labels, s.position, s.name, 'cv-fixed-label', 17);
+      this.obstacles.push({ e: s.position[0], n: s.position[1], r: 7 });
     }
     for (const b of d.batteries) {
       for (const l of b.launchers) {
@@ -212,14 +352,14 @@ export class MapView {
       svg('rect', { x: -5.5, y: -5.5, width: 11, height: 11 }, g);
       svg('title', {}, g).textContent = `Battery ${b.name} (${b.launchers.length} launchers)`;
       this.place(g, b.position);
-      this.label(labels, b.position, b.name, 'cv-fixed-label', -10);
+      this.obstacles.push({ e: b.position[0], n: b.position[1], r: 6.5 });
     }
   }
 
   private buildDynamic(): void {
     const d = this.data;
-    const predL = this.layer('predictions', this.world);
-    const trackL = this.layer('tracks', this.world);
+    const predL = this.layer('predictions', this.world, 'predictions');
+    const trackL = this.layer('tracks', this.world, 'tracks');
     const intTrailL = this.layer('interceptor-trails', this.world);
     const rocketTrailL = this.layer('rocket-trails', this.world);
     const eventsL = this.layer('events', this.overlay);
@@ -238,8 +378,8 @@ export class MapView {
     for (const x of d.intercepts) if (x.killed && x.rocket !== null && !killAt.has(x.rocket)) killAt.set(x.rocket, x);
     for (const r of d.rockets) {
       const kill = killAt.get(r.id);
-      const tr = r.trail;
-      if (kill && tr.t.length > 0 && kill.t > tr.t[tr.t.length - 1]) r.trail = appendSample(tr, kill.t, kill.p);
+      let tr = r.trail;
+      if (kill && tr.t.length > 0 && kill.t > tr.t[tr.t.length - 1]) tr = appendSample(tr, kill.t, kill.p, kill.u);
       rocketEnd.set(r.id, r.tEnd);
       const line = svg('polyline', { class: 'cv-rtrail', 'data-trail': r.id }, rocketTrailL);
       const marker = svg('g', { class: 'cv-rocket', 'data-rocket': r.id }, rocketL);
@@ -247,7 +387,7 @@ export class MapView {
       svg('circle', { class: 'cv-dot', r: 3.6 }, marker);
       svg('title', {}, marker).textContent = `Rocket ${r.id} (${r.type || 'rocket'})`;
       marker.style.display = 'none';
-      const v = { r, g: new GrowingLine(r.trail, line), marker };
+      const v = { r, g: new GrowingLine(tr, line), marker };
       this.rockets.push(v);
       this.rocketById.set(r.id, v);
     }
@@ -275,7 +415,12 @@ export class MapView {
       if (tr.t.length === 0) {
         const from = batteryPos.get(it.battery);
         const to = interceptByInterceptor.get(it.id);
-        if (from && to) tr = { t: Float64Array.of(it.tFire, to.t), e: Float64Array.of(from[0], to.p[0]), n: Float64Array.of(from[1], to.p[1]) };
+        if (from && to) {
+          tr = {
+            t: Float64Array.of(it.tFire, to.t), e: Float64Array.of(from[0], to.p[0]), n: Float64Array.of(from[1], to.p[1]),
+            u: Float64Array.of(0, to.u),
+          };
+        }
       }
       const line = svg('polyline', { class: 'cv-itrail', 'data-itrail': it.id }, intTrailL);
       line.style.display = 'none';
@@ -316,18 +461,21 @@ export class MapView {
 
   // ------------------------------------------------------------ view & axes
 
-  /** Fits the view to all geometry and trails. */
+  private scaleToFit(): number {
+    const b = this.fitBounds;
+    const p = this.plot;
+    return Math.min((p.x1 - p.x0) / spanOf(b.maxE - b.minE), (p.y1 - p.y0) / spanOf(b.maxN - b.minN));
+  }
+
+  /** Fits the view to the scenario's geometry and the trails (not to coverage or background). */
   fit(): void {
     const b = this.fitBounds;
-    const pw = PLOT.x1 - PLOT.x0;
-    const ph = PLOT.y1 - PLOT.y0;
-    const spanE = Math.max(b.maxE - b.minE, 1000) * 1.06;
-    const spanN = Math.max(b.maxN - b.minN, 1000) * 1.06;
+    const p = this.plot;
     const v = this.view;
-    v.s = Math.min(pw / spanE, ph / spanN);
+    v.s = this.scaleToFit();
     this.fitScale = v.s;
-    v.ox = PLOT.x0 + pw / 2 - v.s * (b.minE + b.maxE) / 2;
-    v.oy = PLOT.y0 + ph / 2 + v.s * (b.minN + b.maxN) / 2;
+    v.ox = (p.x0 + p.x1) / 2 - v.s * (b.minE + b.maxE) / 2;
+    v.oy = (p.y0 + p.y1) / 2 + v.s * (b.minN + b.maxN) / 2;
     this.layout();
   }
 
@@ -341,57 +489,89 @@ export class MapView {
     this.layout();
   }
 
-  /** Re-applies the view transform: world matrix, axes, fixed markers. */
+  /** Re-applies the view transform: world matrix, axes, fixed markers, labels. */
   private layout(): void {
     const v = this.view;
     this.world.setAttribute('transform', `matrix(${v.s} 0 0 ${-v.s} ${v.ox} ${v.oy})`);
     for (const p of this.placed) p.el.setAttribute('transform', `translate(${v.x(p.e).toFixed(1)} ${v.y(p.n).toFixed(1)})`);
+    this.layoutLabels();
     this.drawAxes();
     this.render(this.time);
   }
 
+  /**
+   * Places the labels (greedily, by rank, among candidate offsets, so that
+   * none covers another or a marker) when the scale changed; a pan moves
+   * them with their anchors.
+   */
+  private layoutLabels(): void {
+    const v = this.view;
+    const labelsShown = (this.layerGroups.get('labels') ?? []).every((g) => g.style.display !== 'none');
+    if (labelsShown && v.s !== this.labelScale) {
+      for (const l of this.labels) {
+        if (l.bbox === null || l.bbox.w === 0) {
+          setShown(l.el, true);
+          l.el.removeAttribute('transform');
+          const b = l.el.getBBox();
+          l.bbox = { x: b.x, y: b.y, w: b.width, h: b.height };
+        }
+      }
+      if (this.labels.every((l) => l.bbox !== null && l.bbox.w > 0)) {
+        const anchors = this.labels.map((l) => ({ x: v.x(l.e), y: v.y(l.n) }));
+        const obstacles: Box[] = this.obstacles.map((o) => ({ x: v.x(o.e) - o.r, y: v.y(o.n) - o.r, w: 2 * o.r, h: 2 * o.r }));
+        placeLabels(this.labels, anchors, obstacles);
+        this.labelScale = v.s;
+      }
+    }
+    for (const l of this.labels) {
+      setShown(l.el, l.shown);
+      if (l.shown) l.el.setAttribute('transform', `translate(${(v.x(l.e) + l.dx).toFixed(1)} ${(v.y(l.n) + l.dy).toFixed(1)})`);
+    }
+  }
+
   private drawAxes(): void {
     const v = this.view;
+    const pl = this.plot;
     this.grid.replaceChildren();
     this.axes.replaceChildren();
     this.scaleBar.replaceChildren();
-    const e0 = v.e(PLOT.x0) / 1000;
-    const e1 = v.e(PLOT.x1) / 1000;
-    const n0 = v.n(PLOT.y1) / 1000;
-    const n1 = v.n(PLOT.y0) / 1000;
+    const e0 = v.e(pl.x0) / 1000;
+    const e1 = v.e(pl.x1) / 1000;
+    const n0 = v.n(pl.y1) / 1000;
+    const n1 = v.n(pl.y0) / 1000;
     const step = niceStep(Math.max(e1 - e0, n1 - n0), 10);
     const fmt = (x: number): string => (Math.abs(x) < 1e-9 ? '0' : x.toFixed(step < 1 ? 1 : 0));
 
     for (let k = Math.ceil(e0 / step) * step; k <= e1; k += step) {
       const x = v.x(k * 1000);
-      svg('line', { x1: x, x2: x, y1: PLOT.y0, y2: PLOT.y1 }, this.grid);
-      svg('line', { x1: x, x2: x, y1: PLOT.y1, y2: PLOT.y1 + 4 }, this.axes);
-      svg('text', { x, y: PLOT.y1 + 15, class: 'cv-tick-x' }, this.axes).textContent = fmt(k);
+      svg('line', { x1: x, x2: x, y1: pl.y0, y2: pl.y1 }, this.grid);
+      svg('line', { x1: x, x2: x, y1: pl.y1, y2: pl.y1 + 4 }, this.axes);
+      svg('text', { x, y: pl.y1 + 15, class: 'cv-tick-x' }, this.axes).textContent = fmt(k);
     }
     for (let k = Math.ceil(n0 / step) * step; k <= n1; k += step) {
       const y = v.y(k * 1000);
-      svg('line', { x1: PLOT.x0, x2: PLOT.x1, y1: y, y2: y }, this.grid);
-      svg('line', { x1: PLOT.x0 - 4, x2: PLOT.x0, y1: y, y2: y }, this.axes);
-      svg('text', { x: PLOT.x0 - 7, y: y + 3.5, class: 'cv-tick-y' }, this.axes).textContent = fmt(k);
+      svg('line', { x1: pl.x0, x2: pl.x1, y1: y, y2: y }, this.grid);
+      svg('line', { x1: pl.x0 - 4, x2: pl.x0, y1: y, y2: y }, this.axes);
+      svg('text', { x: pl.x0 - 7, y: y + 3.5, class: 'cv-tick-y' }, this.axes).textContent = fmt(k);
     }
-    svg('rect', { class: 'cv-frame', x: PLOT.x0, y: PLOT.y0, width: PLOT.x1 - PLOT.x0, height: PLOT.y1 - PLOT.y0 }, this.axes);
-    svg('text', { class: 'cv-axis-title', x: (PLOT.x0 + PLOT.x1) / 2, y: VIEW_H - 6 }, this.axes).textContent = 'east (km)';
+    svg('rect', { class: 'cv-frame', x: pl.x0, y: pl.y0, width: pl.x1 - pl.x0, height: pl.y1 - pl.y0 }, this.axes);
+    svg('text', { class: 'cv-axis-title', x: (pl.x0 + pl.x1) / 2, y: this.viewH - 6 }, this.axes).textContent = 'east (km)';
     svg('text', {
-      class: 'cv-axis-title', x: 0, y: 0, transform: `translate(13 ${(PLOT.y0 + PLOT.y1) / 2}) rotate(-90)`,
+      class: 'cv-axis-title', x: 0, y: 0, transform: `translate(13 ${(pl.y0 + pl.y1) / 2}) rotate(-90)`,
     }, this.axes).textContent = 'north (km)';
 
     // Scale bar (bottom left, inside the plot) and north arrow (top right).
     const lenKm = niceStep(e1 - e0, 5);
     const w = lenKm * 1000 * v.s;
-    const x0 = PLOT.x0 + 14;
-    const y0 = PLOT.y1 - 16;
+    const x0 = pl.x0 + 14;
+    const y0 = pl.y1 - 16;
     svg('rect', { class: 'cv-scalebar-bg', x: x0 - 8, y: y0 - 17, width: w + 16 + 36, height: 28, rx: 3 }, this.scaleBar);
     for (let i = 0; i < 4; ++i) {
       svg('rect', { class: i % 2 ? 'cv-sb-light' : 'cv-sb-dark', x: x0 + (i * w) / 4, y: y0, width: w / 4, height: 5 }, this.scaleBar);
     }
     svg('text', { class: 'cv-sb-label', x: x0, y: y0 - 4 }, this.scaleBar).textContent = '0';
     svg('text', { class: 'cv-sb-label', x: x0 + w, y: y0 - 4 }, this.scaleBar).textContent = `${fmtKm(lenKm)} km`;
-    const na = svg('g', { class: 'cv-north', transform: `translate(${PLOT.x1 - 20} ${PLOT.y0 + 30})` }, this.scaleBar);
+    const na = svg('g', { class: 'cv-north', transform: `translate(${pl.x1 - 20} ${pl.y0 + 30})` }, this.scaleBar);
     svg('path', { d: 'M0,-16 L6,4 L0,0 L-6,4 Z' }, na);
     svg('text', { x: 0, y: 16 }, na).textContent = 'N';
   }
@@ -639,16 +819,23 @@ export class MapView {
   }
 }
 
-function appendSample(tr: Trail, t: number, p: Vec2): Trail {
+function appendSample(tr: Trail, t: number, p: Vec2, u: number): Trail {
   const n = tr.t.length;
-  const out: Trail = { t: new Float64Array(n + 1), e: new Float64Array(n + 1), n: new Float64Array(n + 1) };
+  const out: Trail = { t: new Float64Array(n + 1), e: new Float64Array(n + 1), n: new Float64Array(n + 1), u: new Float64Array(n + 1) };
   out.t.set(tr.t);
   out.e.set(tr.e);
   out.n.set(tr.n);
+  out.u.set(tr.u);
   out.t[n] = t;
   out.e[n] = p[0];
   out.n[n] = p[1];
+  out.u[n] = u;
   return out;
+}
+
+/** A span of the data, padded, never under 1 km. */
+function spanOf(d: number): number {
+  return Math.max(d, 1000) * 1.06;
 }
 
 function fmtKm(km: number): string {

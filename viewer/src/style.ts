@@ -14,9 +14,13 @@ const CSS = `
 #canopy-viewer .cv-select{font:inherit;height:28px;border:1px solid #9ca3af;border-radius:5px;background:#fff;color:#111827;padding:0 4px}
 #canopy-viewer .cv-slider{flex:1 1 auto;min-width:120px;accent-color:#4f46e5;margin:0 4px}
 #canopy-viewer .cv-clock{font-variant-numeric:tabular-nums;font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,monospace;font-size:12px;min-width:150px;text-align:right;color:#111827}
-#canopy-viewer .cv-body{display:flex;gap:12px;align-items:flex-start;flex-wrap:wrap}
-#canopy-viewer .cv-mapwrap{flex:1 1 560px;min-width:0}
-#canopy-viewer .cv-side{flex:0 0 260px;display:flex;flex-direction:column;gap:10px;min-width:0}
+#canopy-viewer .cv-body{display:block}
+#canopy-viewer .cv-wide .cv-body{display:grid;grid-template-columns:minmax(0,1fr) 270px;gap:12px;align-items:start}
+#canopy-viewer .cv-main{min-width:0}
+#canopy-viewer .cv-mapwrap{width:100%;min-width:0}
+#canopy-viewer .cv-views{display:flex;flex-direction:column;gap:10px;margin-top:10px;min-width:0}
+#canopy-viewer .cv-side{display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap:10px;margin-top:10px;align-items:start;min-width:0}
+#canopy-viewer .cv-wide .cv-side{display:flex;flex-direction:column;margin-top:0}
 #canopy-viewer .cv-panel{border:1px solid #e5e7eb;border-radius:6px;padding:8px 10px;background:#fafafa}
 #canopy-viewer .cv-panel-head{display:flex;align-items:center;justify-content:space-between}
 #canopy-viewer .cv-panel-title{font-size:12px;font-weight:600;text-transform:uppercase;letter-spacing:.04em;color:#4b5563;margin:0 0 6px}
@@ -43,6 +47,31 @@ const CSS = `
 #canopy-viewer .cv-legend-list li{display:flex;align-items:center;gap:6px;margin:0;padding:0}
 #canopy-viewer .cv-swatch{flex:0 0 auto;overflow:visible}
 #canopy-viewer .cv-check{display:flex;align-items:center;gap:4px;margin-top:6px;font-size:12px;cursor:pointer}
+#canopy-viewer .cv-layer-list{list-style:none;margin:0;padding:0;font-size:12px}
+#canopy-viewer .cv-layer-list li{display:flex;align-items:center;gap:6px;flex-wrap:wrap;margin:0;padding:0}
+#canopy-viewer .cv-layer-list .cv-check{margin-top:3px}
+#canopy-viewer .cv-layer-none{color:#9ca3af;font-size:11px}
+#canopy-viewer .cv-fp-type{height:22px;font-size:11.5px;margin-left:20px}
+#canopy-viewer .cv-profile[hidden]{display:none}
+#canopy-viewer .cv-profile-clock{font-size:11.5px;color:#6b7280;font-variant-numeric:tabular-nums}
+#canopy-viewer .cv-profile-svg{display:block;width:100%;height:auto;background:#fff;border-radius:4px}
+#canopy-viewer .cv-profile-data *{vector-effect:non-scaling-stroke}
+#canopy-viewer .cv-prof-rocket{fill:none;stroke:#dc2626;stroke-width:2;stroke-linejoin:round}
+#canopy-viewer .cv-prof-int{fill:none;stroke:#059669;stroke-width:1.5;stroke-linejoin:round}
+#canopy-viewer .cv-prof-cur-rocket{fill:#7f1d1d;stroke:#fde047;stroke-width:2}
+#canopy-viewer .cv-prof-cur-int{fill:#059669;stroke:#fff;stroke-width:1.2}
+#canopy-viewer .cv-zt-scroll{max-height:280px;overflow-y:auto}
+#canopy-viewer .cv-zt-body{position:relative}
+#canopy-viewer .cv-zt-row{display:flex;align-items:stretch;height:16px;margin:1px 0}
+#canopy-viewer .cv-zt-label{flex:0 0 var(--cv-zt-label);font-size:11px;line-height:16px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;padding-right:6px;color:#4b5563}
+#canopy-viewer .cv-zt-track{position:relative;flex:1 1 auto;background:#eef0f3;border-radius:2px}
+#canopy-viewer .cv-zt-bar{position:absolute;top:2px;bottom:2px;min-width:2px;margin:0;padding:0;border:0;border-radius:2px;background:#f59e0b;cursor:pointer}
+#canopy-viewer .cv-zt-bar:hover{background:#d97706}
+#canopy-viewer .cv-zt-lit .cv-zt-label{color:#b45309;font-weight:600}
+#canopy-viewer .cv-zt-none{font-size:10px;line-height:16px;color:#9ca3af;padding-left:4px}
+#canopy-viewer .cv-zt-axis .cv-zt-track{background:none}
+#canopy-viewer .cv-zt-tick{position:absolute;transform:translateX(-50%);font-size:10px;line-height:16px;color:#6b7280;white-space:nowrap}
+#canopy-viewer .cv-zt-cursor{position:absolute;top:0;bottom:0;width:0;border-left:1.5px solid #4f46e5;pointer-events:none}
 #canopy-viewer .cv-error{border:1px solid #f87171;background:#fef2f2;color:#7f1d1d;border-radius:6px;padding:10px 12px;font:13px/1.45 system-ui,sans-serif}
 #canopy-viewer .cv-error strong{display:block;margin-bottom:4px}
 
@@ -71,9 +100,14 @@ const CSS = `
 #canopy-viewer .cv-zone.cv-lit{fill:#f59e0b;fill-opacity:.28;stroke:#d97706;stroke-width:1.6;stroke-dasharray:none}
 #canopy-viewer .cv-area{fill:#64748b;fill-opacity:.26;stroke:#475569;stroke-width:1.3}
 #canopy-viewer .cv-site{fill:#92400e;fill-opacity:.08;stroke:#92400e;stroke-width:1.2;stroke-dasharray:3 2}
-#canopy-viewer .cv-zone-label{font-size:9.5px;fill:#7b8794;text-anchor:middle;dominant-baseline:middle}
-#canopy-viewer .cv-area-label{font-size:12px;font-weight:600;fill:#1e293b;text-anchor:middle;dominant-baseline:middle;paint-order:stroke;stroke:#f6f7f4;stroke-width:3px;stroke-linejoin:round}
-#canopy-viewer .cv-site-label,#canopy-viewer .cv-fixed-label{font-size:10.5px;fill:#374151;text-anchor:middle;paint-order:stroke;stroke:#f6f7f4;stroke-width:3px;stroke-linejoin:round}
+#canopy-viewer .cv-bgpoly{fill:#d6e6f2;fill-opacity:.75;fill-rule:evenodd;stroke:#8fb3cf;stroke-width:.9}
+#canopy-viewer .cv-bgline{fill:none;stroke:#9aa7b6;stroke-width:1.3;stroke-linejoin:round;stroke-linecap:round}
+#canopy-viewer .cv-radar-cov{fill:#2563eb;fill-opacity:.045;stroke:#2563eb;stroke-opacity:.5;stroke-width:1;stroke-dasharray:7 4}
+#canopy-viewer .cv-footprint{fill:#059669;fill-opacity:.09;stroke:#047857;stroke-opacity:.65;stroke-width:1.2}
+#canopy-viewer .cv-label{text-anchor:middle;dominant-baseline:central;paint-order:stroke;stroke:#f6f7f4;stroke-width:3px;stroke-linejoin:round;stroke-opacity:.92}
+#canopy-viewer .cv-zone-label{font-size:9.5px;fill:#64748b}
+#canopy-viewer .cv-area-label{font-size:12px;font-weight:600;fill:#1e293b}
+#canopy-viewer .cv-site-label,#canopy-viewer .cv-fixed-label{font-size:10.5px;fill:#374151}
 #canopy-viewer .cv-site-label{fill:#92400e}
 #canopy-viewer .cv-sensor path,#canopy-viewer .cv-sensor-s{fill:#1e3a8a;stroke:#fff;stroke-width:1}
 #canopy-viewer .cv-battery rect,#canopy-viewer .cv-battery-s{fill:#065f46;stroke:#fff;stroke-width:1}

@@ -5,7 +5,13 @@
 // before the C++ report exists. Not used by CTest.
 //
 //   node test/make_fixture.mjs --run /tmp/viewer-run --scenario test/replay_scenario.yaml \
-//        [--bundle dist/canopy-viewer.js] [--out /tmp/viewer-run/report.html]
+//        [--bundle dist/canopy-viewer.js] [--out /tmp/viewer-run/report.html] \
+//        [--background test/background.geojson ...] [--coverage-demo]
+//
+// --background: GeoJSON lines and polygons, placed as the C++ report places
+// them (tangent plane at the origin, on the ellipsoid). --coverage-demo: a
+// made-up `coverage` object (each radar's sector from the scenario, a disc
+// per battery and rocket type) for developing the layers.
 //
 // tracks.csv / interceptors.csv are used when present; otherwise track
 // trails are approximated from the truth of the track's rocket and
@@ -24,6 +30,8 @@ const { values: args } = parseArgs({
     scenario: { type: 'string' },
     bundle: { type: 'string', default: resolve(here, '../dist/canopy-viewer.js') },
     out: { type: 'string' },
+    background: { type: 'string', multiple: true, default: [] },
+    'coverage-demo': { type: 'boolean', default: false },
   },
 });
 if (!args.run || !args.scenario) {
@@ -146,6 +154,80 @@ const replay = {
   sensors: (sc.sensors ?? []).map((s) => ({ name: s.name, position_en_m: km(s.position_km) })),
   rockets, tracks, predictions, interceptors, intercepts, impacts, alerts,
 };
+
+// Background layers: lon/lat → ENU of the tangent plane at the origin
+// (WGS84 → ECEF → ENU, on the ellipsoid).
+const rad = Math.PI / 180;
+const wgsA = 6378137;
+const wgsE2 = (1 / 298.257223563) * (2 - 1 / 298.257223563);
+const ecef = (lat, lon) => {
+  const nr = wgsA / Math.sqrt(1 - wgsE2 * Math.sin(lat) ** 2);
+  return [nr * Math.cos(lat) * Math.cos(lon), nr * Math.cos(lat) * Math.sin(lon), nr * (1 - wgsE2) * Math.sin(lat)];
+};
+const lat0 = sc.origin.lat_deg * rad;
+const lon0 = sc.origin.lon_deg * rad;
+const p0 = ecef(lat0, lon0);
+const enu = ([lon, lat]) => {
+  const p = ecef(lat * rad, lon * rad);
+  const [dx, dy, dz] = [p[0] - p0[0], p[1] - p0[1], p[2] - p0[2]];
+  return [
+    Math.round(-Math.sin(lon0) * dx + Math.cos(lon0) * dy),
+    Math.round(-Math.sin(lat0) * Math.cos(lon0) * dx - Math.sin(lat0) * Math.sin(lon0) * dy + Math.cos(lat0) * dz),
+  ];
+};
+replay.background = args.background.map((file) => {
+  const doc = JSON.parse(readFileSync(file, 'utf8'));
+  const lines = [];
+  const polygons = [];
+  const ring = (r) => {
+    const x = r.map(enu);
+    const [f, l] = [x[0], x[x.length - 1]];
+    if (x.length > 1 && f[0] === l[0] && f[1] === l[1]) x.pop();
+    return x;
+  };
+  const geom = (g) => {
+    if (!g) return;
+    if (g.type === 'LineString') lines.push(g.coordinates.map(enu));
+    else if (g.type === 'MultiLineString') for (const l of g.coordinates) lines.push(l.map(enu));
+    else if (g.type === 'Polygon') for (const r of g.coordinates) polygons.push(ring(r));
+    else if (g.type === 'MultiPolygon') for (const p of g.coordinates) for (const r of p) polygons.push(ring(r));
+    else if (g.type === 'GeometryCollection') g.geometries.forEach(geom);
+  };
+  const feats = doc.type === 'FeatureCollection' ? doc.features : [doc];
+  for (const f of feats) geom(f.type === 'Feature' ? f.geometry : f);
+  return { name: file.split('/').pop(), lines_en_m: lines, polygons_en_m: polygons };
+});
+
+if (args['coverage-demo']) {
+  const arc = (c, r0, r1, az, width) => {
+    const pts = [];
+    const n = 48;
+    const full = width >= 360;
+    const from = full ? 0 : az - width / 2;
+    const span = full ? 360 : width;
+    for (let i = 0; i <= n; ++i) {
+      const b = ((from + (span * i) / n) * Math.PI) / 180;
+      pts.push([Math.round(c[0] + r1 * Math.sin(b)), Math.round(c[1] + r1 * Math.cos(b))]);
+    }
+    if (!full) {
+      for (let i = n; i >= 0; --i) {
+        const b = ((from + (span * i) / n) * Math.PI) / 180;
+        pts.push([Math.round(c[0] + r0 * Math.sin(b)), Math.round(c[1] + r0 * Math.cos(b))]);
+      }
+    }
+    return pts;
+  };
+  const types = (sc.rocket_types ?? []).map((t) => t.name);
+  replay.coverage = {
+    radars: (sc.sensors ?? []).map((s) => ({
+      name: s.name, max_range_m: s.range_km[1] * 1000,
+      sector_en_m: arc(km(s.position_km), s.range_km[0] * 1000, s.range_km[1] * 1000, s.azimuth_deg ?? 0, s.sector_deg ?? 360),
+    })),
+    footprints: (sc.batteries ?? []).flatMap((b) => types.map((t, i) => ({
+      battery: b.name, rocket_type: t, polygons_en_m: [arc(km(b.position_km), 0, 6000 + 1500 * i, 0, 360)],
+    }))),
+  };
+}
 
 const json = JSON.stringify(replay).replace(/<\//g, '<\\/');
 const bundle = readFileSync(args.bundle, 'utf8').replace(/<\/script/gi, '<\\/script');
