@@ -108,7 +108,9 @@ TEST(EngageInWorld, ABatteryKillsASalvoOnItsTownAndLeavesOpenGroundAlone) {
   // lethal radius.
   EXPECT_EQ(r.rec.all<InterceptorEndEvent>().size(), fires.size());
   for (const InterceptEvent& i : intercepts) {
-    if (i.killed) EXPECT_LE(i.miss_m, 8.0 * 2.5);
+    if (i.killed) {
+      EXPECT_LE(i.miss_m, 8.0 * 2.5);
+    }
     EXPECT_GT(i.altitude_m, 400);
   }
   EXPECT_EQ(r.summary.rockets_killed, 3);

@@ -182,7 +182,9 @@ TEST(World, TrajectorySamplesFollowTheGridAndIncludeLaunchAndImpact) {
   const Recorder r = run(small(), opts);
   std::map<int, std::vector<TrajectorySample>> by_rocket;
   for (size_t i = 0; i < r.samples.size(); ++i) {
-    if (i > 0) EXPECT_GE(r.samples[i].t_s, r.samples[i - 1].t_s);
+    if (i > 0) {
+      EXPECT_GE(r.samples[i].t_s, r.samples[i - 1].t_s);
+    }
     by_rocket[r.samples[i].rocket].push_back(r.samples[i]);
   }
   const auto hits = impacts(r);
