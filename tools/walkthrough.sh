@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's ten-minute walk-through, end to end, into out/walkthrough/
-# (release build; about six minutes on two cores). Its printed outputs are
+# (release build; about sixteen minutes on two cores). Its printed outputs are
 # the ones the README shows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,3 +26,12 @@ echo "== 5. compare shoot-look-shoot with salvo"
 sed 's/mode: shoot-look-shoot/mode: salvo/' scenarios/default.yaml >"$out/salvo.yaml"
 "$canopy" compare scenarios/default.yaml "$out/salvo.yaml" --runs "$sweep_runs" \
   --out "$out/compare" --report
+
+echo "== 6. which inputs matter most: one key at a time around the default"
+"$canopy" sweep --one-at-a-time --runs "$sweep_runs" \
+  --set 'interceptor_types[*].pk_at_lethal_radius=[0.7, 0.95]' \
+  --set 'sensors[*].sigma.range_m=[5, 60]' \
+  --set 'sensors[0].detection.reference_snr_db=[15, 25]' \
+  --set 'raids[0].aim_sigma_m=[150, 400]' \
+  --set 'tracker.wind_forecast_error_mps=[0, 8]' \
+  --out "$out/sensitivity" --report

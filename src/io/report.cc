@@ -1404,7 +1404,7 @@ void heatmap_section(html::Page& page, const std::vector<std::string>& keys,
   page.section("heatmaps", fmt::format("Heat maps over {} and {}", keys[0], keys[1]));
   for (std::string_view name : kSweepPlotMetrics) {
     svg::Heatmap h;
-    h.title = fmt::format("{} over {} and {}", eval::metric_label(name), keys[0], keys[1]);
+    h.title = eval::metric_label(name);
     h.x_label = keys[0], h.y_label = keys[1], h.metric_label = label_with_unit(name);
     h.x_values = xs, h.y_values = ys;
     for (const Combo& c : combos) {

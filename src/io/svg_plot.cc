@@ -377,8 +377,8 @@ std::string render(const Tornado& t) {
 
   std::string o = open_svg("plot tornado", W, H, t.title);
   o += fmt::format(
-      R"(<text x="{}" y="42" font-size="12" fill="#333">bar: the metric from the input's value giving the lowest estimate to the one giving the highest; whiskers: 95 % intervals; band: base</text>)",
-      left);
+      R"(<text x="{}" y="42" text-anchor="middle" font-size="11.5" fill="#333">bar: lowest to highest estimate over the input's values; whiskers: their 95 % intervals; band: the base</text>)",
+      W / 2);
   o += "\n";
   for (double v : ticks) {
     const double x = sx(v);
@@ -426,10 +426,13 @@ std::string render(const Tornado& t) {
       std::vector<const TornadoEnd*> ends{low};
       if (high != low) ends.push_back(high);
       for (const TornadoEnd* e : ends) {
+        // Two ends' whiskers apart: the lowest's above the middle, the
+        // highest's below.
+        const double y = ends.size() == 1 ? yc : e == low ? yc - 4 : yc + 4;
         if (std::isfinite(e->lo) && std::isfinite(e->hi))
           o += fmt::format(
-              R"(<path d="M{0} {2}H{1}M{0} {3}v8M{1} {3}v8" stroke="#1f3f77" stroke-width="1.4" fill="none"/>)",
-              fmt_px(sx(e->lo)), fmt_px(sx(e->hi)), fmt_px(yc), fmt_px(yc - 4));
+              R"(<path d="M{0} {2}H{1}M{0} {3}v6M{1} {3}v6" stroke="#1f3f77" stroke-width="1.4" fill="none"/>)",
+              fmt_px(sx(e->lo)), fmt_px(sx(e->hi)), fmt_px(y), fmt_px(y - 3));
         const bool right = e == high;
         o += fmt::format(
             R"(<text x="{}" y="{}" text-anchor="{}" font-size="10.5" fill="#333">{}</text>)",
@@ -448,10 +451,10 @@ std::string render(const Tornado& t) {
 }
 
 std::string render(const Heatmap& h) {
-  constexpr double kTop = 40, kBottom = 52, kRight = 24, kCellMaxH = 56;
-  size_t longest = 4;
+  constexpr double kTop = 62, kBottom = 52, kRight = 24, kCellMaxH = 56;
+  size_t longest = 2;
   for (const auto& v : h.y_values) longest = std::max(longest, v.size());
-  const double left = std::min(240.0, 48 + 6.6 * static_cast<double>(longest));
+  const double left = std::min(240.0, 24 + 6.6 * static_cast<double>(longest));
   const double W = h.width, plot_w = W - left - kRight;
   const double nx = static_cast<double>(std::max<size_t>(1, h.x_values.size()));
   const double ny = static_cast<double>(std::max<size_t>(1, h.y_values.size()));
@@ -478,9 +481,9 @@ std::string render(const Heatmap& h) {
   o += fmt::format(
       R"(<text x="{}" y="{}" text-anchor="middle" font-size="12" fill="#222">{}</text>)",
       fmt_px(left + plot_w / 2), fmt_px(kTop + plot_h + 36), escape_xml(h.x_label));
-  o += fmt::format(
-      R"x(<text x="14" y="{0}" text-anchor="middle" font-size="12" fill="#222" transform="rotate(-90 14 {0})">{1}</text>)x",
-      fmt_px(kTop + plot_h / 2), escape_xml(h.y_label));
+  // The y key above its values, level (a key is often too long to stand).
+  o += fmt::format(R"(<text x="8" y="{}" font-size="12" fill="#222">{} ↓</text>)",
+                   fmt_px(kTop - 10), escape_xml(h.y_label));
   for (const HeatCell& c : h.cells) {
     if (c.x >= h.x_values.size() || c.y >= h.y_values.size()) continue;
     const double x = left + cw * static_cast<double>(c.x), y = kTop + ch * static_cast<double>(c.y);
@@ -488,7 +491,7 @@ std::string render(const Heatmap& h) {
     const bool dark = ok && hi > lo && (c.estimate - lo) / (hi - lo) > 0.55;
     const std::string text = ok ? tick_label(c.estimate) : "—";
     const std::string ci = ok && std::isfinite(c.lo) && std::isfinite(c.hi)
-                               ? fmt::format("[{}, {}]", tick_label(c.lo), tick_label(c.hi))
+                               ? fmt::format("[{:.3g}, {:.3g}]", c.lo, c.hi)
                                : "";
     o += fmt::format(
         R"(<g class="cell" data-x="{}" data-y="{}"><rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#fff"><title>{} = {}, {} = {}: {} {}</title></rect>)",
