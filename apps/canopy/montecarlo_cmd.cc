@@ -665,19 +665,36 @@ int sweep_source(const scenario::Source& base_source, const std::vector<std::str
     else
       fmt::print("canopy sweep: {} combination{} x {} runs\n", combos, combos == 1 ? "" : "s",
                  o.runs);
-    // One column per key, as wide as the key or its widest value.
-    std::vector<size_t> width(keys.size());
-    for (size_t i = 0; i < keys.size(); ++i) {
-      width[i] = keys[i].key.size();
-      for (const auto& v : values) width[i] = std::max(width[i], v[i].size());
+    // The leading columns: one per key (every combination), or one naming
+    // the variation ("base", "KEY = VALUE") one key at a time; each as wide
+    // as its head or its widest cell.
+    std::vector<std::string> lead_head;
+    std::vector<std::vector<std::string>> lead(combos);
+    if (o.one_at_a_time) {
+      lead_head = {"variation"};
+      for (size_t c = 0; c < combos; ++c) {
+        std::string cell = "base";
+        for (size_t i = 0; i < keys.size(); ++i)
+          if (!values[c][i].empty()) cell = keys[i].key + " = " + values[c][i];
+        lead[c] = {cell};
+      }
+    } else {
+      for (const auto& k : keys) lead_head.push_back(k.key);
+      lead = values;
     }
-    auto key_cells = [&](auto cell) {
+    std::vector<size_t> width(lead_head.size());
+    for (size_t i = 0; i < lead_head.size(); ++i) {
+      width[i] = lead_head[i].size();
+      for (const auto& row : lead) width[i] = std::max(width[i], row[i].size());
+    }
+    auto lead_cells = [&](const std::vector<std::string>& cells) {
       std::string row;
-      for (size_t i = 0; i < keys.size(); ++i) row += fmt::format("{:<{}}  ", cell(i), width[i]);
+      for (size_t i = 0; i < cells.size(); ++i)
+        row += fmt::format("{:<{}}  ", core::printable(cells[i]), width[i]);
       return row;
     };
     auto table = [&](const std::vector<std::string>& columns) {
-      std::string head = key_cells([&](size_t i) { return keys[i].key; });
+      std::string head = lead_cells(lead_head);
       for (const auto& name : columns) head += fmt::format("{:<30} ", core::printable(name));
       auto print_row = [](std::string row) {
         row.erase(row.find_last_not_of(' ') + 1);
@@ -685,8 +702,7 @@ int sweep_source(const scenario::Source& base_source, const std::vector<std::str
       };
       print_row(head);
       for (size_t c = 0; c < combos; ++c) {
-        std::string row = key_cells(
-            [&](size_t i) { return values[c][i].empty() ? std::string("·") : values[c][i]; });
+        std::string row = lead_cells(lead[c]);
         for (const auto& name : columns)
           row += fmt::format("{:<30} ", fmt_estimate(find_metric(aggregates[c], name)));
         print_row(row);
@@ -707,8 +723,10 @@ int sweep_source(const scenario::Source& base_source, const std::vector<std::str
       // Which keys the answer depends on most: the swing of each headline
       // metric over a key's values, largest first.
       fmt::print(
-          "\n  sensitivity (swing = highest - lowest estimate over the key's values; · = "
-          "the base's value)\n");
+          "\n  sensitivity (swing = highest - lowest estimate over the key's values; "
+          "\"within noise\": the two ends' 95 % intervals overlap)\n");
+      size_t key_width = 0;
+      for (const auto& k : keys) key_width = std::max(key_width, k.key.size());
       for (std::string_view metric : {"leak_rate", "interception_rate", "mean_warning_s"}) {
         const ordered_json base_m = find_metric(aggregates[0], metric);
         fmt::print("  {}: base {}\n", metric, fmt_estimate(base_m));
@@ -716,18 +734,23 @@ int sweep_source(const scenario::Source& base_source, const std::vector<std::str
         for (size_t k = 0; k < keys.size(); ++k) {
           double lo = std::numeric_limits<double>::infinity(), hi = -lo;
           std::string lo_v, hi_v;
+          ordered_json lo_m, hi_m;
           for (size_t c = 1; c < combos; ++c) {
             const ordered_json m = find_metric(aggregates[c], metric);
             if (values[c][k].empty() || m.is_null() || !m["estimate"].is_number()) continue;
             const double e = m["estimate"].get<double>();
-            if (e < lo) lo = e, lo_v = values[c][k];
-            if (e > hi) hi = e, hi_v = values[c][k];
+            if (e < lo) lo = e, lo_v = values[c][k], lo_m = m;
+            if (e > hi) hi = e, hi_v = values[c][k], hi_m = m;
           }
           if (lo_v.empty()) continue;
+          // Both ends' intervals known and overlapping: the swing may be noise.
+          const bool noise = lo_m["ci95"].is_array() && hi_m["ci95"].is_array() &&
+                             lo_m["ci95"][1].is_number() && hi_m["ci95"][0].is_number() &&
+                             lo_m["ci95"][1].get<double>() >= hi_m["ci95"][0].get<double>();
           lines.emplace_back(
-              hi - lo,
-              fmt::format("    {:<{}}  swing {:<10.4g} {:.4g} at {} … {:.4g} at {}",
-                          core::printable(keys[k].key), width[k], hi - lo, lo, lo_v, hi, hi_v));
+              hi - lo, fmt::format("    {:<{}}  swing {:<10.4g} {:.4g} at {} … {:.4g} at {}{}",
+                                   core::printable(keys[k].key), key_width, hi - lo, lo, lo_v, hi,
+                                   hi_v, noise ? "  (within noise)" : ""));
         }
         std::ranges::stable_sort(lines, std::greater<>{}, &std::pair<double, std::string>::first);
         for (const auto& l : lines) fmt::print("{}\n", l.second);

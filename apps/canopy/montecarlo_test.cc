@@ -438,7 +438,11 @@ TEST(Sweep, OneAtATimeVariesEachKeyAloneAroundTheBase) {
   EXPECT_EQ(records[2][1], "2");
   EXPECT_EQ(records[2][2], "");
   EXPECT_NE(o.out.find("sensitivity"), std::string::npos) << o.out;
-  EXPECT_NE(o.out.find("raids[0].count"), std::string::npos) << o.out;
+  // The printed table names each variation in one column.
+  EXPECT_NE(o.out.find("\n  variation "), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("\n  base "), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("\n  raids[0].count = 4 "), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("\n  sensors[0].outages = [[0, 1000]] "), std::string::npos) << o.out;
   // The report: a tornado per headline metric, a row per key.
   const std::string html = slurp(out / "report.html");
   const size_t tornadoes = count_of(html, "class=\"plot tornado\"");

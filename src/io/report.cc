@@ -1381,7 +1381,8 @@ void sensitivity_section(html::Page& page, const std::vector<std::string>& keys,
                 fmt::format("<code>{}</code> ({}) when each swept key alone takes each of its "
                             "values, the others as in the base scenario: the bar spans the "
                             "estimates over the key's values, labelled with the values giving "
-                            "the lowest and highest; whiskers are their 95 % intervals ({}); the "
+                            "the lowest and highest; whiskers are their 95 % intervals ({}), the "
+                            "bar grey where they overlap (the swing may be noise); the "
                             "dashed line and grey band are the base and its interval. Every "
                             "variation uses the base's random numbers, so the differences are "
                             "not noise between designs. Keys sorted by swing.",

@@ -377,7 +377,7 @@ std::string render(const Tornado& t) {
 
   std::string o = open_svg("plot tornado", W, H, t.title);
   o += fmt::format(
-      R"(<text x="{}" y="42" text-anchor="middle" font-size="11.5" fill="#333">bar: lowest to highest estimate over the input's values; whiskers: their 95 % intervals; band: the base</text>)",
+      R"(<text x="{}" y="42" text-anchor="middle" font-size="11.5" fill="#333">bar: lowest to highest estimate over the input's values; whiskers: their 95 % intervals (grey bar: they overlap); band: the base</text>)",
       W / 2);
   o += "\n";
   for (double v : ticks) {
@@ -407,22 +407,27 @@ std::string render(const Tornado& t) {
   for (size_t i = 0; i < t.rows.size(); ++i) {
     const TornadoRow& r = t.rows[i];
     const double yc = kTop + kRowH * (static_cast<double>(i) + 0.5);
-    o += fmt::format(R"(<g class="row" data-input="{}">)", escape_xml(r.input));
-    o +=
-        fmt::format(R"(<text x="{}" y="{}" text-anchor="end" font-size="12" fill="#222">{}</text>)",
-                    left - 8, fmt_px(yc + 4), escape_xml(r.input));
     const TornadoEnd *low = nullptr, *high = nullptr;
     for (const TornadoEnd& e : r.ends) {
       if (!std::isfinite(e.estimate)) continue;
       if (!low || e.estimate < low->estimate) low = &e;
       if (!high || e.estimate > high->estimate) high = &e;
     }
+    // The two ends' intervals overlap: the swing may be noise (a grey bar).
+    const bool noise = low && high && low != high && std::isfinite(low->hi) &&
+                       std::isfinite(high->lo) && low->hi >= high->lo;
+    o += fmt::format(R"(<g class="row{}" data-input="{}">)", noise ? " overlap" : "",
+                     escape_xml(r.input));
+    o +=
+        fmt::format(R"(<text x="{}" y="{}" text-anchor="end" font-size="12" fill="#222">{}</text>)",
+                    left - 8, fmt_px(yc + 4), escape_xml(r.input));
     if (low && high) {
       const double x0 = sx(low->estimate), x1 = sx(high->estimate);
       o += fmt::format(
-          R"(<rect x="{}" y="{}" width="{}" height="{}" fill="#1f77b4" opacity="0.55"><title>{}: {} to {}</title></rect>)",
-          fmt_px(x0), fmt_px(yc - 9), fmt_px(std::max(1.0, x1 - x0)), 18, escape_xml(r.input),
-          escape_xml(tick_label(low->estimate)), escape_xml(tick_label(high->estimate)));
+          R"(<rect x="{}" y="{}" width="{}" height="{}" fill="{}" opacity="0.55"><title>{}: {} to {}{}</title></rect>)",
+          fmt_px(x0), fmt_px(yc - 9), fmt_px(std::max(1.0, x1 - x0)), 18,
+          noise ? "#8c9aa8" : "#1f77b4", escape_xml(r.input), escape_xml(tick_label(low->estimate)),
+          escape_xml(tick_label(high->estimate)), noise ? " (the ends' intervals overlap)" : "");
       std::vector<const TornadoEnd*> ends{low};
       if (high != low) ends.push_back(high);
       for (const TornadoEnd* e : ends) {

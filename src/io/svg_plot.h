@@ -78,7 +78,8 @@ std::string render(const Plot& plot);
 // with each end's interval as a whisker and the base value as a vertical
 // line with its interval as a band. Rows are drawn in the order given (the
 // caller sorts them by swing); an end whose estimate is not finite is left
-// out.
+// out. A row whose lowest and highest ends have overlapping intervals is
+// drawn grey (class "row overlap"): its swing may be noise.
 struct TornadoEnd {
   std::string label;  // the input's value, e.g. "0.7"
   double estimate = 0, lo = 0, hi = 0;

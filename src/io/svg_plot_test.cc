@@ -114,7 +114,7 @@ TEST(SvgTornado, BarsSpanTheLowestToTheHighestEstimate) {
       {"pk", {{"0.7", 0.3, 0.25, 0.35}, {"0.9", 0.1, 0.07, 0.14}, {"0.8", 0.2, 0.15, 0.25}}});
   t.rows.push_back({"sigma <&>", {{"5", 0.21, 0.16, 0.26}}});
   const std::string svg = render(t);
-  EXPECT_EQ(count(svg, "<g class=\"row\""), 2u);
+  EXPECT_EQ(count(svg, "<g class=\"row\""), 2u);  // pk's ends' intervals are apart
   EXPECT_NE(svg.find("data-input=\"sigma &lt;&amp;&gt;\""), std::string::npos);
   EXPECT_NE(svg.find("<title>pk: 0.1 to 0.3</title>"), std::string::npos);
   EXPECT_EQ(count(svg, "class=\"base\""), 1u);
@@ -124,6 +124,19 @@ TEST(SvgTornado, BarsSpanTheLowestToTheHighestEstimate) {
   EXPECT_NE(svg.find(">0.7</text>"), std::string::npos);
   EXPECT_NE(svg.find(">0.9</text>"), std::string::npos);
   EXPECT_EQ(svg.find(">0.8</text>"), std::string::npos);  // neither end
+}
+
+TEST(SvgTornado, ARowWhoseEndsIntervalsOverlapIsGrey) {
+  Tornado t;
+  t.title = "leak rate";
+  t.base = 0.2, t.base_lo = 0.15, t.base_hi = 0.25;
+  t.rows.push_back({"apart", {{"a", 0.1, 0.05, 0.14}, {"b", 0.3, 0.25, 0.35}}});
+  t.rows.push_back({"overlap", {{"a", 0.18, 0.12, 0.24}, {"b", 0.22, 0.16, 0.28}}});
+  t.rows.push_back({"touching", {{"a", 0.1, 0.05, 0.2}, {"b", 0.3, 0.2, 0.35}}});
+  const std::string svg = render(t);
+  EXPECT_EQ(count(svg, "<g class=\"row overlap\""), 2u);
+  EXPECT_NE(svg.find("<g class=\"row\" data-input=\"apart\">"), std::string::npos);
+  EXPECT_NE(svg.find("overlap: 0.18 to 0.22 (the ends' intervals overlap)"), std::string::npos);
 }
 
 TEST(SvgHeatmap, OneCellPerCombinationDarkerForHigher) {
