@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
-  build-essential cmake ninja-build ccache git clang-format
+  build-essential cmake ninja-build ccache git clang-format clang-tidy-19
   libeigen3-dev libgeographiclib-dev libyaml-cpp-dev nlohmann-json3-dev
   libcli11-dev libfmt-dev libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev libnanoflann-dev libboost-dev clang-19 libclang-rt-19-dev
   openmpi-bin libopenmpi-dev chromium python3-yaml

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Quick start 2: install what is missing, check formatting, build the
-# developer preset (AddressSanitizer + UndefinedBehaviorSanitizer) and run the
-# whole test suite, then the twenty-seed target tests of the whole chain in
-# the release build (minutes there; hours under the sanitizers) and the
-# Python module's tests on it. This is what CI runs (.ci/run).
+# developer preset (AddressSanitizer + UndefinedBehaviorSanitizer), run
+# clang-tidy and the whole test suite, then the twenty-seed target tests of
+# the whole chain in the release build (minutes there; hours under the
+# sanitizers) and the Python module's tests on it. This is what CI runs (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
@@ -14,6 +14,9 @@ bash tools/format.sh --check
 echo "== build (dev preset: ASan + UBSan)" >&2
 cmake --preset dev >/dev/null
 cmake --build --preset dev
+
+echo "== clang-tidy (.clang-tidy) over the sources" >&2
+bash tools/tidy.sh
 
 echo "== tests" >&2
 ctest --preset dev -j "$(nproc)"

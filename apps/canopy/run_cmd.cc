@@ -24,7 +24,7 @@
 namespace canopy {
 namespace {
 
-void print_summary(const sim::RunSummary& s, const eval::TrackingMetrics* tracking,
+void print_summary(const eval::RunSummary& s, const eval::TrackingMetrics* tracking,
                    const eval::AssessMetrics* assessment, const eval::EngagementMetrics* engagement,
                    const eval::SafetyMetrics* safety, const std::vector<eval::AreaFigures>& areas,
                    const std::string& out_dir, bool plots) {
@@ -156,8 +156,8 @@ int run_scenario(const scenario::Source& source, const scenario::Scenario& scena
     out_of_time = o.max_wall_s && wall.count() >= *o.max_wall_s;
     if (!tty || wall.count() < 1.0) continue;
     fmt::print(stderr, "\r  t = {:7.1f} / {:.0f} s   launched {:>5} / {}   in flight {:>5}   ",
-               world->time_s(), world->duration_s(), world->summary().rockets_launched,
-               world->summary().rockets_planned, world->in_flight());
+               world->time_s(), world->duration_s(), world->launched(),
+               world->stats().rockets_planned, world->in_flight());
     progress_shown = true;
   }
   if (progress_shown) fmt::print(stderr, "\n");
@@ -171,7 +171,8 @@ int run_scenario(const scenario::Source& source, const scenario::Scenario& scena
     sections["assessment"] = eval::to_json(assessment);
   }
   const bool defended = tracked && !sc->batteries.empty();
-  const eval::EngagementMetrics engagement = eval::engagement_metrics(world->summary());
+  const eval::RunSummary summary = scoring.summary(world->stats());
+  const eval::EngagementMetrics engagement = eval::engagement_metrics(summary);
   if (defended) {
     sections["engagement"] = eval::to_json(engagement);
     sections["engagement"]["areas"] = eval::to_json(scoring.areas());
@@ -184,7 +185,7 @@ int run_scenario(const scenario::Source& source, const scenario::Scenario& scena
                               {"sim_time_s", world->time_s()},
                               {"duration_s", world->duration_s()}};
   }
-  if (auto ok = files->commit(world->summary(), sections); !ok) {
+  if (auto ok = files->commit(summary, sections); !ok) {
     print_error(fmt::format("canopy run: {}", ok.error().message));
     return kExitRunFailed;
   }
@@ -202,7 +203,7 @@ int run_scenario(const scenario::Source& source, const scenario::Scenario& scena
     return kExitRunFailed;
   }
   if (!o.quiet) {
-    print_summary(world->summary(), tracked ? &metrics : nullptr, tracked ? &assessment : nullptr,
+    print_summary(summary, tracked ? &metrics : nullptr, tracked ? &assessment : nullptr,
                   defended ? &engagement : nullptr, tracked ? &safety : nullptr, scoring.areas(),
                   o.out_dir, o.plots);
     if (report_files) print_report_files(*report_files, o.out_dir);

@@ -4,18 +4,6 @@
 
 namespace canopy::assess {
 
-std::string_view to_string(AlertPolicy policy) {
-  switch (policy) {
-    case AlertPolicy::kProbability:
-      return "probability";
-    case AlertPolicy::kRadius:
-      return "radius_5km";
-    case AlertPolicy::kRegion:
-      return "region";
-  }
-  return "?";
-}
-
 std::string_view to_string(AlertEnd reason) {
   switch (reason) {
     case AlertEnd::kNone:

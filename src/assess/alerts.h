@@ -24,6 +24,8 @@
 //   board.expire(now_s, changes);
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <limits>
 #include <map>
 #include <span>
@@ -36,8 +38,30 @@
 
 namespace canopy::assess {
 
+// The alert policies: canopy's (the sirens) and two baselines it is scored
+// against. This list sizes every per-policy container (orders, metrics,
+// summary.json), and its order is the `policy` field of alert events.
 enum class AlertPolicy { kProbability, kRadius, kRegion };
-std::string_view to_string(AlertPolicy policy);
+struct AlertPolicyInfo {
+  AlertPolicy policy;
+  std::string_view key;    // summary.json: assessment.alerts.<key>
+  std::string_view label;  // printed tables
+  std::string_view title;  // report columns
+};
+inline constexpr std::array<AlertPolicyInfo, 3> kAlertPolicies = {{
+    {AlertPolicy::kProbability, "canopy", "canopy (p_alert)", "canopy (predicted impact)"},
+    {AlertPolicy::kRadius, "radius_5km", "(a) zones within 5 km", "radius 5 km"},
+    {AlertPolicy::kRegion, "region", "(b) whole region", "whole region"},
+}};
+inline constexpr std::size_t kAlertPolicyCount = kAlertPolicies.size();
+// The policy's position in kAlertPolicies (and in every per-policy container).
+constexpr std::size_t policy_index(AlertPolicy policy) { return static_cast<std::size_t>(policy); }
+static_assert(kAlertPolicies[policy_index(AlertPolicy::kRegion)].policy == AlertPolicy::kRegion);
+// canopy's own policy: the one that sounds the sirens.
+inline constexpr std::size_t kCanopyPolicy = policy_index(AlertPolicy::kProbability);
+inline constexpr AlertPolicyInfo alert_policy(AlertPolicy policy) {
+  return kAlertPolicies[policy_index(policy)];
+}
 
 // Baseline (a)'s radius.
 inline constexpr double kBaselineRadius_m = 5000;

@@ -78,9 +78,8 @@ BattleManager::BattleManager(Knowledge knowledge)
       fire_control_(knowledge_.interceptor_types, knowledge_.batteries, knowledge_.defended_areas,
                     knowledge_.doctrine, knowledge_.forecast, knowledge_.sensors,
                     knowledge_.threat_library) {
-  for (auto policy : {assess::AlertPolicy::kProbability, assess::AlertPolicy::kRadius,
-                      assess::AlertPolicy::kRegion})
-    alert_boards_.emplace_back(policy, knowledge_.doctrine, zone_polygons_);
+  for (const assess::AlertPolicyInfo& p : assess::kAlertPolicies)
+    alert_boards_.emplace_back(p.policy, knowledge_.doctrine, zone_polygons_);
 }
 
 Orders BattleManager::step(double now_s, std::span<const sensors::Scan> arrived,
@@ -234,9 +233,10 @@ void BattleManager::assess_track(double now_s, const tracking::TrackSnapshot& sn
     const std::vector<double> p_zone = assess::polygon_probabilities(*ip, zone_polygons_);
     for (size_t i = 0; i < alert_boards_.size(); ++i)
       alert_boards_[i].update(snap.id, now_s, *ip, p_zone, orders.alerts[i].changes);
-  } else if (alert_boards_.size() > 2) {
+  } else {
     // Baseline (b) alerts every zone from confirmation, boost or not.
-    alert_boards_[2].update(snap.id, now_s, *ip, {}, orders.alerts[2].changes);
+    const size_t b = assess::policy_index(assess::AlertPolicy::kRegion);
+    alert_boards_[b].update(snap.id, now_s, *ip, {}, orders.alerts[b].changes);
   }
   a.threat_declared = debris == FireControl::Debris::kNo && threat_board_.is_threat(snap.id);
   if (fire_control_.active()) {

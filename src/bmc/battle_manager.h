@@ -83,8 +83,8 @@ struct PolicyAlerts {
 struct Orders {
   std::vector<TrackAssessment> assessments;
   std::vector<assess::ThreatDecision> decisions;
-  // [0] canopy's policy (the sirens); [1] baseline (a); [2] baseline (b).
-  std::array<PolicyAlerts, 3> alerts;
+  // One per policy, in the order of assess::kAlertPolicies.
+  std::array<PolicyAlerts, assess::kAlertPolicyCount> alerts;
   // Launches, uplinks, kill assessments and assignment plans.
   FireControlOrders engagement;
   std::vector<TrackClassChange> classes;

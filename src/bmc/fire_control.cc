@@ -552,7 +552,12 @@ void FireControl::replan(double now_s, FireControlOrders& out) {
       reason[jj] = HoldReason::kNone;
       ++fired;
       next = now_s + b.min_launch_interval_s;
-      InFlight f{o.interceptor, track, o.pk, l.p_W, Vec3::Zero(), now_s, b.interceptor_type, {}};
+      InFlight f{.id = o.interceptor,
+                 .track = track,
+                 .pk = o.pk,
+                 .p_W = l.p_W,
+                 .t_s = now_s,
+                 .type = b.interceptor_type};
       in_flight_[o.interceptor] = f;
       if (--l.rounds == 0) {
         l.reload_at_s = now_s + b.launchers[static_cast<size_t>(l.index)].reload_s;

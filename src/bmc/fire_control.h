@@ -187,11 +187,11 @@ class FireControl {
     double pk = 0;
     Vec3 p_W = Vec3::Zero(), v_W = Vec3::Zero();
     double t_s = 0;
-    int type = 0;                                     // interceptor type
-    std::optional<assess::BallisticEstimate> target;  // the track as last uplinked
+    int type = 0;                                       // interceptor type
+    std::optional<assess::BallisticEstimate> target{};  // the track as last uplinked
     // Its track ended (a duplicate dropped, a break): where the target
     // would be, to hand the interceptor over to the track that follows it.
-    std::optional<engage::IntactPath> lost;
+    std::optional<engage::IntactPath> lost{};
   };
   // One detonation under assessment, then (if claimed killed) under watch.
   struct Watch {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "canopy/core/check.h"
 #include "canopy/core/earth.h"
 #include "canopy/core/geodetic.h"
 #include "canopy/core/input_file.h"
@@ -17,6 +18,20 @@
 
 namespace canopy::core {
 namespace {
+
+TEST(Check, AFailedContractNamesWhereAndWhatAndAborts) {
+  const int tracks = -1;
+  EXPECT_DEATH(CANOPY_CHECK(tracks >= 0, "{} tracks", tracks),
+               "internal error at .*core_test.cc:[0-9]+ .*: tracks >= 0: -1 tracks");
+  EXPECT_DEATH(CANOPY_CHECK(tracks > 0), "internal error at .*: tracks > 0\n");
+}
+
+TEST(Check, AHeldContractCostsNothingVisible) {
+  int formatted = 0;
+  auto count = [&] { return ++formatted; };
+  CANOPY_CHECK(1 + 1 == 2, "{}", count());
+  EXPECT_EQ(formatted, 0);  // the message is built only on failure
+}
 
 TEST(Earth, GroundPointsLieAtAltitudeZeroAndUpRaisesAltitude) {
   Stream rng(1, 0, tag("earth"));

@@ -55,7 +55,7 @@ FlyoutTable FlyoutTable::build(const scenario::InterceptorType& type, Grid grid)
   t.grid_ = grid;
   t.nr_ = static_cast<int>(std::floor(grid.max_range_m / grid.range_step_m)) + 1;
   t.na_ = static_cast<int>(std::floor(grid.max_alt_m / grid.alt_step_m)) + 1;
-  t.cells_.resize(static_cast<size_t>(t.nr_ * t.na_));
+  t.cells_.resize(static_cast<size_t>(t.nr_) * static_cast<size_t>(t.na_));
   const Vec3 launcher = core::ground_point(core::Vec2::Zero());
   for (int ia = 0; ia < t.na_; ++ia) {
     const double alt = t.row_alt_m(ia);
@@ -67,7 +67,7 @@ FlyoutTable FlyoutTable::build(const scenario::InterceptorType& type, Grid grid)
       const Vec3 ground = core::ground_point(core::Vec2(range, 0.0));
       const Vec3 point = ground + alt * core::up_at(ground);
       const auto fo = fly_to_point(type, launcher, point, grid.step_s);
-      t.cells_[static_cast<size_t>(ia * t.nr_ + ir)] = fo;
+      t.cells_[static_cast<size_t>(ia) * static_cast<size_t>(t.nr_) + static_cast<size_t>(ir)] = fo;
       if (fo) {
         any = true;
         misses = 0;
@@ -91,7 +91,8 @@ std::optional<Flyout> FlyoutTable::at(double range_m, double alt_m) const {
   Flyout out{0, 0};
   for (int da = 0; da < 2; ++da) {
     for (int dr = 0; dr < 2; ++dr) {
-      const auto& c = cells_[static_cast<size_t>((ia + da) * nr_ + ir + dr)];
+      const auto& c = cells_[static_cast<size_t>(ia + da) * static_cast<size_t>(nr_) +
+                             static_cast<size_t>(ir + dr)];
       const double w = (dr ? ur : 1 - ur) * (da ? ua : 1 - ua);
       if (w == 0) continue;
       if (!c) return std::nullopt;

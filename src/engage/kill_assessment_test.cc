@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "canopy/engage/debris.h"
 #include "canopy/physics/examples.h"
 
@@ -87,7 +89,10 @@ TEST(DebrisCloud, AnIntactRocketLeavesIt) {
     flight.advance_to(at.t_s + 0.2);
     const physics::State early = flight.state_at(at.t_s + 0.2);
     EXPECT_TRUE(cloud.could_be_fragment(early.t_s, early.p_W, early.v_W, 5, 2)) << alt << " m";
-    const double t = at.t_s + (alt < 5000 ? 4.0 : 8.0);
+    // A few seconds on, while it still flies (from 800 m it lands in about 3 s).
+    physics::Flight probe = flight;
+    const double t_ground = probe.fly_to_ground().t_s;
+    const double t = std::min(at.t_s + (alt < 5000 ? 4.0 : 8.0), t_ground - 0.25);
     flight.advance_to(t);
     const physics::State s = flight.state_at(t);
     EXPECT_FALSE(cloud.could_be_fragment(t, s.p_W, s.v_W, 5, 2)) << alt << " m";

@@ -12,6 +12,7 @@
 #include <queue>
 #include <utility>
 
+#include "canopy/core/assignment.h"
 #include "canopy/core/random.h"
 
 namespace canopy::engage {
@@ -404,58 +405,10 @@ void local_search(const Model& m, State& st, Journal& jr,
 }
 
 // ---------------------------------------------------------------------------
-// The Hungarian method (rectangular, O(n^2 m)), for the exact reassignment
-// neighbourhood below.
-// ---------------------------------------------------------------------------
-std::vector<int> hungarian(const std::vector<double>& a, int n, int mcols) {
-  // a: n x mcols costs (n <= mcols); returns the column of each row.
-  std::vector<double> u(n + 1, 0), v(mcols + 1, 0), minv(mcols + 1);
-  std::vector<int> pc(mcols + 1, 0), way(mcols + 1, 0);
-  std::vector<char> used(mcols + 1);
-  for (int r = 1; r <= n; ++r) {
-    pc[0] = r;
-    int j0 = 0;
-    std::fill(minv.begin(), minv.end(), kInf);
-    std::fill(used.begin(), used.end(), 0);
-    do {
-      used[j0] = 1;
-      const int i0 = pc[j0];
-      double delta = kInf;
-      int j1 = 0;
-      const double* row = &a[static_cast<size_t>(i0 - 1) * mcols];
-      for (int j = 1; j <= mcols; ++j) {
-        if (used[j]) continue;
-        const double cur = row[j - 1] - u[i0] - v[j];
-        if (cur < minv[j]) minv[j] = cur, way[j] = j0;
-        if (minv[j] < delta) delta = minv[j], j1 = j;
-      }
-      for (int j = 0; j <= mcols; ++j) {
-        if (used[j]) {
-          u[pc[j]] += delta;
-          v[j] -= delta;
-        } else {
-          minv[j] -= delta;
-        }
-      }
-      j0 = j1;
-    } while (pc[j0] != 0);
-    do {
-      const int j1 = way[j0];
-      pc[j0] = pc[j1];
-      j0 = j1;
-    } while (j0);
-  }
-  std::vector<int> col(n, -1);
-  for (int j = 1; j <= mcols; ++j)
-    if (pc[j] > 0) col[pc[j] - 1] = j - 1;
-  return col;
-}
-
-// ---------------------------------------------------------------------------
 // Exact reassignment neighbourhood (a very large-scale neighbourhood in the
 // spirit of Ahuja et al.'s ejection chains): on a set S of targets, free one
 // round per target (and a few rounds from stock), then give each freed round
-// to at most one target of S, optimally, by the Hungarian method. With at
+// to at most one target of S, optimally, by core::solve_assignment. With at
 // most one freed round arriving per target the objective of every such
 // reassignment is known exactly, so the neighbourhood (all moves, swaps and
 // cyclic exchanges of the freed rounds) is searched exactly.
@@ -509,7 +462,9 @@ struct Chains {
         row[t] = std::min(0.0, m.cost[i] - m.V[j] * sfix[t] * m.p[ij]);
       }
     }
-    const std::vector<int> col = hungarian(a, n, ns);
+    const std::vector<int> col = core::solve_assignment(
+        Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+            a.data(), n, ns));
     double after = 0;
     for (int t = 0; t < ns; ++t) after += m.V[S[t]] * sfix[t];
     for (int r = 0; r < n; ++r)
@@ -770,7 +725,7 @@ void fill_from_patterns(const Model& m, State& st,
 // Iterated local search: random kicks (moves of a few rounds to random
 // targets), local search, accept if no worse, undo otherwise.
 // ---------------------------------------------------------------------------
-// Targets per exact reassignment step (the Hungarian method is cubic in it):
+// Targets per exact reassignment step (the assignment solve is cubic in it):
 // all of them up to kChainAll, else kChainRelated related ones (measured on
 // dome 125 x 500: smaller, more frequent steps improve faster). Then failed
 // steps in a row before the search falls back on random kicks.
@@ -886,7 +841,7 @@ struct Search {
     long since_best = 0;
     int chain_fail = 0;
     // The longest reassignment step so far; before the first, a guess of
-    // 3 ns per inner step of the Hungarian method.
+    // 3 ns per inner step of the assignment solve.
     const double n = chain_size_;
     Clock::duration chain_cost = std::chrono::duration_cast<Clock::duration>(
         std::chrono::duration<double>(3e-9 * n * n * n));

@@ -20,7 +20,7 @@
 //
 // Solvers:
 //   solve_wta_fast   maximum marginal return + local search, then exact
-//                    reassignment steps (Hungarian method over one freed
+//                    reassignment steps (optimal assignment of one freed
 //                    round per target) and iterated local search, with a
 //                    Lagrangian lower bound; anytime (stops at 90 % of the
 //                    limit), deterministic for a seed when the time limit

@@ -133,7 +133,7 @@ TEST(Wta, FastSolverIsNeverWorseThanMmrWithLocalSearch) {
 TEST(Wta, ReassignmentFindsTheOptimumOfOneRoundInstances) {
   // One round per weapon type, as many types as targets (the ahuja family):
   // the exact reassignment neighbourhood (one freed round per target,
-  // Hungarian method) should reach the optimum; measured 0 gap on all 30.
+  // exact reassignment) should reach the optimum; measured 0 gap on all 30.
   for (std::uint64_t seed = 1; seed <= 30; ++seed) {
     WtaProblem pb = random_problem(seed, 7, 7, 1, 0.0);
     std::fill(pb.counts.begin(), pb.counts.end(), 1);

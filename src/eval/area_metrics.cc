@@ -25,7 +25,7 @@ void AreaScorer::on_event(const sim::Event& event) {
       threatened_[e->rocket] = static_cast<int>(a - areas_.data());
     }
   } else if (const auto* e = std::get_if<sim::FireEvent>(&event)) {
-    // Engaged: fired at while still flying, counted once (as the world
+    // Engaged: fired at while still flying, counted once (as RunScorer
     // counts rockets_engaged).
     if (!e->rocket || killed_.contains(*e->rocket) || !engaged_.insert(*e->rocket).second) return;
     if (AreaFigures* a = threatened(*e->rocket)) ++a->engaged;

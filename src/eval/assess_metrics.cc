@@ -22,10 +22,6 @@ double mean(const std::vector<double>& v) {
 
 double ratio(int a, int b) { return b > 0 ? static_cast<double>(a) / b : 0.0; }
 
-constexpr const char* kPolicyNames[3] = {"canopy (p_alert)", "(a) zones within 5 km",
-                                         "(b) whole region"};
-constexpr const char* kPolicyKeys[3] = {"canopy", "radius_5km", "region"};
-
 }  // namespace
 
 AssessScorer::AssessScorer(std::vector<scenario::AlertZone> zones, AssessMetricsOptions options)
@@ -34,6 +30,7 @@ AssessScorer::AssessScorer(std::vector<scenario::AlertZone> zones, AssessMetrics
 }
 
 void AssessScorer::on_event(const sim::Event& event) {
+  last_t_s_ = std::max(last_t_s_, sim::event_time(event));
   if (const auto* e = std::get_if<sim::LaunchEvent>(&event)) {
     Rocket& r = rockets_[e->rocket];
     r.t_launch_s = e->t_s;
@@ -66,7 +63,8 @@ void AssessScorer::on_event(const sim::Event& event) {
       ++false_tracks_declared_;
     }
   } else if (const auto* e = std::get_if<sim::AlertEvent>(&event)) {
-    if (e->policy < 0 || e->policy > 2 || e->zone < 0 || e->zone >= static_cast<int>(zones_.size()))
+    if (e->policy < 0 || e->policy >= static_cast<int>(alerts_.size()) || e->zone < 0 ||
+        e->zone >= static_cast<int>(zones_.size()))
       return;
     alerts_[static_cast<size_t>(e->policy)][static_cast<size_t>(e->zone)].push_back(
         {e->t_s, e->on, e->track, e->rocket.value_or(-1)});
@@ -74,34 +72,6 @@ void AssessScorer::on_event(const sim::Event& event) {
 }
 
 namespace {
-
-// Intervals during which some track holds the alert, from on/off edges.
-template <class Edge>
-std::vector<std::pair<double, double>> alert_intervals(std::vector<Edge> edges) {
-  std::stable_sort(edges.begin(), edges.end(), [](const Edge& a, const Edge& b) {
-    return a.t_s != b.t_s ? a.t_s < b.t_s : a.on > b.on;
-  });
-  std::vector<std::pair<double, double>> intervals;
-  std::map<int, int> holders;
-  int count = 0;
-  double start = 0;
-  for (const Edge& e : edges) {
-    int& h = holders[e.track];
-    if (e.on) {
-      if (h++ == 0 && count++ == 0) start = e.t_s;
-    } else if (h > 0) {
-      if (--h == 0 && --count == 0) intervals.emplace_back(start, e.t_s);
-    }
-  }
-  if (count > 0) intervals.emplace_back(start, edges.back().t_s);
-  return intervals;
-}
-
-double warning_at(const std::vector<std::pair<double, double>>& intervals, double t) {
-  for (const auto& [s, e] : intervals)
-    if (s <= t && t <= e) return t - s;
-  return 0;
-}
 
 nlohmann::ordered_json zones_json(const std::vector<ZoneAlertMetrics>& zones) {
   using nlohmann::ordered_json;
@@ -120,12 +90,12 @@ nlohmann::ordered_json zones_json(const std::vector<ZoneAlertMetrics>& zones) {
 
 AlertPolicyMetrics AssessScorer::score_policy(int policy) const {
   AlertPolicyMetrics m;
-  m.policy = kPolicyNames[policy];
+  m.policy = assess::kAlertPolicies[static_cast<size_t>(policy)].label;
   std::vector<double> warnings, own_warnings;
   for (size_t z = 0; z < zones_.size(); ++z) {
     // The zone's alert intervals: under alert while any track holds it.
     const std::vector<AlertEdge>& edges = alerts_[static_cast<size_t>(policy)][z];
-    const auto intervals = alert_intervals(edges);
+    const auto intervals = alert_intervals(edges, last_t_s_);
     ZoneAlertMetrics zone{.zone = zones_[z].id};
     std::vector<double> impacts, zone_own;
     for (const auto& [id, r] : rockets_) {
@@ -133,7 +103,7 @@ AlertPolicyMetrics AssessScorer::score_policy(int policy) const {
       const double t = *r.t_impact_s;
       impacts.push_back(t);
       ++m.impacts_in_zones;
-      const double warning = warning_at(intervals, t);
+      const double warning = warning_at(intervals, t).value_or(0);
       warnings.push_back(warning);
       if (warning >= opt_.min_warning_s && warning > 0) {
         ++m.warned;
@@ -143,7 +113,7 @@ AlertPolicyMetrics AssessScorer::score_policy(int policy) const {
       std::vector<AlertEdge> own;
       for (const AlertEdge& e : edges)
         if (e.rocket == id) own.push_back(e);
-      own_warnings.push_back(warning_at(alert_intervals(own), t));
+      own_warnings.push_back(warning_at(alert_intervals(own, last_t_s_), t).value_or(0));
       zone_own.push_back(own_warnings.back());
     }
     const double population = zones_[z].population;
@@ -261,7 +231,7 @@ AssessMetrics AssessScorer::result() const {
   m.mean_lead_s = leads.empty() ? kNaN : mean(leads);
   m.median_lead_s = leads.empty() ? kNaN : percentile(leads, 0.5);
   m.min_lead_s = leads.empty() ? kNaN : *std::min_element(leads.begin(), leads.end());
-  for (int p = 0; p < 3; ++p) m.alerts[static_cast<size_t>(p)] = score_policy(p);
+  for (size_t p = 0; p < m.alerts.size(); ++p) m.alerts[p] = score_policy(static_cast<int>(p));
   return m;
 }
 
@@ -288,22 +258,23 @@ nlohmann::ordered_json to_json(const AssessMetrics& m) {
   ordered_json alerts = ordered_json::object();
   for (size_t p = 0; p < m.alerts.size(); ++p) {
     const AlertPolicyMetrics& a = m.alerts[p];
-    alerts[kPolicyKeys[p]] = {{"impacts_in_zones", a.impacts_in_zones},
-                              {"warned", a.warned},
-                              {"missed", a.missed},
-                              {"mean_warning_s", a.mean_warning_s},
-                              {"p5_warning_s", a.p5_warning_s},
-                              {"median_warning_s", a.median_warning_s},
-                              {"p95_warning_s", a.p95_warning_s},
-                              {"shortest_warning_s", a.min_warning_s},
-                              {"own_warning_mean_s", a.mean_own_warning_s},
-                              {"own_warning_median_s", a.median_own_warning_s},
-                              {"own_warning_p5_s", a.p5_own_warning_s},
-                              {"zone_alerts", a.zone_alerts},
-                              {"false_zone_alerts", a.false_zone_alerts},
-                              {"false_population_s", a.false_population_s},
-                              {"total_population_s", a.total_population_s},
-                              {"zones", zones_json(a.zones)}};
+    alerts[std::string(assess::kAlertPolicies[p].key)] = {
+        {"impacts_in_zones", a.impacts_in_zones},
+        {"warned", a.warned},
+        {"missed", a.missed},
+        {"mean_warning_s", a.mean_warning_s},
+        {"p5_warning_s", a.p5_warning_s},
+        {"median_warning_s", a.median_warning_s},
+        {"p95_warning_s", a.p95_warning_s},
+        {"shortest_warning_s", a.min_warning_s},
+        {"own_warning_mean_s", a.mean_own_warning_s},
+        {"own_warning_median_s", a.median_own_warning_s},
+        {"own_warning_p5_s", a.p5_own_warning_s},
+        {"zone_alerts", a.zone_alerts},
+        {"false_zone_alerts", a.false_zone_alerts},
+        {"false_population_s", a.false_population_s},
+        {"total_population_s", a.total_population_s},
+        {"zones", zones_json(a.zones)}};
   }
   return {{"rockets_launched", m.rockets_launched},
           {"rockets_landed", m.rockets_landed},

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "canopy/assess/alerts.h"
+#include "canopy/eval/alert_intervals.h"
 #include "canopy/scenario/scenario.h"
 #include "canopy/sim/events.h"
 
@@ -88,7 +90,7 @@ struct AssessMetrics {
   int long_flight_threats = 0, long_flight_early = 0;  // declared >= required lead
   double long_flight_early_fraction = 0;
   double mean_lead_s = 0, median_lead_s = 0, min_lead_s = 0;
-  std::array<AlertPolicyMetrics, 3> alerts;  // canopy's, (a) radius, (b) region
+  std::array<AlertPolicyMetrics, assess::kAlertPolicyCount> alerts;  // as assess::kAlertPolicies
 };
 
 class AssessScorer {
@@ -114,12 +116,6 @@ class AssessScorer {
     std::optional<double> t_declared_s;
     std::vector<Prediction> predictions;
   };
-  struct AlertEdge {
-    double t_s;
-    bool on;
-    int track;
-    int rocket;  // -1: none
-  };
   AlertPolicyMetrics score_policy(int policy) const;
 
   std::vector<scenario::AlertZone> zones_;
@@ -128,7 +124,9 @@ class AssessScorer {
   int predictions_ = 0;
   int false_tracks_declared_ = 0;
   std::map<int, bool> false_track_declared_;
-  std::array<std::vector<std::vector<AlertEdge>>, 3> alerts_;  // policy -> zone -> edges
+  double last_t_s_ = 0;  // the latest event: where a hold still open ends
+  std::array<std::vector<std::vector<AlertEdge>>, assess::kAlertPolicyCount>
+      alerts_;  // policy -> zone -> edges
 };
 
 nlohmann::ordered_json to_json(const AssessMetrics& m);

@@ -13,6 +13,7 @@
 
 #include "canopy/eval/assess_metrics.h"
 #include "canopy/eval/engagement_metrics.h"
+#include "canopy/eval/run_scorer.h"
 #include "canopy/eval/safety_metrics.h"
 #include "canopy/eval/statistics.h"
 #include "canopy/scenario/load.h"
@@ -23,19 +24,21 @@ namespace {
 
 struct Collect : sim::EventSink {
   explicit Collect(const scenario::Scenario& sc)
-      : scorer(sc.alert_zones), safety(sc.doctrine.min_warning_s) {}
+      : scorer(sc.alert_zones), safety(sc.doctrine.min_warning_s), run(sc) {}
   void on_event(const sim::Event& e) override {
     scorer.on_event(e);
     safety.on_event(e);
+    run.on_event(e);
   }
   AssessScorer scorer;
   SafetyScorer safety;
+  RunScorer run;
 };
 
 struct SeedRun {
   AssessMetrics assess;
   SafetyMetrics safety;
-  sim::RunSummary summary;
+  RunSummary summary;
 };
 
 std::vector<SeedRun> run_seeds(int seeds) {
@@ -52,7 +55,8 @@ std::vector<SeedRun> run_seeds(int seeds) {
       Collect sink(sc);
       world->set_sink(&sink);
       world->run();
-      out[static_cast<size_t>(s)] = {sink.scorer.result(), sink.safety.result(), world->summary()};
+      out[static_cast<size_t>(s)] = {sink.scorer.result(), sink.safety.result(),
+                                     sink.run.result(world->stats())};
     }
   };
   std::thread other(work, 1);

@@ -23,7 +23,7 @@ std::string percent(double x) { return std::isfinite(x) ? fmt::format("{:.1f} %"
 
 }  // namespace
 
-EngagementMetrics engagement_metrics(const sim::RunSummary& s) {
+EngagementMetrics engagement_metrics(const RunSummary& s) {
   EngagementMetrics m;
   m.interceptors_fired = s.interceptors_fired;
   m.rockets_engaged = s.rockets_engaged;

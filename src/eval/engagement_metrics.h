@@ -1,14 +1,14 @@
 // Engagement metrics of one run (docs/metrics.md): from the world's run
 // summary, which counts them from truth as the run goes.
 //
-//   eval::EngagementMetrics m = eval::engagement_metrics(world.summary());
+//   eval::EngagementMetrics m = eval::engagement_metrics(scoring.summary(world.stats()));
 //   summary["engagement"] = eval::to_json(m);
 #pragma once
 
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "canopy/sim/world.h"
+#include "canopy/eval/run_scorer.h"
 
 namespace canopy::eval {
 
@@ -40,7 +40,7 @@ struct EngagementMetrics {
   double max_plan_gap = 0;
 };
 
-EngagementMetrics engagement_metrics(const sim::RunSummary& s);
+EngagementMetrics engagement_metrics(const RunSummary& s);
 nlohmann::ordered_json to_json(const EngagementMetrics& m);
 std::string summary_text(const EngagementMetrics& m);
 

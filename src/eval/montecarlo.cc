@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cassert>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -14,6 +13,7 @@
 #include <optional>
 #include <thread>
 
+#include "canopy/core/check.h"
 #include "canopy/core/random.h"
 #include "canopy/eval/area_metrics.h"
 #include "canopy/eval/engagement_metrics.h"
@@ -29,14 +29,14 @@ using K = MetricKind;
 
 double rate(double k, double n) { return n > 0 ? k / n : kNaN; }
 
-std::vector<double> row_of(const MetricSet& metrics, const sim::RunSummary& s,
+std::vector<double> row_of(const MetricSet& metrics, const RunSummary& s,
                            const std::vector<AreaFigures>& areas, const TrackingMetrics* tracking,
                            const AssessMetrics* assess, const SafetyMetrics* safety) {
   const EngagementMetrics e = engagement_metrics(s);
   std::vector<double> v(metrics.size(), kNaN);
   auto set = [&](std::string_view name, double x) {
     const int i = metrics.index(name);
-    assert(i >= 0);
+    CANOPY_CHECK(i >= 0, "metric '{}' is not in the registry", name);
     v[static_cast<size_t>(i)] = x;
   };
   set("rockets_launched", s.rockets_launched);
@@ -66,7 +66,7 @@ std::vector<double> row_of(const MetricSet& metrics, const sim::RunSummary& s,
     if (tracking->scans > 0) set("gospa_mean_m", tracking->gospa_mean_m);
   }
   if (assess != nullptr) {
-    const AlertPolicyMetrics& a = assess->alerts[0];  // canopy's policy
+    const AlertPolicyMetrics& a = assess->alerts[assess::kCanopyPolicy];
     set("true_threats", assess->true_threats);
     set("threats_declared", assess->threat_declared);
     set("impacts_in_zones", a.impacts_in_zones);
@@ -98,7 +98,7 @@ std::vector<double> row_of(const MetricSet& metrics, const sim::RunSummary& s,
     set(member_name("value_hit", a.name), a.value_hit);
   }
   if (assess != nullptr) {
-    for (const ZoneAlertMetrics& z : assess->alerts[0].zones) {
+    for (const ZoneAlertMetrics& z : assess->alerts[assess::kCanopyPolicy].zones) {
       set(member_name("impacts", z.zone), z.impacts);
       set(member_name("own_warning_mean_s", z.zone), z.mean_own_warning_s);
       set(member_name("own_warning_p5_s", z.zone), z.p5_own_warning_s);
@@ -139,9 +139,9 @@ core::Result<RunRecord> run_once(const scenario::Scenario& scenario, int run_ind
   const SafetyMetrics safety = scoring.safety();
   RunRecord r;
   r.run = run_index;
-  r.values =
-      row_of(metric_set(scenario), world->summary(), scoring.areas(), tracked ? &tracking : nullptr,
-             tracked ? &assess : nullptr, tracked ? &safety : nullptr);
+  r.values = row_of(metric_set(scenario), scoring.summary(world->stats()), scoring.areas(),
+                    tracked ? &tracking : nullptr, tracked ? &assess : nullptr,
+                    tracked ? &safety : nullptr);
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;
 }
@@ -184,7 +184,12 @@ core::Result<void> run_many(const scenario::Scenario& scenario, std::span<const 
 
 std::string runs_csv_row(const RunRecord& record, std::uint64_t seed) {
   std::string row = fmt::format("{},{}", record.run, seed);
-  for (double x : record.values) row += "," + format_value(x);
+  for (double x : record.values) {
+    // Two appends, not `"," + format_value(x)`: GCC 12 reports a false
+    // -Wrestrict on operator+(const char*, std::string&&) (GCC PR 105329).
+    row += ',';
+    row += format_value(x);
+  }
   return row;
 }
 

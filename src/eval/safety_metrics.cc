@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "canopy/assess/alerts.h"
+
 namespace canopy::eval {
 namespace {
 
@@ -21,7 +23,7 @@ void SafetyScorer::on_event(const sim::Event& event) {
     gone_s_.try_emplace(e->rocket, e->t_s);
     if (e->zone) impacts_.push_back(*e);
   } else if (const auto* e = std::get_if<sim::AlertEvent>(&event)) {
-    if (e->policy != 0) return;
+    if (e->policy != static_cast<int>(assess::kCanopyPolicy)) return;
     auto& intervals = alerts_[{e->zone_id, e->track}];
     if (e->on) {
       ++m_.alerts_on;

@@ -15,7 +15,8 @@ ScoringSink::ScoringSink(sim::EventSink* next, const scenario::Scenario& scenari
                 return o;
               }()),
       safety_(scenario.doctrine.min_warning_s),
-      areas_(scenario) {}
+      areas_(scenario),
+      run_(scenario) {}
 
 void ScoringSink::on_picture(const sim::PictureSample& sample) {
   for (const auto& [rocket, t_s] : sample.first_detections) scorer_.first_detected(rocket, t_s);

@@ -10,10 +10,12 @@
 //   eval::AssessMetrics a = scoring.assessment();
 //   eval::SafetyMetrics s = scoring.safety();
 //   const std::vector<eval::AreaFigures>& a = scoring.areas();
+//   eval::RunSummary r = scoring.summary(world.stats());
 #pragma once
 
 #include "canopy/eval/area_metrics.h"
 #include "canopy/eval/assess_metrics.h"
+#include "canopy/eval/run_scorer.h"
 #include "canopy/eval/safety_metrics.h"
 #include "canopy/eval/tracking_metrics.h"
 #include "canopy/sim/events.h"
@@ -29,6 +31,7 @@ class ScoringSink : public sim::EventSink {
     assess_.on_event(e);
     safety_.on_event(e);
     areas_.on_event(e);
+    run_.on_event(e);
     if (next_) next_->on_event(e);
   }
   void on_trajectory(const sim::TrajectorySample& s) override {
@@ -46,6 +49,7 @@ class ScoringSink : public sim::EventSink {
   AssessMetrics assessment() const { return assess_.result(); }
   SafetyMetrics safety() const { return safety_.result(); }
   const std::vector<AreaFigures>& areas() const { return areas_.result(); }
+  RunSummary summary(const sim::WorldStats& stats) const { return run_.result(stats); }
 
  private:
   sim::EventSink* next_;
@@ -53,6 +57,7 @@ class ScoringSink : public sim::EventSink {
   AssessScorer assess_;
   SafetyScorer safety_;
   AreaScorer areas_;
+  RunScorer run_;
 };
 
 }  // namespace canopy::eval

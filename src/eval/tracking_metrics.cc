@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "canopy/core/assignment.h"
 #include "canopy/eval/statistics.h"
-#include "canopy/tracking/assignment.h"
 
 namespace canopy::eval {
 
@@ -40,7 +40,7 @@ void TrackingScorer::add_scan(double t_s, std::span<const TruthPoint> truth,
       d(i, j) = (truth[i].p_W - tracks[j].p_W).norm();
       cost(i, j) = std::pow(std::min(d(i, j), c), 2);
     }
-  const std::vector<int> col = tracking::solve_assignment(cost);
+  const std::vector<int> col = core::solve_assignment(cost);
   double loc = 0;
   int assigned = 0;
   std::set<int> assigned_now;

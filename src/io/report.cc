@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <limits>
 #include <map>
 #include <optional>
@@ -13,7 +11,10 @@
 #include <span>
 #include <tuple>
 
+#include "canopy/assess/alerts.h"
+#include "canopy/core/check.h"
 #include "canopy/core/text.h"
+#include "canopy/eval/alert_intervals.h"
 #include "canopy/eval/metrics.h"
 #include "canopy/eval/montecarlo.h"
 #include "canopy/eval/statistics.h"
@@ -355,11 +356,9 @@ void alerts_section(html::Page& page, const RunData& run) {
   html::Table t;
   t.head = {"quantity"};
   std::vector<const json*> cols;
-  static const std::map<std::string, std::string> kNames = {{"canopy", "canopy (predicted impact)"},
-                                                            {"radius_5km", "radius 5 km"},
-                                                            {"region", "whole region"}};
   for (const auto& [name, v] : al->items()) {
-    t.head.push_back(esc(kNames.contains(name) ? kNames.at(name) : name));
+    const auto* p = std::ranges::find(assess::kAlertPolicies, name, &assess::AlertPolicyInfo::key);
+    t.head.push_back(esc(p != assess::kAlertPolicies.end() ? std::string(p->title) : name));
     cols.push_back(&v);
   }
   const std::vector<Field> rows = {{"impacts_in_zones", "impacts in alert zones"},
@@ -719,8 +718,7 @@ WarningTimes warning_times(const RunData& run) {
     if (!zone) continue;
     std::optional<double> warning;
     if (auto it = holds.find(zone->id); it != holds.end())
-      for (const auto& [on, off] : it->second)
-        if (on <= i.t && i.t <= off) warning = i.t - on;
+      warning = eval::warning_at(it->second, i.t);
     if (warning) {
       w.warned_s.push_back(*warning);
     } else {
@@ -841,12 +839,7 @@ namespace {
 // file, not bad input: it stops the program rather than drop a plot unseen.
 eval::MetricDef registry_metric(std::string_view name) {
   std::optional<eval::MetricDef> d = eval::find_metric(name);
-  if (!d) {
-    std::fprintf(
-        stderr, "canopy: internal error: the report names metric '%.*s', unknown to the registry\n",
-        static_cast<int>(name.size()), name.data());
-    std::abort();
-  }
+  CANOPY_CHECK(d.has_value(), "the report names metric '{}', unknown to the registry", name);
   return std::move(*d);
 }
 

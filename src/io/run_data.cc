@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "canopy/core/input_file.h"
+#include "canopy/eval/alert_intervals.h"
 #include "canopy/scenario/load.h"
 
 namespace canopy::io {
@@ -222,28 +223,11 @@ core::Result<json> read_json_file(const fs::path& path) {
 
 std::map<std::string, std::vector<std::pair<double, double>>> alert_intervals(
     const std::vector<AlertRecord>& alerts, double end_s) {
-  // Per zone: the edges in time order, "on" before "off" at equal times.
-  std::map<std::string, std::vector<const AlertRecord*>> by_zone;
-  for (const AlertRecord& a : alerts) by_zone[a.zone].push_back(&a);
+  std::map<std::string, std::vector<eval::AlertEdge>> by_zone;
+  for (const AlertRecord& a : alerts)
+    by_zone[a.zone].push_back({a.t, a.on, a.track, a.rocket.value_or(-1)});
   std::map<std::string, std::vector<std::pair<double, double>>> out;
-  for (auto& [zone, edges] : by_zone) {
-    std::stable_sort(edges.begin(), edges.end(), [](const AlertRecord* a, const AlertRecord* b) {
-      return a->t != b->t ? a->t < b->t : a->on > b->on;
-    });
-    auto& intervals = out[zone];
-    std::map<int, int> holders;
-    int count = 0;
-    double start = 0;
-    for (const AlertRecord* e : edges) {
-      int& h = holders[e->track];
-      if (e->on) {
-        if (h++ == 0 && count++ == 0) start = e->t;
-      } else if (h > 0) {
-        if (--h == 0 && --count == 0) intervals.emplace_back(start, e->t);
-      }
-    }
-    if (count > 0) intervals.emplace_back(start, std::max(start, end_s));
-  }
+  for (const auto& [zone, edges] : by_zone) out[zone] = eval::alert_intervals(edges, end_s);
   return out;
 }
 

@@ -156,10 +156,8 @@ core::Result<std::string> read_text_file(const std::filesystem::path& path);
 // Parses a JSON document (whole-file), naming the file on error.
 core::Result<nlohmann::json> read_json_file(const std::filesystem::path& path);
 
-// A zone's alert intervals [on, off] under canopy's policy, merged over
-// tracks: a zone is under alert from the first alert_on while quiet to the
-// alert_off of the last track holding it; a hold still open at the end
-// ends at `end_s`. Sorted by start.
+// Each zone's alert intervals under canopy's policy (eval::alert_intervals,
+// a hold still open at the end ending at `end_s`), by zone id.
 std::map<std::string, std::vector<std::pair<double, double>>> alert_intervals(
     const std::vector<AlertRecord>& alerts, double end_s);
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "canopy/assess/alerts.h"
 #include "canopy/io/csv.h"
 
 namespace canopy::io {
@@ -215,7 +216,7 @@ ordered_json to_json(const sim::Event& event) {
   return std::visit([](const auto& e) { return event_json(e); }, event);
 }
 
-ordered_json to_json(const sim::RunSummary& s) {
+ordered_json to_json(const eval::RunSummary& s) {
   ordered_json areas = ordered_json::array();
   for (const auto& a : s.areas) {
     areas.push_back(
@@ -314,7 +315,9 @@ void RunFiles::on_plot(const sim::PlotRecord& plot) {
 
 void RunFiles::on_event(const sim::Event& event) {
   // The baselines' alerts feed the metrics only; the log holds the sirens.
-  if (const auto* a = std::get_if<sim::AlertEvent>(&event); a && a->policy != 0) return;
+  if (const auto* a = std::get_if<sim::AlertEvent>(&event);
+      a && a->policy != static_cast<int>(assess::kCanopyPolicy))
+    return;
   events_->stream() << to_json(event).dump() << '\n';
   check(*events_);
 }
@@ -328,7 +331,7 @@ void RunFiles::check(AtomicFile& file) {
   if (!error_ && !file.good()) error_ = file.finish().error();
 }
 
-core::Result<void> RunFiles::commit(const sim::RunSummary& summary,
+core::Result<void> RunFiles::commit(const eval::RunSummary& summary,
                                     const nlohmann::ordered_json& metrics) {
   if (error_) return std::unexpected(*error_);  // the first file that failed
   std::vector<AtomicFile> files;

@@ -7,7 +7,7 @@
 //   auto files = io::RunFiles::open("out/run1");
 //   world.set_sink(&*files);
 //   world.run();
-//   if (auto ok = files->commit(world.summary()); !ok) ...
+//   if (auto ok = files->commit(scoring.summary(world.stats())); !ok) ...
 #pragma once
 
 #include <filesystem>
@@ -15,6 +15,7 @@
 #include <optional>
 
 #include "canopy/core/error.h"
+#include "canopy/eval/run_scorer.h"
 #include "canopy/io/atomic_file.h"
 #include "canopy/sim/events.h"
 #include "canopy/sim/world.h"
@@ -23,7 +24,7 @@ namespace canopy::io {
 
 // The JSON form of an event (field order as in docs/outputs.md).
 nlohmann::ordered_json to_json(const sim::Event& event);
-nlohmann::ordered_json to_json(const sim::RunSummary& summary);
+nlohmann::ordered_json to_json(const eval::RunSummary& summary);
 
 // The CSV header and one row of trajectories.csv.
 inline constexpr const char* kTrajectoryHeader = "t,rocket,e_m,n_m,u_m,ve_mps,vn_mps,vu_mps";
@@ -63,7 +64,7 @@ class RunFiles : public sim::EventSink {
   // "assessment", if given) and, when every file was written whole, renames
   // them all into place. Otherwise the error names the first file that
   // failed and the system's reason, and nothing is renamed.
-  core::Result<void> commit(const sim::RunSummary& summary,
+  core::Result<void> commit(const eval::RunSummary& summary,
                             const nlohmann::ordered_json& metrics = nullptr);
   // True once a write has failed (a full disk): the run can stop early.
   bool failed() const { return error_.has_value(); }

@@ -77,7 +77,7 @@ TEST(RunFiles, NothingAppearsUntilCommit) {
   ASSERT_TRUE(files);
   files->on_event(sim::ImpactEvent{});
   files->on_trajectory({0, 1, {0, 0, 0}, {0, 0, 0}});
-  sim::RunSummary s;
+  eval::RunSummary s;
   s.areas.push_back({"Town", 10, 1, 10});
   ASSERT_TRUE(files->commit(s));
   for (const char* f : {"events.jsonl", "trajectories.csv", "summary.json"}) {

@@ -118,9 +118,10 @@ inline std::filesystem::path make_run_dir(const std::filesystem::path& dir) {
   nlohmann::ordered_json sections;
   sections["tracking"] = eval::to_json(scoring.result());
   sections["assessment"] = eval::to_json(scoring.assessment());
-  sections["engagement"] = eval::to_json(eval::engagement_metrics(world->summary()));
+  const eval::RunSummary summary = scoring.summary(world->stats());
+  sections["engagement"] = eval::to_json(eval::engagement_metrics(summary));
   sections["safety"] = eval::to_json(scoring.safety());
-  EXPECT_TRUE(files->commit(world->summary(), sections).has_value());
+  EXPECT_TRUE(files->commit(summary, sections).has_value());
   std::ofstream(dir / "scenario.yaml") << kSmallScenario;
   // tracks.csv / interceptors.csv, unless RunFiles already writes them.
   if (!fs::exists(dir / "tracks.csv")) {

@@ -1,9 +1,9 @@
 #include "canopy/physics/flight.h"
 
 #include <algorithm>
-#include <cassert>
 #include <cmath>
 
+#include "canopy/core/check.h"
 #include "canopy/core/units.h"
 #include "canopy/physics/atmosphere.h"
 
@@ -137,7 +137,8 @@ State Flight::rk4(Phase phase, const State& s, const Vec3& a0, double h) const {
   const double t = s.t_s;
   const Vec3& p = s.p_W;
   const Vec3& v = s.v_W;
-  const Vec3 k1v = a0, k1p = v;
+  const Vec3& k1v = a0;
+  const Vec3& k1p = v;
   const Vec3 k2p = v + 0.5 * h * k1v;
   const Vec3 k2v = accel(phase, t + 0.5 * h, p + 0.5 * h * k1p, k2p);
   const Vec3 k3p = v + 0.5 * h * k2v;
@@ -230,7 +231,12 @@ const Impact& Flight::fly_to_ground() {
 }
 
 State Flight::state_at(double t_s) const {
-  assert(t_s >= prev_.t_s - 1e-9 && t_s <= now_.t_s + 1e-9);
+  CANOPY_CHECK(t_s >= prev_.t_s - 1e-9 && t_s <= now_.t_s + 1e-9,
+               "state at {} s outside the latest step [{}, {}] s", t_s, prev_.t_s, now_.t_s);
+  return state_at_clamped(t_s);
+}
+
+State Flight::state_at_clamped(double t_s) const {
   const double h = now_.t_s - prev_.t_s;
   if (h <= 0.0) return now_;
   const double s = std::clamp((t_s - prev_.t_s) / h, 0.0, 1.0);

@@ -120,6 +120,10 @@ class Flight {
   double t_launch_s() const { return t_launch_s_; }
   // Dense output for t within the latest step [previous().t_s, current().t_s].
   State state_at(double t_s) const;
+  // As state_at, for a caller that lazy stepping may have carried past t_s:
+  // outside the latest step the position and velocity are those of its
+  // nearer end (off by up to one step), stamped t_s.
+  State state_at_clamped(double t_s) const;
   const State& previous() const { return prev_; }
   // Highest altitude reached at a step end so far.
   double max_altitude_m() const { return max_altitude_m_; }

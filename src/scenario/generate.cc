@@ -650,8 +650,8 @@ class Generator {
       for (int t = 0; t < static_cast<int>(types_.size()); ++t) {
         if (!type_usable(t)) continue;
         for (int a = 0; a < static_cast<int>(towns_.size()); ++a) {
-          if (reaches(t, site.centre, site.radius_m, {a, {}}, raid.aim_sigma_m))
-            at_towns.push_back({t, {a, {}}});
+          if (reaches(t, site.centre, site.radius_m, {a, Vec2::Zero()}, raid.aim_sigma_m))
+            at_towns.push_back({t, {a, Vec2::Zero()}});
         }
         for (const AimSpec& g : ground) {
           if (reaches(t, site.centre, site.radius_m, g, raid.aim_sigma_m))

@@ -18,8 +18,6 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -34,6 +32,7 @@
 #include <tuple>
 #include <variant>
 
+#include "canopy/core/check.h"
 #include "canopy/core/geodetic.h"
 #include "canopy/core/input_file.h"
 #include "canopy/core/polygon.h"
@@ -429,7 +428,7 @@ class Loader {
                                                     const Origin& origin) {
     sc_.origin = origin;
     frame_.emplace(origin.lat_deg, origin.lon_deg, origin.alt_m);
-    JsonFile jf{file_, text, std::nullopt};
+    JsonFile jf{.name = file_, .text = text};
     read_geojson_text(jf, kind);
     if (!diags_.empty()) return std::unexpected(sorted_diagnostics());
     return sc_;
@@ -490,12 +489,12 @@ class Loader {
   struct JsonFile {
     std::string name;
     std::string_view text;
-    std::optional<JsonLocator> locator;
+    std::optional<JsonLocator> locator{};
     // Vertices whose latitude and longitude look swapped: reported once,
     // at the first, with their count.
     int swapped = 0;
     size_t swapped_diag = 0;
-    std::string swapped_message;
+    std::string swapped_message{};
   };
 
   void json_error(JsonFile& f, const JsonPath& path, std::string message) {
@@ -602,11 +601,7 @@ Map::Map(Loader& loader, const Field& field, std::string_view table_path, bool e
   for (const KeyTable& t : file_part_tables()) {
     if (t.path == table_path) table_ = &t;
   }
-  if (table_ == nullptr) {
-    std::fprintf(stderr, "canopy: internal error: no key table '%.*s'\n",
-                 static_cast<int>(table_path.size()), table_path.data());
-    std::abort();
-  }
+  CANOPY_CHECK(table_ != nullptr, "no key table '{}'", table_path);
   std::vector<std::string> known(table_->keys.begin(), table_->keys.end());
   const YAML::Node& node = field.node;
   if (empty_ok && (!node.IsDefined() || node.IsNull())) {
@@ -626,7 +621,7 @@ Map::Map(Loader& loader, const Field& field, std::string_view table_path, bool e
       loader_.error_at(k.Mark(), field.path, "keys must be plain names, not lists or mappings");
       return;
     }
-    const std::string key = k.Scalar();
+    const std::string& key = k.Scalar();
     const std::string path = member(field.path, key);
     if (std::find(known.begin(), known.end(), key) == known.end()) {
       const auto s = suggestions(key, known);
@@ -690,12 +685,8 @@ Map::Map(Loader& loader, const Field& field, std::string_view table_path, bool e
 
 void Map::check_known(std::string_view key) const {
   // A key read that is not in the table is a programming error.
-  if (std::find(table_->keys.begin(), table_->keys.end(), key) == table_->keys.end()) {
-    std::fprintf(stderr, "canopy: internal error: key '%.*s' is not in table '%.*s'\n",
-                 static_cast<int>(key.size()), key.data(), static_cast<int>(table_->path.size()),
-                 table_->path.data());
-    std::abort();
-  }
+  CANOPY_CHECK(std::find(table_->keys.begin(), table_->keys.end(), key) != table_->keys.end(),
+               "key '{}' is not in table '{}'", key, table_->path);
 }
 
 const Field* Map::find(std::string_view key) const {
@@ -708,11 +699,7 @@ const Field* Map::find(std::string_view key) const {
 
 const Field& Map::at(std::string_view key) const {
   const Field* f = find(key);
-  if (f == nullptr) {
-    std::fprintf(stderr, "canopy: internal error: key '%.*s' read but absent\n",
-                 static_cast<int>(key.size()), key.data());
-    std::abort();
-  }
+  CANOPY_CHECK(f != nullptr, "key '{}' read but absent", key);
   return *f;
 }
 
@@ -1773,7 +1760,7 @@ void Loader::read_geojson(const Field& f, GeoJsonKind kind) {
     error(f, fmt::format("cannot read GeoJSON file '{}': {}", p.string(), bytes.error().message));
     return;
   }
-  JsonFile jf{p.string(), *bytes, std::nullopt};
+  JsonFile jf{.name = p.string(), .text = *bytes};
   read_geojson_text(jf, kind);
 }
 

@@ -2,7 +2,8 @@
 // the simulation alone keeps the map from plot id to the object (or clutter)
 // that caused it.
 //
-//   for (const sensors::Scan& scan : radar.observe(t, objects, rng)) ...
+//   sensors::Scan scan = radar.observe(t, objects, rng, next_plot_id, origins);
+//   for (const sensors::Plot& p : scan.plots) ...   // origins: the truth, sim only
 #pragma once
 
 #include <cstdint>

@@ -1,9 +1,10 @@
 #include "canopy/tracking/estimator.h"
 
 #include <algorithm>
-#include <cassert>
 #include <cmath>
 #include <limits>
+
+#include "canopy/core/check.h"
 
 namespace canopy::tracking {
 namespace {
@@ -96,7 +97,7 @@ Estimator Estimator::start(const EstimatorContext& ctx, const Gaussian& pv) {
 }
 
 void Estimator::predict(double t_s) {
-  assert(t_s >= t_s_ - 1e-12);
+  CANOPY_CHECK(t_s >= t_s_ - 1e-12, "prediction back in time: {} s < {} s", t_s, t_s_);
   if (t_s <= t_s_) return;
   const double dt = t_s - t_s_;
   const int modes = ctx_->modes();

@@ -2,9 +2,10 @@
 
 #include <Eigen/Cholesky>
 #include <Eigen/Eigenvalues>
-#include <cassert>
 #include <cmath>
 #include <numbers>
+
+#include "canopy/core/check.h"
 
 namespace canopy::tracking {
 namespace {
@@ -46,7 +47,7 @@ SigmaPoints sigma_points(const StateVec& x, const StateMat& P) {
 }  // namespace
 
 Gaussian predict(FilterKind kind, const Gaussian& g, const MotionModel& model, double t_s) {
-  assert(t_s >= g.t_s);
+  CANOPY_CHECK(t_s >= g.t_s, "prediction back in time: {} s < {} s", t_s, g.t_s);
   const double dt = t_s - g.t_s;
   if (dt <= 0) return g;
   Gaussian out;

@@ -7,8 +7,8 @@
 #include <limits>
 #include <numbers>
 
+#include "canopy/core/assignment.h"
 #include "canopy/physics/flight.h"
-#include "canopy/tracking/assignment.h"
 #include "canopy/tracking/cluster.h"
 #include "canopy/tracking/jpda.h"
 
@@ -261,7 +261,7 @@ void Tracker::associate(const ScanInput& scan, const MeasurementModel& model,
           if (k >= 0) cost(a, b) = nis[k] + track_log_det[c.tracks[a]];
         }
       }
-      const std::vector<int> col = solve_assignment_with_miss(cost, miss);
+      const std::vector<int> col = core::solve_assignment_with_miss(cost, miss);
       for (int a = 0; a < nt; ++a) {
         if (col[a] < 0) continue;
         const int i = c.tracks[a], j = c.plots[col[a]];

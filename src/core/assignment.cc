@@ -1,10 +1,10 @@
-#include "canopy/tracking/assignment.h"
+#include "canopy/core/assignment.h"
 
 #include <cmath>
 #include <limits>
 #include <utility>
 
-namespace canopy::tracking {
+namespace canopy::core {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -108,4 +108,4 @@ std::vector<int> solve_assignment_with_miss(const Eigen::MatrixXd& cost,
   return out;
 }
 
-}  // namespace canopy::tracking
+}  // namespace canopy::core
