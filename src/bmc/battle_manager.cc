@@ -11,19 +11,6 @@ tracking::ThreatLibrary make_library(const Knowledge& k) {
                                   : tracking::ThreatLibrary::from_rocket_types(k.threat_library);
 }
 
-tracking::Tracker make_tracker(const Knowledge& k) {
-  std::vector<tracking::SensorInfo> sensors;
-  for (size_t i = 0; i < k.sensors.size(); ++i)
-    sensors.push_back(tracking::SensorInfo::polar(k.sensors[i], static_cast<int>(i)));
-  tracking::EstimatorConfig est;
-  est.model = k.tracker.model;
-  est.filter = k.tracker.filter;
-  est.process_noise_mps2 = k.tracker.process_noise_mps2;
-  est.environment = k.forecast;
-  est.threats = make_library(k);
-  return tracking::Tracker(k.tracker, std::move(sensors), std::move(est));
-}
-
 assess::PredictorConfig make_predictor(const Knowledge& k) {
   assess::PredictorConfig c;
   c.environment = k.forecast;
@@ -39,6 +26,19 @@ std::vector<const core::Polygon*> zone_polygons(const Knowledge& k) {
 }
 
 }  // namespace
+
+tracking::Tracker make_tracker(const Knowledge& k) {
+  std::vector<tracking::SensorInfo> sensors;
+  for (size_t i = 0; i < k.sensors.size(); ++i)
+    sensors.push_back(tracking::SensorInfo::polar(k.sensors[i], static_cast<int>(i)));
+  tracking::EstimatorConfig est;
+  est.model = k.tracker.model;
+  est.filter = k.tracker.filter;
+  est.process_noise_mps2 = k.tracker.process_noise_mps2;
+  est.environment = k.forecast;
+  est.threats = make_library(k);
+  return tracking::Tracker(k.tracker, std::move(sensors), std::move(est));
+}
 
 Knowledge Knowledge::from_scenario(const scenario::Scenario& sc, physics::Environment forecast) {
   Knowledge k;

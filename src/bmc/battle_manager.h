@@ -49,6 +49,10 @@ struct Knowledge {
   static Knowledge from_scenario(const scenario::Scenario& sc, physics::Environment forecast);
 };
 
+// The tracker the battle manager runs on this knowledge: its sensors, its
+// tracker settings, the wind forecast and its threat library.
+tracking::Tracker make_tracker(const Knowledge& knowledge);
+
 // A prediction can steer decisions once the track is past boost with at
 // least this probability (before, the motor may still add speed).
 inline constexpr double kMaxBoostProbability = 0.5;

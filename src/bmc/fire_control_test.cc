@@ -14,7 +14,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "canopy/bmc/battle_manager.h"  // measurement_from_plot
+#include "canopy/bmc/battle_manager.h"  // make_tracker, measurement_from_plot
 #include "canopy/bmc/test_support.h"
 
 namespace canopy::bmc {
@@ -26,17 +26,9 @@ using test::kTick_s;
 // The threat value every declared threat gets (the town's value).
 constexpr double kTownValue = 1000;
 
+// The tracker the battle manager would run, with the true wind as forecast.
 tracking::Tracker make_tracker(const scenario::Scenario& sc) {
-  std::vector<tracking::SensorInfo> sensors;
-  for (size_t i = 0; i < sc.sensors.size(); ++i)
-    sensors.push_back(tracking::SensorInfo::polar(sc.sensors[i], static_cast<int>(i)));
-  tracking::EstimatorConfig est;
-  est.model = sc.tracker.model;
-  est.filter = sc.tracker.filter;
-  est.process_noise_mps2 = sc.tracker.process_noise_mps2;
-  est.environment = sc.environment;
-  est.threats = tracking::ThreatLibrary::from_rocket_types(sc.rocket_types);
-  return tracking::Tracker(sc.tracker, std::move(sensors), std::move(est));
+  return bmc::make_tracker(Knowledge::from_scenario(sc, sc.environment));
 }
 
 // Fire control over a scripted sky and a tracker, stepped every scan.
