@@ -120,7 +120,8 @@ core::Result<ordered_json> build_czml(const RunData& run) {
                    {"range", "LOOP_STOP"},
                    {"step", "SYSTEM_CLOCK_MULTIPLIER"}}}});
   std::map<int, std::string> type_of;
-  for (const LaunchRecord& l : run.launches) type_of[l.rocket] = l.rocket_type;
+  for (const sim::LaunchEvent& l : run.events.of<sim::LaunchEvent>())
+    type_of[l.rocket] = l.rocket_type;
   for (const auto& [id, trail] : run.rockets) {
     if (trail.empty()) continue;
     const std::string name = type_of.contains(id) ? fmt::format("Rocket {} ({})", id, type_of[id])
@@ -129,7 +130,8 @@ core::Result<ordered_json> build_czml(const RunData& run) {
         trail_packet(*frame, fmt::format("rocket-{}", id), name, trail, rgba(214, 39, 40), 2, 60));
   }
   std::map<int, std::string> battery_of;
-  for (const FireRecord& f : run.fires) battery_of[f.interceptor] = f.battery;
+  for (const sim::FireEvent& f : run.events.of<sim::FireEvent>())
+    battery_of[f.interceptor] = f.battery;
   for (const auto& [id, trail] : run.interceptors) {
     if (trail.empty()) continue;
     const std::string name = battery_of.contains(id)
@@ -150,33 +152,34 @@ core::Result<ordered_json> build_geojson(const RunData& run) {
   };
 
   // Warhead and debris impacts.
-  for (const ImpactRecord& i : run.impacts)
+  for (const sim::ImpactEvent& i : run.events.of<sim::ImpactEvent>())
     features.push_back(
         {{"type", "Feature"},
-         {"geometry", {{"type", "Point"}, {"coordinates", lonlat(*frame, i.p_enu_m.head<2>())}}},
+         {"geometry", {{"type", "Point"}, {"coordinates", lonlat(*frame, i.p_W.head<2>())}}},
          {"properties",
-          {{"kind", "impact"}, {"rocket", i.rocket}, {"t", i.t}, {"area", area_json(i.area)}}}});
-  for (const DebrisRecord& d : run.debris)
+          {{"kind", "impact"}, {"rocket", i.rocket}, {"t", i.t_s}, {"area", area_json(i.area)}}}});
+  for (const sim::DebrisImpactEvent& d : run.events.of<sim::DebrisImpactEvent>())
     features.push_back(
         {{"type", "Feature"},
-         {"geometry", {{"type", "Point"}, {"coordinates", lonlat(*frame, d.p_enu_m.head<2>())}}},
+         {"geometry", {{"type", "Point"}, {"coordinates", lonlat(*frame, d.p_W.head<2>())}}},
          {"properties",
           {{"kind", "debris"},
            {"rocket", d.rocket},
-           {"t", d.t},
+           {"t", d.t_s},
            {"area", area_json(d.area)},
            {"fragment", d.fragment},
            {"mass_kg", d.mass_kg}}}});
 
   // Each impacted rocket's last prediction before its impact: the 95 % ellipse.
   std::map<int, double> impact_t;
-  for (const ImpactRecord& i : run.impacts) impact_t.emplace(i.rocket, i.t);
-  std::map<int, const PredictionRecord*> last;
-  for (const PredictionRecord& p : run.predictions)
-    if (p.rocket && impact_t.contains(*p.rocket) && p.t <= impact_t[*p.rocket])
+  for (const sim::ImpactEvent& i : run.events.of<sim::ImpactEvent>())
+    impact_t.emplace(i.rocket, i.t_s);
+  std::map<int, const sim::ImpactPredictionEvent*> last;
+  for (const sim::ImpactPredictionEvent& p : run.events.of<sim::ImpactPredictionEvent>())
+    if (p.rocket && impact_t.contains(*p.rocket) && p.t_s <= impact_t[*p.rocket])
       last[*p.rocket] = &p;
   for (const auto& [rocket, p] : last) {
-    const Eigen::SelfAdjointEigenSolver<Mat2> eig(0.5 * (p->cov_m2 + p->cov_m2.transpose()));
+    const Eigen::SelfAdjointEigenSolver<Mat2> eig(0.5 * (p->cov_en_m2 + p->cov_en_m2.transpose()));
     if (eig.info() != Eigen::Success || !(eig.eigenvalues().minCoeff() >= 0) ||
         !eig.eigenvalues().allFinite())
       continue;
@@ -196,8 +199,8 @@ core::Result<ordered_json> build_geojson(const RunData& run) {
                          {{"kind", "predicted_impact_95"},
                           {"rocket", rocket},
                           {"track", p->track},
-                          {"t", p->t},
-                          {"t_impact", p->t_impact},
+                          {"t", p->t_s},
+                          {"t_impact", p->t_impact_s},
                           {"area", area_json(area_at(run, p->p_en_m))}}}});
   }
 

@@ -158,12 +158,12 @@ TEST(GeoJson, EveryGeometryFollowsRfc7946) {
     EXPECT_GT(signed_area2(ring), 0)
         << "exterior ring not counter-clockwise: " << f["properties"].dump();
   }
-  EXPECT_EQ(kinds["impact"], run().impacts.size());
-  EXPECT_EQ(kinds["debris"], run().debris.size());
+  EXPECT_EQ(kinds["impact"], run().events.of<sim::ImpactEvent>().size());
+  EXPECT_EQ(kinds["debris"], run().events.of<sim::DebrisImpactEvent>().size());
   EXPECT_EQ(kinds["defended_area"], 1u);
   EXPECT_EQ(kinds["alert_zone"], 2u);
   EXPECT_GT(kinds["predicted_impact_95"], 0u);
-  EXPECT_LE(kinds["predicted_impact_95"], run().impacts.size());
+  EXPECT_LE(kinds["predicted_impact_95"], run().events.of<sim::ImpactEvent>().size());
 }
 
 TEST(GeoJson, EllipseRingLiesOnThe95PercentContour) {
@@ -178,15 +178,15 @@ TEST(GeoJson, EllipseRingLiesOnThe95PercentContour) {
     // The prediction it came from.
     const int track = f["properties"]["track"];
     const double t = f["properties"]["t"];
-    const PredictionRecord* p = nullptr;
-    for (const PredictionRecord& pr : run().predictions)
-      if (pr.track == track && pr.t == t) p = &pr;
+    const sim::ImpactPredictionEvent* p = nullptr;
+    for (const sim::ImpactPredictionEvent& pr : run().events.of<sim::ImpactPredictionEvent>())
+      if (pr.track == track && pr.t_s == t) p = &pr;
     ASSERT_NE(p, nullptr);
-    const Mat2 inv = p->cov_m2.inverse();
+    const Mat2 inv = p->cov_en_m2.inverse();
     // Coordinates are rounded to 1e-7 degree and projected on the ground:
     // allow 3 cm of position error, in Mahalanobis terms.
     const double sigma_min =
-        std::sqrt(Eigen::SelfAdjointEigenSolver<Mat2>(p->cov_m2).eigenvalues()(0));
+        std::sqrt(Eigen::SelfAdjointEigenSolver<Mat2>(p->cov_en_m2).eigenvalues()(0));
     const double tol = 2 * std::sqrt(kChi2_95_2dof) * 0.03 / sigma_min + 1e-3;
     const auto& ring = f["geometry"]["coordinates"][0];
     EXPECT_EQ(ring.size(), 37u);

@@ -110,26 +110,27 @@ ordered_json build_replay(const RunData& run, const std::vector<BackgroundLayer>
 
   // Per-rocket timeline milestones from the event log.
   std::map<int, double> detected, confirmed, declared, alerted, engaged, intercepted;
-  std::map<int, const ImpactRecord*> impact_of;
+  std::map<int, const sim::ImpactEvent*> impact_of;
   std::map<int, int> track_rocket;
-  for (const TrackRecord& e : run.track_events) {
-    if (e.kind == TrackRecord::Kind::kStart) {
-      first(detected, e.rocket, e.t);
+  for (const sim::TrackEvent& e : run.events.of<sim::TrackEvent>()) {
+    if (e.kind == sim::TrackEvent::Kind::kStart) {
+      first(detected, e.rocket, e.t_s);
       if (e.rocket) track_rocket.emplace(e.track, *e.rocket);
     }
-    if (e.kind == TrackRecord::Kind::kConfirm) first(confirmed, e.rocket, e.t);
+    if (e.kind == sim::TrackEvent::Kind::kConfirm) first(confirmed, e.rocket, e.t_s);
   }
-  for (const DecisionRecord& d : run.decisions)
-    if (d.threat) first(declared, d.rocket, d.t);
-  for (const AlertRecord& a : run.alerts)
-    if (a.on) first(alerted, a.rocket, a.t);
-  for (const FireRecord& f : run.fires) first(engaged, f.rocket, f.t);
-  for (const InterceptRecord& i : run.intercepts)
-    if (i.killed) first(intercepted, i.rocket, i.t);
-  for (const ImpactRecord& i : run.impacts) impact_of.emplace(i.rocket, &i);
+  for (const sim::ThreatDecisionEvent& d : run.events.of<sim::ThreatDecisionEvent>())
+    if (d.threat) first(declared, d.rocket, d.t_s);
+  for (const sim::AlertEvent& a : run.events.of<sim::AlertEvent>())
+    if (a.on) first(alerted, a.rocket, a.t_s);
+  for (const sim::FireEvent& f : run.events.of<sim::FireEvent>()) first(engaged, f.rocket, f.t_s);
+  for (const sim::InterceptEvent& i : run.events.of<sim::InterceptEvent>())
+    if (i.killed) first(intercepted, i.rocket, i.t_s);
+  for (const sim::ImpactEvent& i : run.events.of<sim::ImpactEvent>())
+    impact_of.emplace(i.rocket, &i);
   // The last prediction of each rocket: where an intercepted one would have landed.
-  std::map<int, const PredictionRecord*> last_prediction;
-  for (const PredictionRecord& p : run.predictions)
+  std::map<int, const sim::ImpactPredictionEvent*> last_prediction;
+  for (const sim::ImpactPredictionEvent& p : run.events.of<sim::ImpactPredictionEvent>())
     if (p.rocket) last_prediction[*p.rocket] = &p;
 
   auto opt = [](const std::map<int, double>& m, int id) -> std::optional<double> {
@@ -137,12 +138,12 @@ ordered_json build_replay(const RunData& run, const std::vector<BackgroundLayer>
     return it == m.end() ? std::nullopt : std::optional<double>(it->second);
   };
   ordered_json rockets = ordered_json::array();
-  for (const LaunchRecord& l : run.launches) {
+  for (const sim::LaunchEvent& l : run.events.of<sim::LaunchEvent>()) {
     const auto* samples = find_trail(run.rockets, l.rocket);
-    const ImpactRecord* impact = impact_of.contains(l.rocket) ? impact_of[l.rocket] : nullptr;
+    const sim::ImpactEvent* impact = impact_of.contains(l.rocket) ? impact_of[l.rocket] : nullptr;
     const auto killed_at = opt(intercepted, l.rocket);
     std::string outcome = impact ? "impact" : killed_at ? "intercepted" : "in_flight";
-    double t_end = impact ? impact->t : killed_at ? *killed_at : run.sim_time_s;
+    double t_end = impact ? impact->t_s : killed_at ? *killed_at : run.sim_time_s;
     std::optional<std::string> area;
     if (impact) {
       area = impact->area;
@@ -150,17 +151,17 @@ ordered_json build_replay(const RunData& run, const std::vector<BackgroundLayer>
       area = area_at(run, it->second->p_en_m);
     }
     ordered_json timeline = {
-        {"launch", r3(l.t)},
+        {"launch", r3(l.t_s)},
         {"detected", nullable(opt(detected, l.rocket))},
         {"confirmed", nullable(opt(confirmed, l.rocket))},
         {"declared", nullable(opt(declared, l.rocket))},
         {"alerted", nullable(opt(alerted, l.rocket))},
         {"engaged", nullable(opt(engaged, l.rocket))},
         {"intercepted", nullable(killed_at)},
-        {"impact", impact ? ordered_json(r3(impact->t)) : ordered_json(nullptr)}};
+        {"impact", impact ? ordered_json(r3(impact->t_s)) : ordered_json(nullptr)}};
     rockets.push_back({{"id", l.rocket},
                        {"type", l.rocket_type},
-                       {"t_launch", r3(l.t)},
+                       {"t_launch", r3(l.t_s)},
                        {"t_end", r3(t_end)},
                        {"outcome", outcome},
                        {"area", nullable(area)},
@@ -186,62 +187,66 @@ ordered_json build_replay(const RunData& run, const std::vector<BackgroundLayer>
   // draw the same ellipse.
   std::map<int, double> kept_at;
   std::map<int, size_t> last_of;
-  for (size_t i = 0; i < run.predictions.size(); ++i) last_of[run.predictions[i].track] = i;
+  const auto& all_predictions = run.events.of<sim::ImpactPredictionEvent>();
+  for (size_t i = 0; i < all_predictions.size(); ++i) last_of[all_predictions[i].track] = i;
   ordered_json predictions = ordered_json::array();
-  for (size_t i = 0; i < run.predictions.size(); ++i) {
-    const PredictionRecord& p = run.predictions[i];
+  for (size_t i = 0; i < all_predictions.size(); ++i) {
+    const sim::ImpactPredictionEvent& p = all_predictions[i];
     auto kept = kept_at.find(p.track);
-    if (kept != kept_at.end() && p.t < kept->second + kPredictionStepS && last_of[p.track] != i)
+    if (kept != kept_at.end() && p.t_s < kept->second + kPredictionStepS && last_of[p.track] != i)
       continue;
-    kept_at[p.track] = p.t;
-    predictions.push_back({{"t", r3(p.t)},
-                           {"track", p.track},
-                           {"rocket", nullable(p.rocket)},
-                           {"p_en_m", en(p.p_en_m)},
-                           {"cov_m2",
-                            {{significant(p.cov_m2(0, 0), 4), significant(p.cov_m2(0, 1), 4)},
-                             {significant(p.cov_m2(1, 0), 4), significant(p.cov_m2(1, 1), 4)}}},
-                           {"t_impact", r3(p.t_impact)}});
+    kept_at[p.track] = p.t_s;
+    predictions.push_back(
+        {{"t", r3(p.t_s)},
+         {"track", p.track},
+         {"rocket", nullable(p.rocket)},
+         {"p_en_m", en(p.p_en_m)},
+         {"cov_m2",
+          {{significant(p.cov_en_m2(0, 0), 4), significant(p.cov_en_m2(0, 1), 4)},
+           {significant(p.cov_en_m2(1, 0), 4), significant(p.cov_en_m2(1, 1), 4)}}},
+         {"t_impact", r3(p.t_impact_s)}});
   }
   j["prediction_step_s"] = kPredictionStepS;
   j["predictions"] = predictions;
 
-  std::map<int, const InterceptorEndRecord*> end_of;
-  for (const InterceptorEndRecord& e : run.interceptor_ends) end_of.emplace(e.interceptor, &e);
+  std::map<int, const sim::InterceptorEndEvent*> end_of;
+  for (const sim::InterceptorEndEvent& e : run.events.of<sim::InterceptorEndEvent>())
+    end_of.emplace(e.interceptor, &e);
   ordered_json interceptors = ordered_json::array();
-  for (const FireRecord& f : run.fires) {
+  for (const sim::FireEvent& f : run.events.of<sim::FireEvent>()) {
     const auto* end = end_of.contains(f.interceptor) ? end_of[f.interceptor] : nullptr;
     interceptors.push_back({{"id", f.interceptor},
                             {"battery", f.battery},
                             {"rocket", nullable(f.rocket)},
-                            {"t_fire", r3(f.t)},
-                            {"t_end", end ? ordered_json(r3(end->t)) : ordered_json(nullptr)},
+                            {"t_fire", r3(f.t_s)},
+                            {"t_end", end ? ordered_json(r3(end->t_s)) : ordered_json(nullptr)},
                             {"reason", end ? ordered_json(end->reason) : ordered_json(nullptr)},
                             {"trail", trail(find_trail(run.interceptors, f.interceptor))}});
   }
   j["interceptors"] = interceptors;
 
   ordered_json intercepts = ordered_json::array();
-  for (const InterceptRecord& i : run.intercepts)
-    intercepts.push_back({{"t", r3(i.t)},
+  for (const sim::InterceptEvent& i : run.events.of<sim::InterceptEvent>())
+    intercepts.push_back({{"t", r3(i.t_s)},
                           {"interceptor", i.interceptor},
-                          {"rocket", nullable(i.rocket)},
+                          {"rocket", i.rocket},
                           {"killed", i.killed},
-                          {"p_enu_m", {r1(i.p_enu_m.x()), r1(i.p_enu_m.y()), r1(i.p_enu_m.z())}},
+                          {"p_enu_m", {r1(i.p_W.x()), r1(i.p_W.y()), r1(i.p_W.z())}},
                           {"miss_m", significant(i.miss_m, 6)}});
   j["intercepts"] = intercepts;
 
   ordered_json impacts = ordered_json::array();
-  for (const ImpactRecord& i : run.impacts)
-    impacts.push_back({{"t", r3(i.t)},
+  for (const sim::ImpactEvent& i : run.events.of<sim::ImpactEvent>())
+    impacts.push_back({{"t", r3(i.t_s)},
                        {"rocket", i.rocket},
-                       {"p_en_m", en(i.p_enu_m.head<2>())},
+                       {"p_en_m", en(i.p_W.head<2>())},
                        {"area", nullable(i.area)}});
   j["impacts"] = impacts;
 
   // Zone alert intervals, merged over tracks, in order of onset.
   std::vector<std::tuple<double, double, std::string>> holds;
-  for (const auto& [zone, intervals] : alert_intervals(run.alerts, run.sim_time_s))
+  for (const auto& [zone, intervals] :
+       alert_intervals(run.events.of<sim::AlertEvent>(), run.sim_time_s))
     for (const auto& [on, off] : intervals) holds.emplace_back(on, off, zone);
   std::sort(holds.begin(), holds.end());
   ordered_json alerts = ordered_json::array();

@@ -459,7 +459,7 @@ void engagement_section(html::Page& page, const RunData& run) {
 void inventory_section(html::Page& page, const RunData& run) {
   if (!run.scenario || run.scenario->batteries.empty()) return;
   const std::vector<BatteryInventory> inv =
-      battery_inventory(*run.scenario, run.fires, run.sim_time_s);
+      battery_inventory(*run.scenario, run.events.of<sim::FireEvent>(), run.sim_time_s);
   page.section("inventory", "Interceptor inventory");
   for (const BatteryInventory& b : inv)
     for (const auto& [from, to] : b.dry)
@@ -486,12 +486,14 @@ void inventory_section(html::Page& page, const RunData& run) {
     p.series.push_back(std::move(s));
     double dry_s = 0;
     for (const auto& [from, to] : b.dry) dry_s += to - from;
-    const long fired = std::ranges::count(run.fires, b.battery, &FireRecord::battery);
+    const long fired =
+        std::ranges::count(run.events.of<sim::FireEvent>(), b.battery, &sim::FireEvent::battery);
     t.rows.push_back({esc(b.battery), std::to_string(b.capacity), std::to_string(fired),
                       std::to_string(fewest), num(dry_s)});
   }
   const long holds =
-      std::ranges::count(run.holds, std::string("no_inventory"), &HoldRecord::reason);
+      std::ranges::count(run.events.of<sim::EngagementHoldEvent>(), std::string("no_inventory"),
+                         &sim::EngagementHoldEvent::reason);
   page.figure(svg::render(p),
               fmt::format("Interceptors ready to fire, summed over each battery's launchers: "
                           "the scenario's magazines less the <code>fire</code> events, a launcher "
@@ -606,7 +608,7 @@ svg::Plot miss_plot(const RunData& run) {
   p.x.log = true;
   p.y.label = "intercepts";
   std::vector<double> miss;
-  for (const InterceptRecord& i : run.intercepts)
+  for (const sim::InterceptEvent& i : run.events.of<sim::InterceptEvent>())
     if (std::isfinite(i.miss_m)) miss.push_back(std::max(i.miss_m, 1e-3));
   if (miss.empty()) return p;
   // Bins on a 1-2-5 sequence spanning the data.
@@ -621,7 +623,7 @@ svg::Plot miss_plot(const RunData& run) {
   svg::Series survived = svg::series("not killed", svg::Kind::kBars, "#ff7f0e");
   // Stacked: killed at the bottom, not killed on top (drawn first, taller).
   std::vector<double> k(edges.size() - 1, 0), all(edges.size() - 1, 0);
-  for (const InterceptRecord& i : run.intercepts) {
+  for (const sim::InterceptEvent& i : run.events.of<sim::InterceptEvent>()) {
     const double m = std::max(i.miss_m, 1e-3);
     const size_t b =
         static_cast<size_t>(std::upper_bound(edges.begin(), edges.end(), m) - edges.begin());
@@ -645,16 +647,16 @@ svg::Plot interceptors_plot(const RunData& run) {
   p.y.label = "interceptors fired (cumulative)";
   p.x.min = 0;
   p.x.max = run.sim_time_s;
-  if (run.fires.empty()) return p;
+  if (run.events.of<sim::FireEvent>().empty()) return p;
   std::map<std::string, svg::Series> by_battery;
   svg::Series total = svg::series("total", svg::Kind::kStep, "#222");
   total.x = {0}, total.y = {0};
-  for (const FireRecord& f : run.fires) {
+  for (const sim::FireEvent& f : run.events.of<sim::FireEvent>()) {
     auto [it, inserted] = by_battery.try_emplace(f.battery);
     svg::Series& s = it->second;
     if (inserted) s.name = f.battery, s.kind = svg::Kind::kStep, s.x = {0}, s.y = {0};
-    s.x.push_back(f.t), s.y.push_back(s.y.back() + 1);
-    total.x.push_back(f.t), total.y.push_back(total.y.back() + 1);
+    s.x.push_back(f.t_s), s.y.push_back(s.y.back() + 1);
+    total.x.push_back(f.t_s), total.y.push_back(total.y.back() + 1);
   }
   for (auto& [name, s] : by_battery) {
     s.x.push_back(run.sim_time_s), s.y.push_back(s.y.back());
@@ -673,9 +675,10 @@ svg::Plot prediction_plot(const RunData& run) {
   p.y.label = "distance to the actual impact (m, log scale)";
   p.y.log = true;
   std::map<int, Vec2> impact_at;
-  for (const ImpactRecord& i : run.impacts) impact_at.emplace(i.rocket, i.p_enu_m.head<2>());
+  for (const sim::ImpactEvent& i : run.events.of<sim::ImpactEvent>())
+    impact_at.emplace(i.rocket, i.p_W.head<2>());
   std::vector<double> ages, misses;
-  for (const PredictionRecord& pr : run.predictions) {
+  for (const sim::ImpactPredictionEvent& pr : run.events.of<sim::ImpactPredictionEvent>()) {
     if (!pr.rocket) continue;
     auto it = impact_at.find(*pr.rocket);
     if (it == impact_at.end()) continue;
@@ -706,9 +709,9 @@ svg::Plot prediction_plot(const RunData& run) {
 WarningTimes warning_times(const RunData& run) {
   WarningTimes w;
   if (!run.scenario) return w;
-  const auto holds = alert_intervals(run.alerts, run.sim_time_s);
-  for (const ImpactRecord& i : run.impacts) {
-    const Vec2 p = i.p_enu_m.head<2>();
+  const auto holds = alert_intervals(run.events.of<sim::AlertEvent>(), run.sim_time_s);
+  for (const sim::ImpactEvent& i : run.events.of<sim::ImpactEvent>()) {
+    const Vec2 p = i.p_W.head<2>();
     const scenario::AlertZone* zone = nullptr;
     for (const auto& z : run.scenario->alert_zones)
       if (z.polygon.contains(p)) {
@@ -718,7 +721,7 @@ WarningTimes warning_times(const RunData& run) {
     if (!zone) continue;
     std::optional<double> warning;
     if (auto it = holds.find(zone->id); it != holds.end())
-      warning = eval::warning_at(it->second, i.t);
+      warning = eval::warning_at(it->second, i.t_s);
     if (warning) {
       w.warned_s.push_back(*warning);
     } else {

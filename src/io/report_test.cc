@@ -123,11 +123,11 @@ TEST(Inventory, ShotsEmptyLaunchersThatReloadAfterReloadS) {
   b.name = "North";
   b.launchers = {{Vec2::Zero(), 2, 100}, {Vec2::Zero(), 2, 100}};
   sc.batteries = {b};
-  const std::vector<FireRecord> fires = {{10, "North", 0, 1, 1, {}},
-                                         {20, "North", 0, 2, 1, {}},
-                                         {30, "North", 1, 3, 2, {}},
-                                         {40, "North", 1, 4, 2, {}},
-                                         {50, "South", 0, 5, 3, {}}};
+  const std::vector<sim::FireEvent> fires = {{10, "North", 0, 1, 1, {}},
+                                             {20, "North", 0, 2, 1, {}},
+                                             {30, "North", 1, 3, 2, {}},
+                                             {40, "North", 1, 4, 2, {}},
+                                             {50, "South", 0, 5, 3, {}}};
   const auto inv = battery_inventory(sc, fires, 200);
   ASSERT_EQ(inv.size(), 1u);
   EXPECT_EQ(inv[0].capacity, 4);
@@ -192,7 +192,8 @@ TEST(Report, ReplayKeepsEachTracksFirstAndLastPredictionAndOnePerStep) {
   const json replay = build_replay(*run);
   const double step = replay["prediction_step_s"].get<double>();
   std::map<int, std::vector<double>> all, kept;
-  for (const PredictionRecord& p : run->predictions) all[p.track].push_back(p.t);
+  for (const sim::ImpactPredictionEvent& p : run->events.of<sim::ImpactPredictionEvent>())
+    all[p.track].push_back(p.t_s);
   for (const json& p : replay["predictions"])
     kept[p["track"].get<int>()].push_back(p["t"].get<double>());
   ASSERT_EQ(kept.size(), all.size());

@@ -10,6 +10,7 @@
 
 #include "canopy/core/input_file.h"
 #include "canopy/eval/alert_intervals.h"
+#include "canopy/io/event_json.h"
 #include "canopy/scenario/load.h"
 
 namespace canopy::io {
@@ -23,7 +24,7 @@ struct BadInput {
   std::string message;
 };
 
-// Typed access to one event's fields, with errors naming file and line.
+// Typed access to summary.json's fields, with errors naming the file.
 class Fields {
  public:
   Fields(const json& j, const std::string& where) : j_(j), where_(where) {}
@@ -39,57 +40,10 @@ class Fields {
       fail(fmt::format("field \"{}\" must be a finite number", key));
     return v.get<double>();
   }
-  int integer(const char* key) const {
-    const json& v = at(key);
-    if (!v.is_number_integer()) fail(fmt::format("field \"{}\" must be an integer", key));
-    return v.get<int>();
-  }
-  std::optional<int> opt_int(const char* key) const {
-    auto it = j_.find(key);
-    if (it == j_.end() || it->is_null()) return std::nullopt;
-    return integer(key);
-  }
   std::string str(const char* key) const {
     const json& v = at(key);
     if (!v.is_string()) fail(fmt::format("field \"{}\" must be a string", key));
     return v.get<std::string>();
-  }
-  std::optional<std::string> opt_str(const char* key) const {
-    auto it = j_.find(key);
-    if (it == j_.end() || it->is_null()) return std::nullopt;
-    return str(key);
-  }
-  bool boolean(const char* key) const {
-    const json& v = at(key);
-    if (!v.is_boolean()) fail(fmt::format("field \"{}\" must be true or false", key));
-    return v.get<bool>();
-  }
-  Eigen::VectorXd vec(const char* key, int n) const {
-    const json& v = at(key);
-    if (!v.is_array() || static_cast<int>(v.size()) != n)
-      fail(fmt::format("field \"{}\" must be an array of {} numbers", key, n));
-    Eigen::VectorXd out(n);
-    for (int i = 0; i < n; ++i) {
-      if (!v[static_cast<size_t>(i)].is_number() ||
-          !std::isfinite(v[static_cast<size_t>(i)].get<double>()))
-        fail(fmt::format("field \"{}\" must be an array of {} finite numbers", key, n));
-      out[i] = v[static_cast<size_t>(i)].get<double>();
-    }
-    return out;
-  }
-  Mat2 mat2(const char* key) const {
-    const json& v = at(key);
-    Mat2 m;
-    bool ok = v.is_array() && v.size() == 2;
-    for (size_t r = 0; ok && r < 2; ++r) {
-      ok = v[r].is_array() && v[r].size() == 2;
-      for (size_t c = 0; ok && c < 2; ++c) {
-        ok = v[r][c].is_number() && std::isfinite(v[r][c].get<double>());
-        if (ok) m(static_cast<int>(r), static_cast<int>(c)) = v[r][c].get<double>();
-      }
-    }
-    if (!ok) fail(fmt::format("field \"{}\" must be a 2 x 2 array of finite numbers", key));
-    return m;
   }
   [[noreturn]] void fail(const std::string& what) const { throw BadInput{where_ + ": " + what}; }
 
@@ -156,47 +110,6 @@ Trails read_trails(const fs::path& path, const std::array<const char*, 5>& colum
   return trails;
 }
 
-// Parses one event line into the typed records.
-void read_event(const json& j, const std::string& where, RunData& run) {
-  if (!j.is_object()) throw BadInput{where + ": an event must be a JSON object"};
-  const Fields f(j, where);
-  const double t = f.num("t");
-  const std::string type = f.str("type");
-  if (type == "launch") {
-    run.launches.push_back(
-        {t, f.integer("rocket"), f.str("rocket_type"), f.str("site"), f.vec("p_enu_m", 3)});
-  } else if (type == "impact") {
-    run.impacts.push_back({t, f.integer("rocket"), f.vec("p_enu_m", 3), f.opt_str("area")});
-  } else if (type == "track_start" || type == "track_confirm" || type == "track_end") {
-    const auto kind = type == "track_start"     ? TrackRecord::Kind::kStart
-                      : type == "track_confirm" ? TrackRecord::Kind::kConfirm
-                                                : TrackRecord::Kind::kEnd;
-    run.track_events.push_back({t, kind, f.integer("track"), f.opt_int("rocket")});
-  } else if (type == "impact_prediction") {
-    run.predictions.push_back({t, f.integer("track"), f.opt_int("rocket"), f.vec("p_en_m", 2),
-                               f.mat2("cov_m2"), f.num("t_impact"), f.num("track_age_s")});
-  } else if (type == "threat_decision") {
-    run.decisions.push_back({t, f.integer("track"), f.opt_int("rocket"), f.boolean("threat")});
-  } else if (type == "alert_on" || type == "alert_off") {
-    run.alerts.push_back(
-        {t, type == "alert_on", f.str("zone"), f.integer("track"), f.opt_int("rocket")});
-  } else if (type == "fire") {
-    run.fires.push_back({t, f.str("battery"), f.integer("launcher"), f.integer("interceptor"),
-                         f.integer("track"), f.opt_int("rocket")});
-  } else if (type == "engagement_hold") {
-    run.holds.push_back({t, f.integer("track"), f.str("reason")});
-  } else if (type == "intercept") {
-    run.intercepts.push_back({t, f.integer("interceptor"), f.opt_int("rocket"), f.num("miss_m"),
-                              f.boolean("killed"), f.vec("p_enu_m", 3)});
-  } else if (type == "interceptor_end") {
-    run.interceptor_ends.push_back({t, f.integer("interceptor"), f.str("reason")});
-  } else if (type == "debris_impact") {
-    run.debris.push_back({t, f.integer("rocket"), f.integer("fragment"), f.vec("p_enu_m", 3),
-                          f.num("mass_kg"), f.opt_str("area")});
-  }
-  // Other types (and unknown ones) are not needed by the report.
-}
-
 }  // namespace
 
 bool is_run_directory(const fs::path& dir) {
@@ -222,17 +135,17 @@ core::Result<json> read_json_file(const fs::path& path) {
 }
 
 std::map<std::string, std::vector<std::pair<double, double>>> alert_intervals(
-    const std::vector<AlertRecord>& alerts, double end_s) {
+    const std::vector<sim::AlertEvent>& alerts, double end_s) {
   std::map<std::string, std::vector<eval::AlertEdge>> by_zone;
-  for (const AlertRecord& a : alerts)
-    by_zone[a.zone].push_back({a.t, a.on, a.track, a.rocket.value_or(-1)});
+  for (const sim::AlertEvent& a : alerts)
+    by_zone[a.zone_id].push_back({a.t_s, a.on, a.track, a.rocket.value_or(-1)});
   std::map<std::string, std::vector<std::pair<double, double>>> out;
   for (const auto& [zone, edges] : by_zone) out[zone] = eval::alert_intervals(edges, end_s);
   return out;
 }
 
 std::vector<BatteryInventory> battery_inventory(const scenario::Scenario& scenario,
-                                                const std::vector<FireRecord>& fires,
+                                                const std::vector<sim::FireEvent>& fires,
                                                 double end_s) {
   std::vector<BatteryInventory> out;
   for (const scenario::Battery& b : scenario.batteries) {
@@ -242,14 +155,14 @@ std::vector<BatteryInventory> battery_inventory(const scenario::Scenario& scenar
     std::vector<std::pair<double, int>> changes;
     std::vector<int> rounds;
     for (const scenario::Launcher& l : b.launchers) rounds.push_back(l.interceptors);
-    for (const FireRecord& f : fires) {
+    for (const sim::FireEvent& f : fires) {
       if (f.battery != b.name || f.launcher < 0 ||
           static_cast<size_t>(f.launcher) >= b.launchers.size())
         continue;
       const auto li = static_cast<size_t>(f.launcher);
-      changes.emplace_back(f.t, -1);
+      changes.emplace_back(f.t_s, -1);
       if (--rounds[li] == 0) {
-        changes.emplace_back(f.t + b.launchers[li].reload_s, b.launchers[li].interceptors);
+        changes.emplace_back(f.t_s + b.launchers[li].reload_s, b.launchers[li].interceptors);
         rounds[li] = b.launchers[li].interceptors;
       }
     }
@@ -312,7 +225,12 @@ core::Result<RunData> read_run(const fs::path& dir) {
       } catch (const json::parse_error& e) {
         throw BadInput{fmt::format("{}: not valid JSON: {}", where, e.what())};
       }
-      read_event(j, where, run);
+      auto event = event_from_json(j, where);
+      if (!event) throw BadInput{event.error().message};
+      if (*event)
+        run.events.add(std::move(**event));
+      else
+        ++run.unknown_events;
     }
 
     // Trails: truth always; tracks and interceptors when the run wrote them.
@@ -343,6 +261,9 @@ core::Result<RunData> read_run(const fs::path& dir) {
       return core::fail(msg);
     }
     run.scenario = std::move(*sc);
+    for (sim::AlertEvent& a : run.events.of<sim::AlertEvent>())
+      for (size_t z = 0; z < run.scenario->alert_zones.size(); ++z)
+        if (run.scenario->alert_zones[z].id == a.zone_id) a.zone = static_cast<int>(z);
   }
   return run;
 }

@@ -1,11 +1,12 @@
 // Reading a run directory back (docs/outputs.md): summary.json,
 // events.jsonl, trajectories.csv, and when present scenario.yaml,
-// tracks.csv and interceptors.csv. Every event is checked as it is read;
-// any malformed line is an error naming the file and line.
+// tracks.csv and interceptors.csv. Events are read with the writer's own
+// schema (event_json.h) into sim's event types; any malformed line is an
+// error naming the file and line.
 //
 //   auto run = io::read_run("out/run1");
 //   if (!run) std::cerr << run.error().message;
-//   for (const io::ImpactRecord& i : run->impacts) ...
+//   for (const sim::ImpactEvent& i : run->events.of<sim::ImpactEvent>()) ...
 #pragma once
 
 #include <array>
@@ -14,11 +15,14 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <tuple>
+#include <variant>
 #include <vector>
 
 #include "canopy/core/earth.h"
 #include "canopy/core/error.h"
 #include "canopy/scenario/scenario.h"
+#include "canopy/sim/events.h"
 
 namespace canopy::io {
 
@@ -30,91 +34,30 @@ using Mat2 = Eigen::Matrix2d;
 using TrailPoint = std::array<double, 4>;
 using Trails = std::map<int, std::vector<TrailPoint>>;  // by id, sorted by time
 
-struct LaunchRecord {
-  double t = 0;
-  int rocket = 0;
-  std::string rocket_type, site;
-  Vec3 p_enu_m = Vec3::Zero();
-};
+// A run's events grouped by type, each type in file order:
+//   for (const sim::FireEvent& f : run.events.of<sim::FireEvent>()) ...
+class EventLog {
+ public:
+  template <class E>
+  const std::vector<E>& of() const {
+    return std::get<std::vector<E>>(lists_);
+  }
+  template <class E>
+  std::vector<E>& of() {
+    return std::get<std::vector<E>>(lists_);
+  }
+  void add(sim::Event event) {
+    std::visit([&](auto& e) { of<std::decay_t<decltype(e)>>().push_back(std::move(e)); }, event);
+  }
 
-struct ImpactRecord {
-  double t = 0;
-  int rocket = 0;
-  Vec3 p_enu_m = Vec3::Zero();
-  std::optional<std::string> area;
-};
-
-struct TrackRecord {  // track_start, track_confirm, track_end
-  enum class Kind { kStart, kConfirm, kEnd };
-  double t = 0;
-  Kind kind = Kind::kStart;
-  int track = 0;
-  std::optional<int> rocket;
-};
-
-struct PredictionRecord {
-  double t = 0;
-  int track = 0;
-  std::optional<int> rocket;
-  Vec2 p_en_m = Vec2::Zero();
-  Mat2 cov_m2 = Mat2::Identity();
-  double t_impact = 0;
-  double track_age_s = 0;
-};
-
-struct DecisionRecord {
-  double t = 0;
-  int track = 0;
-  std::optional<int> rocket;
-  bool threat = false;
-};
-
-struct AlertRecord {
-  double t = 0;
-  bool on = false;
-  std::string zone;
-  int track = 0;
-  std::optional<int> rocket;
-};
-
-struct FireRecord {
-  double t = 0;
-  std::string battery;
-  int launcher = 0;  // index in the battery
-  int interceptor = 0;
-  int track = 0;
-  std::optional<int> rocket;
-};
-
-struct InterceptRecord {
-  double t = 0;
-  int interceptor = 0;
-  std::optional<int> rocket;
-  double miss_m = 0;
-  bool killed = false;
-  Vec3 p_enu_m = Vec3::Zero();
-};
-
-// An `engagement_hold` event: why a declared threat was not engaged.
-struct HoldRecord {
-  double t = 0;
-  int track = 0;
-  std::string reason;
-};
-
-struct InterceptorEndRecord {
-  double t = 0;
-  int interceptor = 0;
-  std::string reason;
-};
-
-struct DebrisRecord {
-  double t = 0;
-  int rocket = 0;
-  int fragment = 0;
-  Vec3 p_enu_m = Vec3::Zero();
-  double mass_kg = 0;
-  std::optional<std::string> area;
+ private:
+  template <class V>
+  struct ListsOf;
+  template <class... E>
+  struct ListsOf<std::variant<E...>> {
+    using type = std::tuple<std::vector<E>...>;
+  };
+  ListsOf<sim::Event>::type lists_;
 };
 
 struct RunData {
@@ -126,17 +69,8 @@ struct RunData {
   // scenario.yaml, loaded; absent in run directories written before it was.
   std::optional<scenario::Scenario> scenario;
 
-  std::vector<LaunchRecord> launches;
-  std::vector<ImpactRecord> impacts;
-  std::vector<TrackRecord> track_events;
-  std::vector<PredictionRecord> predictions;
-  std::vector<DecisionRecord> decisions;
-  std::vector<AlertRecord> alerts;
-  std::vector<FireRecord> fires;
-  std::vector<HoldRecord> holds;
-  std::vector<InterceptRecord> intercepts;
-  std::vector<InterceptorEndRecord> interceptor_ends;
-  std::vector<DebrisRecord> debris;
+  EventLog events;         // events.jsonl (its known types)
+  int unknown_events = 0;  // lines of types this build does not know
 
   Trails rockets;       // trajectories.csv
   Trails tracks;        // tracks.csv (empty if absent)
@@ -159,7 +93,7 @@ core::Result<nlohmann::json> read_json_file(const std::filesystem::path& path);
 // Each zone's alert intervals under canopy's policy (eval::alert_intervals,
 // a hold still open at the end ending at `end_s`), by zone id.
 std::map<std::string, std::vector<std::pair<double, double>>> alert_intervals(
-    const std::vector<AlertRecord>& alerts, double end_s);
+    const std::vector<sim::AlertEvent>& alerts, double end_s);
 
 // A battery's interceptors ready to fire over the run, from the scenario's
 // magazines and the `fire` events, with the battle manager's reload rule
@@ -174,6 +108,7 @@ struct BatteryInventory {
   std::vector<std::pair<double, double>> dry;
 };
 std::vector<BatteryInventory> battery_inventory(const scenario::Scenario& scenario,
-                                                const std::vector<FireRecord>& fires, double end_s);
+                                                const std::vector<sim::FireEvent>& fires,
+                                                double end_s);
 
 }  // namespace canopy::io

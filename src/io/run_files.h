@@ -17,13 +17,13 @@
 #include "canopy/core/error.h"
 #include "canopy/eval/run_scorer.h"
 #include "canopy/io/atomic_file.h"
+#include "canopy/io/event_json.h"
 #include "canopy/sim/events.h"
 #include "canopy/sim/world.h"
 
 namespace canopy::io {
 
-// The JSON form of an event (field order as in docs/outputs.md).
-nlohmann::ordered_json to_json(const sim::Event& event);
+// summary.json's run counters (the metrics' sections are added by commit).
 nlohmann::ordered_json to_json(const eval::RunSummary& summary);
 
 // The CSV header and one row of trajectories.csv.
