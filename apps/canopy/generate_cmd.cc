@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "canopy/io/atomic_file.h"
+#include "canopy/core/atomic_file.h"
 #include "canopy/scenario/generate.h"
 #include "canopy/scenario/source.h"
 #include "exit_codes.h"
@@ -95,13 +95,7 @@ int run_generate(const GenerateCmdOptions& o) {
     std::cout << yaml << std::flush;
     return kExitOk;
   }
-  auto f = io::AtomicFile::open(o.out_path);
-  if (!f) {
-    print_error(fmt::format("canopy generate: {}", f.error().message));
-    return kExitRunFailed;
-  }
-  f->stream() << yaml;
-  if (auto ok = f->commit(); !ok) {
+  if (auto ok = core::write_file_atomically(o.out_path, yaml); !ok) {
     print_error(fmt::format("canopy generate: {}", ok.error().message));
     return kExitRunFailed;
   }

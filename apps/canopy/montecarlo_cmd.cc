@@ -1,6 +1,5 @@
 #include "montecarlo_cmd.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
@@ -19,11 +18,12 @@
 #include <sstream>
 #include <thread>
 
+#include "canopy/core/atomic_file.h"
 #include "canopy/core/random.h"
 #include "canopy/core/text.h"
+#include "canopy/eval/checkpoint.h"
 #include "canopy/eval/montecarlo.h"
 #include "canopy/eval/statistics.h"
-#include "canopy/io/atomic_file.h"
 #include "canopy/io/csv.h"
 #include "canopy/scenario/source.h"
 #include "exit_codes.h"
@@ -125,60 +125,9 @@ std::string runs_csv_header(const eval::MetricSet& metrics) {
   return h;
 }
 
-// A checkpoint line: the runs.csv row and the run's wall time.
-std::string checkpoint_line(const eval::RunRecord& r, std::uint64_t seed) {
-  return fmt::format("{},{}\n", eval::runs_csv_row(r, seed), r.wall_s);
-}
-
-// A checkpoint line back: the row and, after it, the wall time.
-std::optional<eval::RunRecord> parse_checkpoint_line(std::string_view line,
-                                                     const eval::MetricSet& metrics) {
-  auto r = eval::parse_runs_csv_row(line, metrics);
-  if (!r) return std::nullopt;  // a header, or a line torn by a kill
-  const size_t comma = line.rfind(',');
-  r->wall_s = std::strtod(std::string(line.substr(comma + 1)).c_str(), nullptr);
-  return std::move(*r);
-}
-
 std::string read_text(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// Completed runs kept by earlier attempts: runs.csv of a finished set (when
-// resuming) and every rank's checkpoint file. Torn lines are skipped.
-std::map<int, eval::RunRecord> read_done(const fs::path& dir, bool resume,
-                                         const eval::MetricSet& metrics) {
-  std::map<int, eval::RunRecord> done;
-  auto read = [&](const fs::path& file, bool checkpoint) {
-    const std::string text = read_text(file);
-    size_t start = 0;
-    for (size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1) {
-      const std::string_view line(text.data() + start, nl - start);
-      auto r = checkpoint ? parse_checkpoint_line(line, metrics)
-                          : [&]() -> std::optional<eval::RunRecord> {
-        auto row = eval::parse_runs_csv_row(line, metrics);
-        if (row) return std::move(*row);
-        return std::nullopt;
-      }();
-      if (r) done.try_emplace(r->run, std::move(*r));
-    }
-  };
-  std::error_code ec;
-  if (resume && fs::exists(dir / "runs.csv", ec)) read(dir / "runs.csv", false);
-  std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(dir / ".checkpoint", ec))
-    if (e.path().extension() == ".csv") files.push_back(e.path());
-  std::ranges::sort(files);
-  for (const auto& f : files) read(f, true);
-  return done;
-}
-
-core::Result<void> write_file(const fs::path& path, const std::string& text) {
-  auto f = io::AtomicFile::open(path);
-  if (!f) return std::unexpected(f.error());
-  f->stream() << text;
-  return f->commit();
 }
 
 struct Design {
@@ -232,11 +181,9 @@ struct Target {
 // Why a directory's Monte Carlo is not the one about to run there, or "".
 std::string mismatch(const Target& t, const MonteCarloCmdOptions& o) {
   std::error_code ec;
-  if (fs::exists(t.dir / ".checkpoint" / "manifest", ec)) {
+  if (const auto stored = eval::Checkpoint(t.dir).manifest()) {
     if (!o.resume) return "an unfinished Monte Carlo (--resume completes it)";
-    std::string stored = read_text(t.dir / ".checkpoint" / "manifest");
-    if (!stored.empty() && stored.back() == '\n') stored.pop_back();
-    return stored == fingerprint(*t.design)
+    return *stored == fingerprint(*t.design)
                ? ""
                : "an unfinished Monte Carlo of another scenario or seed (--resume needs the same)";
   }
@@ -312,29 +259,20 @@ Outcome<std::vector<eval::RunRecord>> montecarlo_in(const fs::path& dir, const D
                                                     const std::string& label) {
   const Ranks& ranks = Ranks::get();
   const std::uint64_t seed = design.scenario.run.seed;
-  const fs::path checkpoints = dir / ".checkpoint";
-  const std::string print = fingerprint(design);
+  const eval::Checkpoint checkpoint(dir);
 
   // Rank 0 starts the checkpoint, unless resuming one (claim_output has
   // checked the directory against the design). A directory that cannot be
   // written is a failure to write (exit 1), not bad input.
   std::string status;
   if (ranks.rank() == 0) {
-    std::error_code ec;
-    if (!fs::exists(checkpoints / "manifest", ec)) {
-      fs::create_directories(checkpoints, ec);
-      if (ec) {
-        status = fmt::format("cannot create {}: {}", checkpoints.string(), ec.message());
-      } else if (auto ok = write_file(checkpoints / "manifest", print + "\n"); !ok) {
-        status = ok.error().message;
-      }
-    }
+    if (auto ok = checkpoint.start(fingerprint(design)); !ok) status = ok.error().message;
   }
   status = ranks.broadcast(status);
   if (!status.empty()) return failure(kExitRunFailed, status);
 
   // Every rank reads what is done before any rank adds to it.
-  std::map<int, eval::RunRecord> done = read_done(dir, o.resume, design.metrics);
+  std::map<int, eval::RunRecord> done = checkpoint.done(o.resume, design.metrics);
   std::erase_if(done, [&](const auto& kv) { return kv.first >= o.runs; });
   ranks.barrier();
   std::vector<int> missing, mine;
@@ -344,11 +282,10 @@ Outcome<std::vector<eval::RunRecord>> montecarlo_in(const fs::path& dir, const D
     if (static_cast<int>(j % static_cast<size_t>(ranks.size())) == ranks.rank())
       mine.push_back(missing[j]);
 
-  const fs::path own = checkpoints / fmt::format("rank-{}.csv", ranks.rank());
-  const int fd = ::open(own.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) return failure(kExitRunFailed, fmt::format("cannot write {}", own.string()));
+  auto own = eval::CheckpointWriter::open(checkpoint, ranks.rank());
+  if (!own) return failure(kExitRunFailed, own.error().message);
   std::string local;
-  bool write_failed = false;
+  std::optional<core::Error> write_failed;
   core::Result<void> ran;
   {
     Progress progress(label, static_cast<int>(ranks.size() == 1 ? o.runs : mine.size()),
@@ -357,18 +294,14 @@ Outcome<std::vector<eval::RunRecord>> montecarlo_in(const fs::path& dir, const D
     ran = eval::run_many(
         design.scenario, mine, o.threads > 0 ? o.threads : default_threads(),
         [&](eval::RunRecord r) {
-          const std::string line = checkpoint_line(r, seed);
-          // One write per line, then to the disk: a kill
-          // loses at most the run in progress.
-          if (::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size()) ||
-              ::fdatasync(fd) != 0)
-            write_failed = true;
-          local += line;
+          // Synced before the next run is reported: a kill loses at most
+          // the runs in progress.
+          if (auto ok = own->append(r, seed); !ok && !write_failed) write_failed = ok.error();
+          local += eval::checkpoint_line(r, seed);
           progress.tick();
         },
         o.cancel != nullptr ? o.cancel : &g_interrupted);
   }
-  ::close(fd);
   const bool interrupted =
       ranks.any(g_interrupted.load() || (o.cancel != nullptr && o.cancel->load()));
   const bool failed = ranks.any(!ran || write_failed);
@@ -376,10 +309,10 @@ Outcome<std::vector<eval::RunRecord>> montecarlo_in(const fs::path& dir, const D
     return failure(
         kExitInterrupted,
         fmt::format("interrupted; completed runs are kept in {}: run again with --resume",
-                    checkpoints.string()));
+                    checkpoint.path().string()));
   if (failed) {
     if (!ran) return failure(kExitRunFailed, ran.error().message);
-    if (write_failed) return failure(kExitRunFailed, fmt::format("cannot write {}", own.string()));
+    if (write_failed) return failure(kExitRunFailed, write_failed->message);
     return failure(kExitRunFailed, "another rank failed");
   }
 
@@ -387,7 +320,7 @@ Outcome<std::vector<eval::RunRecord>> montecarlo_in(const fs::path& dir, const D
   if (ranks.rank() != 0) return std::vector<eval::RunRecord>{};
   std::istringstream lines(all);
   for (std::string line; std::getline(lines, line);) {
-    auto r = parse_checkpoint_line(line, design.metrics);
+    auto r = eval::parse_checkpoint_line(line, design.metrics);
     if (!r) return failure(kExitRunFailed, "internal: a rank sent a malformed row");
     done.try_emplace(r->run, std::move(*r));
   }
@@ -422,11 +355,10 @@ Outcome<std::vector<eval::RunRecord>> montecarlo_in(const fs::path& dir, const D
                                    {"runs.csv", csv},
                                    {"aggregate.json", agg.dump(2) + "\n"},
                                    {"timings.csv", timings}}) {
-    if (auto ok = write_file(dir / name, text); !ok)
+    if (auto ok = core::write_file_atomically(dir / name, text); !ok)
       return failure(kExitRunFailed, ok.error().message);
   }
-  std::error_code ec;
-  fs::remove_all(checkpoints, ec);
+  checkpoint.remove();
   return rows;
 }
 
@@ -655,7 +587,7 @@ int sweep_source(const scenario::Source& base_source, const std::vector<std::str
   }
   for (const auto& [name, text] :
        {std::pair{"sweep.json", sweep.dump(2) + "\n"}, {"sweep.csv", csv}}) {
-    if (auto ok = write_file(fs::path(o.out_dir) / name, text); !ok)
+    if (auto ok = core::write_file_atomically(fs::path(o.out_dir) / name, text); !ok)
       return report_failure({kExitRunFailed, ok.error().message}, "sweep");
   }
   if (!o.quiet) {
@@ -894,7 +826,7 @@ int compare_sources(std::vector<scenario::Source> sources, const MonteCarloCmdOp
       {"metrics", metrics}};
   for (const auto& [name, text] :
        {std::pair{"compare.json", compare.dump(2) + "\n"}, {"compare.csv", csv}}) {
-    if (auto ok = write_file(fs::path(o.out_dir) / name, text); !ok)
+    if (auto ok = core::write_file_atomically(fs::path(o.out_dir) / name, text); !ok)
       return report_failure({kExitRunFailed, ok.error().message}, "compare");
   }
   if (!o.quiet) {

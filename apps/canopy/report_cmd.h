@@ -20,7 +20,7 @@ struct ReportCmdOptions {
   bool quiet = false;   // no "wrote ..." lines
   // Where to write, when not `dir` itself: the staging directory that
   // becomes `dir` (paths are printed and shown as under `dir`).
-  std::string staged_in;
+  std::string staged_in{};
   // Run directories: GeoJSON layers under the replay map (--background),
   // read by load_background_files.
   std::vector<io::BackgroundLayer> background = {};

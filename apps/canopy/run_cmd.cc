@@ -8,11 +8,11 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "canopy/core/atomic_file.h"
 #include "canopy/core/text.h"
 #include "canopy/engage/coverage.h"
 #include "canopy/eval/engagement_metrics.h"
 #include "canopy/eval/scoring_sink.h"
-#include "canopy/io/atomic_file.h"
 #include "canopy/io/run_files.h"
 #include "canopy/scenario/estimate.h"
 #include "canopy/scenario/load.h"
@@ -124,7 +124,7 @@ int run_scenario(const scenario::Source& source, const scenario::Scenario& scena
   for (const auto& sensor : sc->sensors) file_opts.range_rate |= sensor.sigma_range_rate_mps > 0;
   // The run's files (and its report) go into a staging directory beside
   // the target, moved into place at once when all are whole.
-  auto staged = io::StagedDir::open(o.out_dir, io::kRunDirectoryFiles);
+  auto staged = core::StagedDir::open(o.out_dir, io::kRunDirectoryFiles);
   if (!staged) {
     print_error(fmt::format("canopy run: {}", staged.error().message));
     return kExitRunFailed;

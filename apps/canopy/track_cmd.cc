@@ -6,7 +6,7 @@
 #include <chrono>
 #include <map>
 
-#include "canopy/io/atomic_file.h"
+#include "canopy/core/atomic_file.h"
 #include "canopy/io/detections_csv.h"
 #include "canopy/scenario/load.h"
 #include "canopy/tracking/tracker.h"
@@ -36,7 +36,7 @@ int cmd_track(const TrackOptions& o) {
     return kExitBadInput;
   }
 
-  auto out = io::AtomicFile::open(o.out_path);
+  auto out = core::AtomicFile::open(o.out_path);
   if (!out) {
     print_error(fmt::format("canopy track: {}", out.error().message));
     return kExitRunFailed;

@@ -9,9 +9,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "canopy/core/atomic_file.h"
 #include "canopy/core/input_file.h"
 #include "canopy/engage/wta.h"
-#include "canopy/io/atomic_file.h"
 #include "exit_codes.h"
 #include "messages.h"
 
@@ -132,13 +132,7 @@ int cmd_wta(const WtaOptions& o) {
     std::cout << text << std::flush;
     return kExitOk;
   }
-  auto f = io::AtomicFile::open(o.out_path);
-  if (!f) {
-    print_error(fmt::format("canopy wta: {}", f.error().message));
-    return kExitRunFailed;
-  }
-  f->stream() << text;
-  if (auto ok = f->commit(); !ok) {
+  if (auto ok = core::write_file_atomically(o.out_path, text); !ok) {
     print_error(fmt::format("canopy wta: {}", ok.error().message));
     return kExitRunFailed;
   }

@@ -12,13 +12,13 @@
 #include <tuple>
 
 #include "canopy/assess/alerts.h"
+#include "canopy/core/atomic_file.h"
 #include "canopy/core/check.h"
 #include "canopy/core/text.h"
 #include "canopy/eval/alert_intervals.h"
 #include "canopy/eval/metrics.h"
 #include "canopy/eval/montecarlo.h"
 #include "canopy/eval/statistics.h"
-#include "canopy/io/atomic_file.h"
 #include "canopy/io/geo_export.h"
 #include "canopy/io/replay.h"
 #include "canopy/io/report_html.h"
@@ -1767,15 +1767,15 @@ core::Result<ReportFiles> write_report(const fs::path& dir, const ReportOptions&
 
   // Open every temporary and write; rename all into place only when every
   // one was written whole.
-  std::vector<AtomicFile> open;
+  std::vector<core::AtomicFile> open;
   for (const auto& [path, text] : outputs) {
-    auto f = AtomicFile::open(path);
+    auto f = core::AtomicFile::open(path);
     if (!f) return std::unexpected(f.error());
     f->stream() << text;
     open.push_back(std::move(*f));
   }
-  if (auto ok = commit_all(open); !ok) return std::unexpected(ok.error());
-  for (AtomicFile& f : open) {
+  if (auto ok = core::commit_all(open); !ok) return std::unexpected(ok.error());
+  for (core::AtomicFile& f : open) {
     if (f.target() != files.html) files.exports.push_back(f.target());
   }
   return files;

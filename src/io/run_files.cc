@@ -57,11 +57,11 @@ std::string plot_row(const sim::PlotRecord& r, bool range_rate) {
 }
 
 core::Result<RunFiles> RunFiles::open(const std::filesystem::path& dir, RunFilesOptions options) {
-  if (auto ok = ensure_directory(dir); !ok) return std::unexpected(ok.error());
+  if (auto ok = core::ensure_directory(dir); !ok) return std::unexpected(ok.error());
   RunFiles files;
-  auto open_file = [&](std::optional<AtomicFile>& file, const char* name,
+  auto open_file = [&](std::optional<core::AtomicFile>& file, const char* name,
                        const std::string& header) -> core::Result<void> {
-    auto f = AtomicFile::open(dir / name);
+    auto f = core::AtomicFile::open(dir / name);
     if (!f) return std::unexpected(f.error());
     if (!header.empty()) f->stream() << header << '\n';
     file.emplace(std::move(*f));
@@ -120,16 +120,16 @@ void RunFiles::on_trajectory(const sim::TrajectorySample& sample) {
   check(*trajectories_);
 }
 
-void RunFiles::check(AtomicFile& file) {
+void RunFiles::check(core::AtomicFile& file) {
   if (!error_ && !file.good()) error_ = file.finish().error();
 }
 
 core::Result<void> RunFiles::commit(const eval::RunSummary& summary,
                                     const nlohmann::ordered_json& metrics) {
   if (error_) return std::unexpected(*error_);  // the first file that failed
-  std::vector<AtomicFile> files;
+  std::vector<core::AtomicFile> files;
   auto add = [&](const char* name, const std::string& text) -> core::Result<void> {
-    auto f = AtomicFile::open(dir_ / name);
+    auto f = core::AtomicFile::open(dir_ / name);
     if (!f) return std::unexpected(f.error());
     f->stream() << text;
     files.push_back(std::move(*f));
@@ -138,14 +138,15 @@ core::Result<void> RunFiles::commit(const eval::RunSummary& summary,
   if (!options_.scenario_yaml.empty()) {
     if (auto ok = add("scenario.yaml", options_.scenario_yaml); !ok) return ok;
   }
-  for (std::optional<AtomicFile>* f : {&events_, &trajectories_, &tracks_, &interceptors_, &plots_})
+  for (std::optional<core::AtomicFile>* f :
+       {&events_, &trajectories_, &tracks_, &interceptors_, &plots_})
     if (*f) files.push_back(std::move(**f));
   ordered_json j = to_json(summary);
   if (metrics.is_object())
     for (const auto& [key, value] : metrics.items()) j[key] = value;
   // The summary goes last: its presence marks a complete run.
   if (auto ok = add("summary.json", j.dump(2) + "\n"); !ok) return ok;
-  return commit_all(files);
+  return core::commit_all(files);
 }
 
 }  // namespace canopy::io

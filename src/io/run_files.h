@@ -13,15 +13,22 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <string_view>
 
+#include "canopy/core/atomic_file.h"
 #include "canopy/core/error.h"
 #include "canopy/eval/run_scorer.h"
-#include "canopy/io/atomic_file.h"
 #include "canopy/io/event_json.h"
 #include "canopy/sim/events.h"
 #include "canopy/sim/world.h"
 
 namespace canopy::io {
+
+// The names a run directory may hold (docs/outputs.md): what `canopy run`
+// and `canopy report` write there.
+inline constexpr std::string_view kRunDirectoryFiles[] = {
+    "events.jsonl",  "trajectories.csv", "tracks.csv",  "interceptors.csv", "plots.csv",
+    "scenario.yaml", "summary.json",     "report.html", "replay.czml",      "impacts.geojson"};
 
 // summary.json's run counters (the metrics' sections are added by commit).
 nlohmann::ordered_json to_json(const eval::RunSummary& summary);
@@ -71,9 +78,9 @@ class RunFiles : public sim::EventSink {
 
  private:
   RunFiles() = default;
-  void check(AtomicFile& file);
+  void check(core::AtomicFile& file);
   std::optional<core::Error> error_;
-  std::optional<AtomicFile> events_, trajectories_, tracks_, interceptors_, plots_;
+  std::optional<core::AtomicFile> events_, trajectories_, tracks_, interceptors_, plots_;
   RunFilesOptions options_;
   std::filesystem::path dir_;
 };

@@ -1,4 +1,4 @@
-#include "canopy/io/atomic_file.h"
+#include "canopy/core/atomic_file.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-namespace canopy::io {
+namespace canopy::core {
 namespace {
 
 namespace fs = std::filesystem;
@@ -81,4 +81,4 @@ TEST(AtomicFile, EnsureDirectoryRefusesAFile) {
 }
 
 }  // namespace
-}  // namespace canopy::io
+}  // namespace canopy::core

@@ -4,7 +4,7 @@
 // renamed over the target on commit(), removed if never committed (an
 // error, an exception, an early return).
 //
-//   auto f = io::AtomicFile::open("out/events.jsonl");
+//   auto f = core::AtomicFile::open("out/events.jsonl");
 //   if (!f) return f.error();
 //   f->stream() << line;
 //   if (auto ok = f->commit(); !ok) return ok.error();
@@ -16,7 +16,7 @@
 // written into `.NAME.stage.PID` beside the target and moved into place at
 // once by commit(); a failure leaves the target as it was.
 //
-//   auto dir = io::StagedDir::open("out/run1", io::kRunDirectoryFiles);
+//   auto dir = core::StagedDir::open("out/run1", io::kRunDirectoryFiles);
 //   write files into dir->path() ...
 //   if (auto ok = dir->commit(); !ok) return ok.error();
 #pragma once
@@ -31,12 +31,12 @@
 
 #include "canopy/core/error.h"
 
-namespace canopy::io {
+namespace canopy::core {
 
 class AtomicFile {
  public:
   // Also removes this target's temporaries left by processes that died.
-  static core::Result<AtomicFile> open(const std::filesystem::path& target);
+  static Result<AtomicFile> open(const std::filesystem::path& target);
 
   AtomicFile(AtomicFile&& other) noexcept;
   AtomicFile& operator=(AtomicFile&&) = delete;
@@ -49,15 +49,15 @@ class AtomicFile {
   bool good();
   // Flushes and closes the temporary; an error names the target and the
   // system's reason (e.g. "No space left on device").
-  core::Result<void> finish();
+  Result<void> finish();
   // finish(), then renames the temporary over the target.
-  core::Result<void> commit();
+  Result<void> commit();
   const std::filesystem::path& target() const { return target_; }
 
  private:
   AtomicFile() = default;
-  core::Result<void> rename_into_place();
-  friend core::Result<void> commit_all(std::span<AtomicFile> files);
+  Result<void> rename_into_place();
+  friend Result<void> commit_all(std::span<AtomicFile> files);
 
   std::filesystem::path target_, temp_;
   std::unique_ptr<std::ofstream> out_;
@@ -67,16 +67,13 @@ class AtomicFile {
 
 // Finishes every file, then renames them all; nothing is renamed unless
 // every file was written whole.
-core::Result<void> commit_all(std::span<AtomicFile> files);
+Result<void> commit_all(std::span<AtomicFile> files);
 
 // Creates a directory (and parents) for output, or explains why not.
-core::Result<void> ensure_directory(const std::filesystem::path& dir);
+Result<void> ensure_directory(const std::filesystem::path& dir);
 
-// The names a run directory may hold (docs/outputs.md): what `canopy run`
-// and `canopy report` write there.
-inline constexpr std::string_view kRunDirectoryFiles[] = {
-    "events.jsonl",  "trajectories.csv", "tracks.csv",  "interceptors.csv", "plots.csv",
-    "scenario.yaml", "summary.json",     "report.html", "replay.czml",      "impacts.geojson"};
+// Writes a whole file atomically (an AtomicFile holding `text`, committed).
+Result<void> write_file_atomically(const std::filesystem::path& path, std::string_view text);
 
 class StagedDir {
  public:
@@ -84,8 +81,8 @@ class StagedDir {
   // `allowed` names (and temporaries of them): it is replaced whole, so
   // files there would be lost. Removes staging directories left beside it
   // by processes that died, then creates this one's.
-  static core::Result<StagedDir> open(const std::filesystem::path& target,
-                                      std::span<const std::string_view> allowed);
+  static Result<StagedDir> open(const std::filesystem::path& target,
+                                std::span<const std::string_view> allowed);
 
   StagedDir(StagedDir&& other) noexcept;
   StagedDir& operator=(StagedDir&&) = delete;
@@ -96,7 +93,7 @@ class StagedDir {
   const std::filesystem::path& target() const { return target_; }
   // Moves the staging directory over the target (an older directory there
   // is moved aside first and removed after).
-  core::Result<void> commit();
+  Result<void> commit();
 
  private:
   StagedDir() = default;
@@ -104,4 +101,4 @@ class StagedDir {
   bool committed_ = true;
 };
 
-}  // namespace canopy::io
+}  // namespace canopy::core

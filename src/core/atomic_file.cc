@@ -1,4 +1,4 @@
-#include "canopy/io/atomic_file.h"
+#include "canopy/core/atomic_file.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -12,7 +12,7 @@
 #include <cstring>
 #include <optional>
 
-namespace canopy::io {
+namespace canopy::core {
 
 namespace fs = std::filesystem;
 
@@ -49,7 +49,7 @@ std::string temp_prefix(const fs::path& target) {
 
 }  // namespace
 
-core::Result<AtomicFile> AtomicFile::open(const fs::path& target) {
+Result<AtomicFile> AtomicFile::open(const fs::path& target) {
   AtomicFile f;
   f.target_ = target;
   const fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
@@ -59,8 +59,7 @@ core::Result<AtomicFile> AtomicFile::open(const fs::path& target) {
   f.out_ = std::make_unique<std::ofstream>(f.temp_, std::ios::binary | std::ios::trunc);
   if (!*f.out_) {
     f.committed_ = true;  // nothing to remove
-    return core::fail_output(
-        fmt::format("cannot write {}: {}", target.string(), std::strerror(errno)));
+    return fail_output(fmt::format("cannot write {}: {}", target.string(), std::strerror(errno)));
   }
   return f;
 }
@@ -87,7 +86,7 @@ bool AtomicFile::good() {
   return error_.empty();
 }
 
-core::Result<void> AtomicFile::finish() {
+Result<void> AtomicFile::finish() {
   if (!finished_) {
     finished_ = true;
     errno = 0;
@@ -100,26 +99,26 @@ core::Result<void> AtomicFile::finish() {
   std::error_code ec;
   fs::remove(temp_, ec);
   committed_ = true;
-  return core::fail_output(fmt::format("error writing {}: {}", target_.string(), error_));
+  return fail_output(fmt::format("error writing {}: {}", target_.string(), error_));
 }
 
-core::Result<void> AtomicFile::rename_into_place() {
+Result<void> AtomicFile::rename_into_place() {
   std::error_code ec;
   fs::rename(temp_, target_, ec);
   committed_ = true;
   if (ec) {
     fs::remove(temp_, ec);
-    return core::fail_output(fmt::format("cannot create {}: {}", target_.string(), ec.message()));
+    return fail_output(fmt::format("cannot create {}: {}", target_.string(), ec.message()));
   }
   return {};
 }
 
-core::Result<void> AtomicFile::commit() {
+Result<void> AtomicFile::commit() {
   if (auto ok = finish(); !ok) return ok;
   return rename_into_place();
 }
 
-core::Result<void> commit_all(std::span<AtomicFile> files) {
+Result<void> commit_all(std::span<AtomicFile> files) {
   for (AtomicFile& f : files) {
     if (auto ok = f.finish(); !ok) return ok;
   }
@@ -129,45 +128,50 @@ core::Result<void> commit_all(std::span<AtomicFile> files) {
   return {};
 }
 
-core::Result<void> ensure_directory(const fs::path& dir) {
+Result<void> ensure_directory(const fs::path& dir) {
   std::error_code ec;
   if (fs::is_directory(dir, ec)) return {};
   if (fs::exists(dir, ec))
-    return core::fail_output(fmt::format("{} exists and is not a directory", dir.string()));
+    return fail_output(fmt::format("{} exists and is not a directory", dir.string()));
   fs::create_directories(dir, ec);
   if (ec)
-    return core::fail_output(
-        fmt::format("cannot create directory {}: {}", dir.string(), ec.message()));
+    return fail_output(fmt::format("cannot create directory {}: {}", dir.string(), ec.message()));
   return {};
+}
+
+Result<void> write_file_atomically(const fs::path& path, std::string_view text) {
+  auto f = AtomicFile::open(path);
+  if (!f) return std::unexpected(f.error());
+  f->stream() << text;
+  return f->commit();
 }
 
 // ---------------------------------------------------------------------------
 
-core::Result<StagedDir> StagedDir::open(const fs::path& target,
-                                        std::span<const std::string_view> allowed) {
+Result<StagedDir> StagedDir::open(const fs::path& target,
+                                  std::span<const std::string_view> allowed) {
   std::error_code ec;
   fs::path t = fs::absolute(target, ec).lexically_normal();
-  if (ec) return core::fail_output(fmt::format("{}: {}", target.string(), ec.message()));
+  if (ec) return fail_output(fmt::format("{}: {}", target.string(), ec.message()));
   if (t.filename().empty()) t = t.parent_path();  // "out/" and "."
   if (fs::is_symlink(t, ec)) t = fs::weakly_canonical(t, ec);
   if (t == t.root_path() || t.filename().empty())
-    return core::fail_output(fmt::format("{}: not a directory a run can replace", target.string()));
+    return fail_output(fmt::format("{}: not a directory a run can replace", target.string()));
   if (fs::exists(t, ec)) {
     if (!fs::is_directory(t, ec))
-      return core::fail_output(fmt::format("{} exists and is not a directory", target.string()));
+      return fail_output(fmt::format("{} exists and is not a directory", target.string()));
     for (fs::directory_iterator it(t, ec), end; !ec && it != end; it.increment(ec)) {
       const std::string name = it->path().filename().string();
       const bool known = std::any_of(allowed.begin(), allowed.end(), [&](std::string_view a) {
         return name == a || pid_after(name, fmt::format(".{}.tmp.", a));
       });
       if (!known)
-        return core::fail_output(fmt::format(
+        return fail_output(fmt::format(
             "{} holds '{}', which canopy does not write there; an output directory is replaced "
             "whole, so give a new or empty directory, or remove it",
             target.string(), name));
     }
-    if (ec)
-      return core::fail_output(fmt::format("cannot list {}: {}", target.string(), ec.message()));
+    if (ec) return fail_output(fmt::format("cannot list {}: {}", target.string(), ec.message()));
   }
   const fs::path parent = t.parent_path();
   if (auto ok = ensure_directory(parent); !ok) return std::unexpected(ok.error());
@@ -179,8 +183,8 @@ core::Result<StagedDir> StagedDir::open(const fs::path& target,
   d.stage_ = parent / fmt::format(".{}.stage.{}", name, static_cast<long>(::getpid()));
   fs::remove_all(d.stage_, ec);
   if (!fs::create_directory(d.stage_, ec) || ec)
-    return core::fail_output(fmt::format("cannot create {}: {}", d.stage_.string(),
-                                         ec ? ec.message() : std::string("it exists")));
+    return fail_output(fmt::format("cannot create {}: {}", d.stage_.string(),
+                                   ec ? ec.message() : std::string("it exists")));
   d.committed_ = false;
   return d;
 }
@@ -196,14 +200,13 @@ StagedDir::~StagedDir() {
   fs::remove_all(stage_, ec);
 }
 
-core::Result<void> StagedDir::commit() {
+Result<void> StagedDir::commit() {
   std::error_code ec;
   committed_ = true;
   auto failed = [&](const std::string& why) {
     std::error_code rm;
     fs::remove_all(stage_, rm);
-    return core::fail_output(
-        fmt::format("cannot move the new {} into place: {}", target_.string(), why));
+    return fail_output(fmt::format("cannot move the new {} into place: {}", target_.string(), why));
   };
   if (!fs::exists(target_, ec)) {
     fs::rename(stage_, target_, ec);
@@ -231,4 +234,4 @@ core::Result<void> StagedDir::commit() {
   return {};
 }
 
-}  // namespace canopy::io
+}  // namespace canopy::core
