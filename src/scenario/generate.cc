@@ -490,7 +490,7 @@ class Generator {
     return std::nullopt;
   }
 
-  // The loader's reach check (load.cc, check_reach) against the band's
+  // The loader's reach check (load_threats.cc, check_reach) against the band's
   // inner part.
   bool reaches(int type, const Vec2& site_centre, double site_radius_m, const AimSpec& aim,
                double sigma_m) const {
