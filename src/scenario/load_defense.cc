@@ -50,59 +50,9 @@ void Loader::read_sensors(Map& top) {
     const auto revisit = req_number(m, "revisit_s", above_upto(0, 60));
     bool ok = name && en && alt && az && sector && el && range && revisit;
 
-    // Noise.
-    if (m.require("sigma")) {
-      Map sg(*this, m.at("sigma"), "sensors[].sigma", false);
-      const auto sr = sg.ok() ? req_number(sg, "range_m", above_upto(0, 10000)) : std::nullopt;
-      const auto sa = sg.ok() ? req_number(sg, "azimuth_mrad", above_upto(0, 1000)) : std::nullopt;
-      const auto se =
-          sg.ok() ? req_number(sg, "elevation_mrad", above_upto(0, 1000)) : std::nullopt;
-      const auto srr = sg.ok() ? opt_number(sg, "range_rate_mps", 0.0, between(0, 1000))
-                               : std::optional<double>(0.0);
-      ok = ok && sg.ok() && sr && sa && se && srr;
-      s.sigma_range_m = sr.value_or(10);
-      s.sigma_azimuth_rad = sa.value_or(1) * 1e-3;
-      s.sigma_elevation_rad = se.value_or(1) * 1e-3;
-      s.sigma_range_rate_mps = srr.value_or(0);
-    } else {
-      ok = false;
-    }
-
-    // Detection: a fixed Pd, or the SNR model.
-    if (m.require("detection")) {
-      Map d(*this, m.at("detection"), "sensors[].detection", false);
-      if (d.ok()) {
-        const std::vector<std::string> snr_keys = {"rcs_m2", "reference_range_km",
-                                                   "reference_snr_db", "threshold_db"};
-        bool any_snr = false;
-        for (const auto& k : snr_keys) any_snr = any_snr || d.has(k);
-        if (d.has("pd") && any_snr) {
-          error(m.at("detection"),
-                "give either {pd} or the SNR model {rcs_m2, "
-                "reference_range_km, reference_snr_db, threshold_db}, not both");
-          ok = false;
-        } else if (!any_snr) {
-          const auto pd = req_number(d, "pd", above_upto(0, 1));
-          ok = ok && pd;
-          s.detection.pd = pd.value_or(0.9);
-        } else {
-          const auto rcs = req_number(d, "rcs_m2", above_upto(0, 1000));
-          const auto rr = req_number(d, "reference_range_km", above_upto(0, 2000));
-          const auto snr = req_number(d, "reference_snr_db", between(-50, 100));
-          const auto th = req_number(d, "threshold_db", between(0, 50));
-          ok = ok && rcs && rr && snr && th;
-          s.detection.kind = DetectionModel::Kind::kSnr;
-          s.detection.rcs_m2 = rcs.value_or(1);
-          s.detection.reference_range_m = core::km_to_m(rr.value_or(50));
-          s.detection.reference_snr_db = snr.value_or(20);
-          s.detection.threshold_db = th.value_or(13);
-        }
-      } else {
-        ok = false;
-      }
-    } else {
-      ok = false;
-    }
+    // Noise, and detection: a fixed Pd or the SNR model.
+    if (!read_sensor_sigma(m, s)) ok = false;
+    if (!read_sensor_detection(m, s)) ok = false;
     const auto fa = opt_number(m, "false_alarms_per_scan", 0.0, between(0, 1000));
     const auto latency = opt_number(m, "latency_s", 0.0, between(0, 60));
     ok = ok && fa && latency;
@@ -142,6 +92,52 @@ void Loader::read_sensors(Map& top) {
     sc_.sensors.push_back(s);
     if (name) add_name(names, "sensor name", *name, index, ok, m.at("name"));
   }
+}
+
+bool Loader::read_sensor_sigma(Map& m, Sensor& s) {
+  if (!m.require("sigma")) return false;
+  Map sg(*this, m.at("sigma"), "sensors[].sigma", false);
+  const auto sr = sg.ok() ? req_number(sg, "range_m", above_upto(0, 10000)) : std::nullopt;
+  const auto sa = sg.ok() ? req_number(sg, "azimuth_mrad", above_upto(0, 1000)) : std::nullopt;
+  const auto se = sg.ok() ? req_number(sg, "elevation_mrad", above_upto(0, 1000)) : std::nullopt;
+  const auto srr = sg.ok() ? opt_number(sg, "range_rate_mps", 0.0, between(0, 1000))
+                           : std::optional<double>(0.0);
+  s.sigma_range_m = sr.value_or(10);
+  s.sigma_azimuth_rad = sa.value_or(1) * 1e-3;
+  s.sigma_elevation_rad = se.value_or(1) * 1e-3;
+  s.sigma_range_rate_mps = srr.value_or(0);
+  return sg.ok() && sr && sa && se && srr;
+}
+
+bool Loader::read_sensor_detection(Map& m, Sensor& s) {
+  if (!m.require("detection")) return false;
+  Map d(*this, m.at("detection"), "sensors[].detection", false);
+  if (!d.ok()) return false;
+  const std::vector<std::string> snr_keys = {"rcs_m2", "reference_range_km", "reference_snr_db",
+                                             "threshold_db"};
+  bool any_snr = false;
+  for (const auto& k : snr_keys) any_snr = any_snr || d.has(k);
+  if (d.has("pd") && any_snr) {
+    error(m.at("detection"),
+          "give either {pd} or the SNR model {rcs_m2, "
+          "reference_range_km, reference_snr_db, threshold_db}, not both");
+    return false;
+  }
+  if (!any_snr) {
+    const auto pd = req_number(d, "pd", above_upto(0, 1));
+    s.detection.pd = pd.value_or(0.9);
+    return pd.has_value();
+  }
+  const auto rcs = req_number(d, "rcs_m2", above_upto(0, 1000));
+  const auto rr = req_number(d, "reference_range_km", above_upto(0, 2000));
+  const auto snr = req_number(d, "reference_snr_db", between(-50, 100));
+  const auto th = req_number(d, "threshold_db", between(0, 50));
+  s.detection.kind = DetectionModel::Kind::kSnr;
+  s.detection.rcs_m2 = rcs.value_or(1);
+  s.detection.reference_range_m = core::km_to_m(rr.value_or(50));
+  s.detection.reference_snr_db = snr.value_or(20);
+  s.detection.threshold_db = th.value_or(13);
+  return rcs && rr && snr && th;
 }
 
 void Loader::read_interceptor_types(Map& top) {

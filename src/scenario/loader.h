@@ -268,6 +268,9 @@ class Loader {
   void read_launch_sites(Map& top);
   void read_raids(Map& top);
   void read_sensors(Map& top);
+  // A sensor's sigma and detection mappings; false when absent or invalid.
+  bool read_sensor_sigma(Map& m, Sensor& s);
+  bool read_sensor_detection(Map& m, Sensor& s);
   void read_interceptor_types(Map& top);
   void read_batteries(Map& top);
   void read_tracker(Map& top);
