@@ -1,7 +1,8 @@
 // The keys the scenario loader accepts, one table per YAML mapping
 // (docs/scenario.md). A new section (sensors, batteries ...) is one more
-// table and one more read function in load.cc; tests check that the JSON
-// Schema (docs/scenario.schema.json) and the docs list the same keys.
+// table in keys.cc and one more read function of the Loader (loader.h);
+// tests check that the JSON Schema (docs/scenario.schema.json) and the docs
+// list the same keys.
 //
 //   for (const scenario::KeyTable& t : scenario::key_tables())
 //     fmt::print("{}: {}\n", t.path, fmt::join(t.keys, ", "));

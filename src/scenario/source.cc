@@ -192,6 +192,54 @@ YAML::Node lookup(const YAML::Node& map, const std::string& key, int depth = 0) 
 // Where a path is, in messages: "batteries[0].launchers", or "the top level".
 std::string where(const std::string& at) { return at.empty() ? "the top level" : at; }
 
+// The index of the entry of the list `node` that the name selector `s`
+// selects: by `id` or `name` (the arguments as in set_at). An error when
+// the entries have no names, or when none or several have this one.
+core::Result<size_t> named_entry(YAML::Node node, const Step& s, std::string_view key,
+                                 const std::string& at, const std::string& schema) {
+  auto fail = [&](const std::string& why) {
+    return core::fail(fmt::format("--set {}: {}", key, why));
+  };
+  // Entries are named by `id` where the format has one (alert zones),
+  // else by `name`.
+  const KeyTable* entries = table_at(schema + "[]");
+  const char* by = entries == nullptr          ? nullptr
+                   : has_key(*entries, "id")   ? "id"
+                   : has_key(*entries, "name") ? "name"
+                                               : nullptr;
+  if (by == nullptr)
+    return fail(
+        fmt::format("the entries of {} have no names: select one by index "
+                    "(0 to {}) or all with [*]",
+                    at, node.size() == 0 ? 0 : node.size() - 1));
+  std::vector<std::string> names;
+  std::vector<size_t> found;
+  for (size_t i = 0; i < node.size(); ++i) {
+    const YAML::Node n = lookup(node[i], by);
+    if (!n || !n.IsScalar()) continue;
+    names.push_back(n.Scalar());
+    if (n.Scalar() == s.text) found.push_back(i);
+  }
+  const std::string what = std::string(by) == "id" ? "with id" : "named";
+  if (found.size() > 1)
+    return fail(fmt::format("{} has {} entries {} '{}' (at {} and {})", at, found.size(), what,
+                            s.text, found[0], found[1]));
+  if (found.empty()) {
+    std::string hint = did_you_mean(suggestions(s.text, names));
+    if (hint.empty() && names.empty()) {
+      hint = fmt::format(" (no entry has a{} {} in the scenario text)",
+                         std::string(by) == "id" ? "n" : "", by);
+    } else if (hint.empty()) {
+      const size_t more = names.size() > 20 ? names.size() - 20 : 0;
+      names.resize(names.size() - more);
+      hint = fmt::format("; {}s here: {}{}", by, join_quoted(names),
+                         more ? fmt::format(" and {} more", more) : "");
+    }
+    return fail(fmt::format("{} has no entry {} '{}'{}", at, what, s.text, hint));
+  }
+  return found[0];
+}
+
 // Sets steps[k..] below `node` to `value`. `at` is the path of `node` in
 // the text (indices for `[*]`), `schema` its path in the format's key
 // tables. YAML::Node copies are handles to the same node, so the recursion
@@ -216,44 +264,9 @@ core::Result<void> set_at(YAML::Node node, const std::vector<Step>& steps, size_
     size_t first = s.kind == Step::kIndex ? s.index : 0;
     size_t end = s.kind == Step::kIndex ? s.index + 1 : node.size();
     if (s.kind == Step::kName) {
-      // Entries are named by `id` where the format has one (alert zones),
-      // else by `name`.
-      const KeyTable* entries = table_at(schema + "[]");
-      const char* by = entries == nullptr          ? nullptr
-                       : has_key(*entries, "id")   ? "id"
-                       : has_key(*entries, "name") ? "name"
-                                                   : nullptr;
-      if (by == nullptr)
-        return fail(
-            fmt::format("the entries of {} have no names: select one by index "
-                        "(0 to {}) or all with [*]",
-                        at, node.size() == 0 ? 0 : node.size() - 1));
-      std::vector<std::string> names;
-      std::vector<size_t> found;
-      for (size_t i = 0; i < node.size(); ++i) {
-        const YAML::Node n = lookup(node[i], by);
-        if (!n || !n.IsScalar()) continue;
-        names.push_back(n.Scalar());
-        if (n.Scalar() == s.text) found.push_back(i);
-      }
-      const std::string what = std::string(by) == "id" ? "with id" : "named";
-      if (found.size() > 1)
-        return fail(fmt::format("{} has {} entries {} '{}' (at {} and {})", at, found.size(), what,
-                                s.text, found[0], found[1]));
-      if (found.empty()) {
-        std::string hint = did_you_mean(suggestions(s.text, names));
-        if (hint.empty() && names.empty()) {
-          hint = fmt::format(" (no entry has a{} {} in the scenario text)",
-                             std::string(by) == "id" ? "n" : "", by);
-        } else if (hint.empty()) {
-          const size_t more = names.size() > 20 ? names.size() - 20 : 0;
-          names.resize(names.size() - more);
-          hint = fmt::format("; {}s here: {}{}", by, join_quoted(names),
-                             more ? fmt::format(" and {} more", more) : "");
-        }
-        return fail(fmt::format("{} has no entry {} '{}'{}", at, what, s.text, hint));
-      }
-      first = found[0];
+      const auto found = named_entry(node, s, key, at, schema);
+      if (!found) return std::unexpected(found.error());
+      first = *found;
       end = first + 1;
     }
     for (size_t i = first; i < end; ++i) {
