@@ -7,10 +7,7 @@
 #include <limits>
 #include <numbers>
 
-#include "canopy/core/assignment.h"
 #include "canopy/physics/flight.h"
-#include "canopy/tracking/cluster.h"
-#include "canopy/tracking/jpda.h"
 
 namespace canopy::tracking {
 namespace {
@@ -23,8 +20,6 @@ constexpr double kMinPairDt_s = 0.05;
 constexpr double kMinCandidateAge_s = 1.0;
 // Acceleration allowed for during the interval of a two-point start (boost).
 constexpr double kStartAccel_mps2 = 250.0;
-// Detection probability the JPDA weights assume.
-constexpr double kAssumedPd = 0.9;
 
 // Largest eigenvalue of a symmetric 3x3 block (its spread along the worst axis).
 double largest_eigenvalue(const Eigen::Matrix3d& P) {
@@ -76,7 +71,8 @@ Tracker::Tracker(const scenario::TrackerConfig& config, std::vector<SensorInfo> 
                  EstimatorConfig estimator)
     : config_(config),
       sensors_(std::move(sensors)),
-      context_(std::make_unique<EstimatorContext>(std::move(estimator))) {
+      context_(std::make_unique<EstimatorContext>(std::move(estimator))),
+      associator_(make_associator(config_)) {
   for (int dof = 1; dof <= kMaxMeasDim; ++dof)
     gate_[dof] = chi2_gate(config_.gate_probability, dof);
   gate6_ = chi2_gate(config_.gate_probability, 6);
@@ -199,9 +195,22 @@ void Tracker::process(const ScanInput& scan) {
 void Tracker::associate(const ScanInput& scan, const MeasurementModel& model,
                         const std::vector<Vec3>& plot_W, std::vector<char>& used,
                         std::vector<char>& hit) {
+  // Gate, then let the configured associator decide, then apply its updates.
+  const GatedScan gated = gate_plots(scan, model, plot_W, used);
+  if (gated.pairs.empty()) return;
+  for (const TrackUpdate& update : associator_->associate(gated)) apply(scan, model, update, hit);
+  for (char h : hit) stats_.associated += h;
+}
+
+GatedScan Tracker::gate_plots(const ScanInput& scan, const MeasurementModel& model,
+                              const std::vector<Vec3>& plot_W, std::vector<char>& used) const {
   const SensorInfo& sensor = sensors_[scan.sensor];
-  const int dof = model.dim();
-  const double gate = gate_[dof];
+  GatedScan out;
+  out.n_tracks = static_cast<int>(tracks_.size());
+  out.n_plots = static_cast<int>(plot_W.size());
+  out.dim = model.dim();
+  out.gate = gate_[out.dim];
+  const double gate = out.gate;
 
   // Coarse gate: a sphere per track that holds its chi-square ellipsoid.
   std::vector<Vec3> centres(tracks_.size());
@@ -219,100 +228,54 @@ void Tracker::associate(const ScanInput& scan, const MeasurementModel& model,
 
   // Fine gate: the normalised innovation against the chi-square threshold.
   std::vector<std::optional<MeasurementPrediction>> predicted(tracks_.size());
-  std::vector<std::pair<int, int>> pairs;
-  std::vector<double> nis, log_det;
-  std::vector<double> track_log_det(tracks_.size(), 0);
+  out.log_det_S.assign(tracks_.size(), 0);
   for (const auto& [i, j] : candidates) {
     if (!predicted[i]) {
       predicted[i] = tracks_[i].est.predict_measurement(model);
-      track_log_det[i] = std::log(predicted[i]->S.determinant());
+      out.log_det_S[i] = std::log(predicted[i]->S.determinant());
     }
     const MeasurementPrediction& mp = *predicted[i];
     const MeasVec y = model.residual(scan.measurements[j].z, mp.z_hat);
     const double d2 = y.dot(mp.S.ldlt().solve(y));
     if (!(d2 <= gate)) continue;
     used[j] = 1;  // a plot inside some track's gate starts no new track
-    pairs.emplace_back(i, j);
-    nis.push_back(d2);
+    out.pairs.emplace_back(i, j);
+    out.nis.push_back(d2);
   }
-  if (pairs.empty()) return;
 
-  const std::vector<Cluster> groups =
-      clusters(static_cast<int>(tracks_.size()), static_cast<int>(plot_W.size()), pairs);
-  // Pair lookup: pairs are sorted by track then plot.
-  auto pair_index = [&](int i, int j) -> int {
-    const auto it = std::lower_bound(pairs.begin(), pairs.end(), std::make_pair(i, j));
-    return it != pairs.end() && *it == std::make_pair(i, j) ? static_cast<int>(it - pairs.begin())
-                                                            : -1;
-  };
-
-  for (const Cluster& c : groups) {
-    if (c.tracks.empty() || c.plots.empty()) continue;
-    const int nt = static_cast<int>(c.tracks.size()), np = static_cast<int>(c.plots.size());
-    if (config_.association == scenario::TrackerConfig::Association::kGnn) {
-      // Global nearest neighbour: cost = NIS + ln|S| (a miss costs the gate).
-      Eigen::MatrixXd cost =
-          Eigen::MatrixXd::Constant(nt, np, std::numeric_limits<double>::infinity());
-      Eigen::VectorXd miss(nt);
-      for (int a = 0; a < nt; ++a) {
-        miss(a) = gate + track_log_det[c.tracks[a]];
-        for (int b = 0; b < np; ++b) {
-          const int k = pair_index(c.tracks[a], c.plots[b]);
-          if (k >= 0) cost(a, b) = nis[k] + track_log_det[c.tracks[a]];
-        }
-      }
-      const std::vector<int> col = core::solve_assignment_with_miss(cost, miss);
-      for (int a = 0; a < nt; ++a) {
-        if (col[a] < 0) continue;
-        const int i = c.tracks[a], j = c.plots[col[a]];
-        tracks_[i].est.update(model, scan.measurements[j].z);
-        used[j] = 1;
-        hit[i] = 1;
-        associations_.push_back({tracks_[i].id, scan.measurements[j].id});
-      }
-    } else {
-      // JPDA: joint association probabilities over the cluster.
-      Eigen::MatrixXd L = Eigen::MatrixXd::Zero(nt, np);
-      for (int a = 0; a < nt; ++a)
-        for (int b = 0; b < np; ++b) {
-          const int k = pair_index(c.tracks[a], c.plots[b]);
-          if (k < 0) continue;
-          const double norm =
-              std::exp(-0.5 * (dof * std::log(2 * std::numbers::pi) + track_log_det[c.tracks[a]]));
-          L(a, b) = kAssumedPd * norm * std::exp(-0.5 * nis[k]);
-        }
-      const double clutter = clutter_density(model, scan, c.plots.front(), plot_W);
-      const JpdaResult r = jpda(L, clutter, kAssumedPd * config_.gate_probability);
-      for (int a = 0; a < nt; ++a) {
-        const int i = c.tracks[a];
-        std::vector<MeasVec> zs;
-        std::vector<double> beta;
-        int best = -1;
-        for (int b = 0; b < np; ++b) {
-          if (r.beta(a, b) <= 0) continue;
-          zs.push_back(scan.measurements[c.plots[b]].z);
-          beta.push_back(r.beta(a, b));
-          if (best < 0 || r.beta(a, b) > r.beta(a, best)) best = b;
-        }
-        if (zs.empty()) continue;
-        tracks_[i].est.update_pda(model, zs, beta, r.beta_none(a));
-        if (r.beta_none(a) < 0.5) hit[i] = 1;
-        associations_.push_back({tracks_[i].id, scan.measurements[c.plots[best]].id});
-      }
-      for (int b : c.plots) used[b] = 1;
-    }
-  }
-  for (char h : hit) stats_.associated += h;
+  // The clutter density around each plot (JPDA weighs plots against it).
+  out.clutter_density.resize(plot_W.size());
+  for (size_t j = 0; j < plot_W.size(); ++j)
+    out.clutter_density[j] = clutter_density(model, scan, static_cast<int>(j));
+  return out;
 }
 
-double Tracker::clutter_density(const MeasurementModel& model, const ScanInput& scan, int plot,
-                                const std::vector<Vec3>& plot_W) const {
+void Tracker::apply(const ScanInput& scan, const MeasurementModel& model, const TrackUpdate& update,
+                    std::vector<char>& hit) {
+  // A hard update: the track takes the plot.
+  if (const auto* a = std::get_if<PlotAssignment>(&update)) {
+    tracks_[a->track].est.update(model, scan.measurements[a->plot].z);
+    hit[a->track] = 1;
+    associations_.push_back({tracks_[a->track].id, scan.measurements[a->plot].id});
+    return;
+  }
+  // A weighted update: every plot with its probability.
+  const auto& w = std::get<WeightedUpdate>(update);
+  std::vector<MeasVec> zs;
+  zs.reserve(w.plots.size());
+  for (int j : w.plots) zs.push_back(scan.measurements[j].z);
+  tracks_[w.track].est.update_pda(model, zs, w.beta, w.beta_none);
+  if (w.hit) hit[w.track] = 1;
+  associations_.push_back({tracks_[w.track].id, scan.measurements[w.most_likely].id});
+}
+
+double Tracker::clutter_density(const MeasurementModel& model, const ScanInput& scan,
+                                int plot) const {
   // The configured density is per cubic metre; in polar measurement space
   // a unit of (range, azimuth, elevation) spans r^2 cos(el) cubic metres.
   if (model.dim() == 3 && sensors_[scan.sensor].kind == Measurement::Kind::kCartesian)
     return config_.clutter_density;
   const MeasVec& z = scan.measurements[plot].z;
-  (void)plot_W;
   const double scale = z(0) * z(0) * std::cos(z(2));
   double density = config_.clutter_density * scale;
   // A reported range rate spreads the clutter over the rate interval too.

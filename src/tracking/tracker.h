@@ -3,7 +3,7 @@
 //
 // It is composed of the small parts beside it: an Estimator per track
 // (motion model + EKF/UKF/IMM), a spatial index and chi-square gate,
-// independent clusters, an optimal assignment (GNN) or JPDA, two-point
+// independent clusters, an associator (GNN or JPDA, associator.h), two-point
 // initiation with a speed gate, M-of-N confirmation and deletion rules.
 //
 //   tracking::Tracker tracker(config, sensors, context);
@@ -23,6 +23,7 @@
 
 #include "canopy/scenario/scenario.h"
 #include "canopy/sensors/radar.h"
+#include "canopy/tracking/associator.h"
 #include "canopy/tracking/estimator.h"
 #include "canopy/tracking/gating.h"
 #include "canopy/tracking/measurement.h"
@@ -157,22 +158,30 @@ class Tracker {
   void process(const ScanInput& scan);
   void associate(const ScanInput& scan, const MeasurementModel& model,
                  const std::vector<Vec3>& plot_W, std::vector<char>& used, std::vector<char>& hit);
+  // The associator's input: gated pairs (marking their plots used), ln|S|
+  // per track, clutter density per plot.
+  GatedScan gate_plots(const ScanInput& scan, const MeasurementModel& model,
+                       const std::vector<Vec3>& plot_W, std::vector<char>& used) const;
+  // Applies one of the associator's updates to its track; records the
+  // association and the hit.
+  void apply(const ScanInput& scan, const MeasurementModel& model, const TrackUpdate& update,
+             std::vector<char>& hit);
   void initiate(const ScanInput& scan, const std::vector<Vec3>& plot_W,
                 const std::vector<Eigen::Matrix3d>& plot_P, const std::vector<char>& used);
   void manage(const ScanInput& scan, const std::vector<char>& covered,
               const std::vector<char>& hit);
   void drop_duplicates(double t_s, std::vector<char>& drop);
   bool below_ground(const Estimator& est) const;
-  double clutter_density(const MeasurementModel& model, const ScanInput& scan, int plot,
-                         const std::vector<Vec3>& plot_W) const;
+  double clutter_density(const MeasurementModel& model, const ScanInput& scan, int plot) const;
   MeasurementModel model_for(const ScanInput& scan) const;
 
   scenario::TrackerConfig config_;
   std::vector<SensorInfo> sensors_;
-  std::unique_ptr<EstimatorContext> context_;  // stable: tracks point to it
-  double gate_[kMaxMeasDim + 1] = {};          // chi-square threshold by measurement dimension
-  double gate6_ = 0;                           // the same on [p, v], for duplicate tracks
-  double candidate_age_s_ = 1.0;               // how long an unassociated plot waits for a partner
+  std::unique_ptr<EstimatorContext> context_;     // stable: tracks point to it
+  std::unique_ptr<const Associator> associator_;  // GNN or JPDA, from config_
+  double gate_[kMaxMeasDim + 1] = {};             // chi-square threshold by measurement dimension
+  double gate6_ = 0;                              // the same on [p, v], for duplicate tracks
+  double candidate_age_s_ = 1.0;  // how long an unassociated plot waits for a partner
   std::priority_queue<ScanInput, std::vector<ScanInput>, LaterFirst> pending_;
   double processed_s_ = -1e300;
   std::vector<Track> tracks_;
