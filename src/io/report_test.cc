@@ -5,7 +5,6 @@
 
 #include <fstream>
 #include <map>
-#include <regex>
 
 #include "canopy/eval/metrics.h"
 #include "canopy/io/replay.h"
