@@ -163,6 +163,43 @@ void print_aggregate(const ordered_json& metrics, const eval::MetricSet& set) {
   }
 }
 
+// A finished Monte Carlo's files in `dir`: scenario.yaml, runs.csv,
+// aggregate.json and timings.csv.
+Outcome<void> write_montecarlo(const fs::path& dir, const Design& design,
+                               const std::vector<eval::RunRecord>& rows,
+                               const MonteCarloCmdOptions& o) {
+  const std::uint64_t seed = design.scenario.run.seed;
+  std::string csv = runs_csv_header(design.metrics) + "\n", timings = "run,wall_s\n";
+  for (const auto& r : rows) {
+    csv += eval::runs_csv_row(r, seed) + "\n";
+    timings += fmt::format("{},{:.3f}\n", r.run, r.wall_s);
+  }
+  ordered_json agg;
+  agg["command"] = "montecarlo";
+  agg["scenario"] = design.scenario.name;
+  agg["source"] = design.source.name;
+  agg["seed"] = seed;
+  agg["runs"] = o.runs;
+  agg["intervals"] = {
+      {"proportion",
+       "ci95: Wilson score interval over the trials pooled from every run; ci95_runs: percentile "
+       "bootstrap of the pooled ratio over runs (2000 resamples), which does not assume the "
+       "trials of one run independent"},
+      {"mean", "ci95: Student t interval of the mean over runs (runs where it is defined)"},
+      {"range",
+       "estimates and intervals are clipped to the metric's range (counts >= 0, proportions in "
+       "[0, 1]); fewer than two runs give no interval (null)"}};
+  agg["metrics"] = eval::aggregate_metrics(rows, design.metrics, seed);
+  for (const auto& [name, text] : {std::pair{"scenario.yaml", design.stored_yaml},
+                                   {"runs.csv", csv},
+                                   {"aggregate.json", agg.dump(2) + "\n"},
+                                   {"timings.csv", timings}}) {
+    if (auto ok = core::write_file_atomically(dir / name, text); !ok)
+      return failure(kExitRunFailed, ok.error().message);
+  }
+  return {};
+}
+
 }  // namespace
 
 // SIGINT and SIGTERM stop the runs at the next run boundary; completed runs
@@ -324,34 +361,7 @@ Outcome<std::vector<eval::RunRecord>> montecarlo_in(const fs::path& dir, const D
   std::vector<eval::RunRecord> rows;
   for (auto& [run, r] : done) rows.push_back(std::move(r));
 
-  std::string csv = runs_csv_header(design.metrics) + "\n", timings = "run,wall_s\n";
-  for (const auto& r : rows) {
-    csv += eval::runs_csv_row(r, seed) + "\n";
-    timings += fmt::format("{},{:.3f}\n", r.run, r.wall_s);
-  }
-  ordered_json agg;
-  agg["command"] = "montecarlo";
-  agg["scenario"] = design.scenario.name;
-  agg["source"] = design.source.name;
-  agg["seed"] = seed;
-  agg["runs"] = o.runs;
-  agg["intervals"] = {
-      {"proportion",
-       "ci95: Wilson score interval over the trials pooled from every run; ci95_runs: percentile "
-       "bootstrap of the pooled ratio over runs (2000 resamples), which does not assume the "
-       "trials of one run independent"},
-      {"mean", "ci95: Student t interval of the mean over runs (runs where it is defined)"},
-      {"range",
-       "estimates and intervals are clipped to the metric's range (counts >= 0, proportions in "
-       "[0, 1]); fewer than two runs give no interval (null)"}};
-  agg["metrics"] = eval::aggregate_metrics(rows, design.metrics, seed);
-  for (const auto& [name, text] : {std::pair{"scenario.yaml", design.stored_yaml},
-                                   {"runs.csv", csv},
-                                   {"aggregate.json", agg.dump(2) + "\n"},
-                                   {"timings.csv", timings}}) {
-    if (auto ok = core::write_file_atomically(dir / name, text); !ok)
-      return failure(kExitRunFailed, ok.error().message);
-  }
+  if (auto ok = write_montecarlo(dir, design, rows, o); !ok) return std::unexpected(ok.error());
   checkpoint.remove();
   return rows;
 }
