@@ -227,14 +227,15 @@ struct MonteCarloArgs {
 // The options every Monte Carlo command takes; `default_out` is the
 // default --out shown in the help.
 void add_mc_options(CLI::App* cmd, MonteCarloCmdOptions& mc, const char* default_out) {
-  mc.out_dir = default_out;
   cmd->add_option("--runs", mc.runs, "Runs (each on its own run index)")
       ->capture_default_str()
       ->check(CLI::Range(1, 10000000));
   cmd->add_option("--threads", mc.threads, "Worker threads (0: one per core)")
       ->capture_default_str()
       ->check(CLI::Range(0, 1024));
-  cmd->add_option("--out", mc.out_dir, "Output directory")->capture_default_str();
+  // Only shown here: the three commands share `mc`, so main_impl applies
+  // the parsed command's default after parsing.
+  cmd->add_option("--out", mc.out_dir, "Output directory")->default_str(default_out);
   auto* resume =
       cmd->add_flag("--resume", mc.resume, "Complete an interrupted set from its checkpoint");
   cmd->add_flag("--force", mc.force,
@@ -361,6 +362,9 @@ int main_impl(int argc, char** argv) {
   core::set_input_limit_bytes(max_input_mib << 20);
   if (run->parsed()) return run_run(run_args);
   if (report->parsed()) return run_report(report_args);
+  for (const CLI::App* cmd : {montecarlo, sweep, compare})
+    if (cmd->parsed() && mc.mc.out_dir.empty())
+      mc.mc.out_dir = cmd->get_option("--out")->get_default_str();
   if (montecarlo->parsed()) return cmd_montecarlo(mc.path, mc.mc);
   if (sweep->parsed()) return cmd_sweep(mc.path, mc.sweep_sets, mc.mc);
   if (compare->parsed()) return run_compare(mc);

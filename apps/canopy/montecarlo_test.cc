@@ -155,6 +155,22 @@ TEST(MonteCarlo, PerAreaColumnsAddUpToTheTotals) {
                    4 * metric(agg["metrics"], "threatening[Northport]")["estimate"].get<double>());
 }
 
+TEST(MonteCarlo, WithoutOutEachCommandWritesToTheDefaultItsHelpShows) {
+  const fs::path dir = temp_dir("mc_default_out");
+  const std::string in_dir = "cd '" + dir.string() + "' && " + CANOPY_BINARY + " ";
+  for (const auto& [command, out] :
+       {std::pair{"montecarlo " + kScenario + " --runs 1 --quiet", "out/montecarlo"},
+        {"sweep " + kScenario + " --set 'raids[0].count=[2]' --runs 1 --quiet", "out/sweep"}}) {
+    const Output o = shell(in_dir + command);
+    ASSERT_EQ(o.code, 0) << command << "\n" << o.err;
+    EXPECT_TRUE(fs::exists(dir / out)) << command;
+    EXPECT_NE(canopy(command.substr(0, command.find(' ')) + " --help").out.find(out),
+              std::string::npos);
+  }
+  EXPECT_FALSE(fs::exists(dir / "out/compare"));
+  fs::remove_all(dir);
+}
+
 TEST(MonteCarlo, OneRunGivesNoIntervalAndCountsStayInRange) {
   const fs::path dir = temp_dir("mc_single"), out = dir / "out";
   const Output o = canopy("montecarlo " + kScenario + " --runs 1 --out " + out.string());

@@ -172,21 +172,22 @@ std::string sweep_csv(const std::vector<SweepKey>& keys,
                       const std::vector<std::vector<std::string>>& values,
                       const std::vector<std::string>& names,
                       const std::vector<ordered_json>& aggregates) {
+  // Cells are appended with fmt (not "," + cell: GCC 12 warns wrongly,
+  // -Wrestrict, on that).
   std::string csv = "combo";
-  for (const auto& k : keys) csv += "," + io::csv_field(k.key);
+  for (const auto& k : keys) csv += fmt::format(",{}", io::csv_field(k.key));
   for (const auto& n : names)
     csv += fmt::format(",{},{},{}", io::csv_field(n), io::csv_field(n + "_lo"),
                        io::csv_field(n + "_hi"));
   csv += "\n";
   for (size_t c = 0; c < values.size(); ++c) {
     csv += std::to_string(c);
-    for (const auto& v : values[c]) csv += "," + io::csv_field(v);
+    for (const auto& v : values[c]) csv += fmt::format(",{}", io::csv_field(v));
     for (const auto& n : names) {
       const ordered_json m = find_metric(aggregates[c], n);
       const bool ci = !m.is_null() && m["ci95"].is_array();
-      csv += "," + (m.is_null() ? "" : csv_number(m["estimate"]));
-      csv += "," + (ci ? csv_number(m["ci95"][0]) : "");
-      csv += "," + (ci ? csv_number(m["ci95"][1]) : "");
+      csv += fmt::format(",{},{},{}", m.is_null() ? "" : csv_number(m["estimate"]),
+                         ci ? csv_number(m["ci95"][0]) : "", ci ? csv_number(m["ci95"][1]) : "");
     }
     csv += "\n";
   }
