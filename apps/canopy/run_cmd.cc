@@ -26,8 +26,7 @@ namespace {
 
 void print_summary(const eval::RunSummary& s, const eval::TrackingMetrics* tracking,
                    const eval::AssessMetrics* assessment, const eval::EngagementMetrics* engagement,
-                   const eval::SafetyMetrics* safety, const std::vector<eval::AreaFigures>& areas,
-                   const std::string& out_dir, bool plots) {
+                   const eval::SafetyMetrics* safety, const std::string& out_dir, bool plots) {
   fmt::print("canopy run: scenario '{}', seed {}, {:.1f} s simulated\n",
              core::printable(s.scenario), s.seed, s.sim_time_s);
   fmt::print("  rockets launched   {:>6} of {} planned\n", s.rockets_launched, s.rockets_planned);
@@ -39,7 +38,7 @@ void print_summary(const eval::RunSummary& s, const eval::TrackingMetrics* track
   fmt::print("\n  {:<24} {:>11} {:>8} {:>11} {:>8} {:>9} {:>10} {:>11}\n", "defended area",
              "threatening", "engaged", "intercepted", "impacts", "leak rate", "value", "value hit");
   eval::AreaFigures total{.name = "total"};
-  for (const auto& a : areas) {
+  for (const auto& a : s.areas) {
     total.threatening += a.threatening;
     total.engaged += a.engaged;
     total.intercepted += a.intercepted;
@@ -53,7 +52,7 @@ void print_summary(const eval::RunSummary& s, const eval::TrackingMetrics* track
                                  : std::string("—"),
                value, a.value_hit);
   };
-  for (const auto& a : areas) row(a, fmt::format("{:.0f}", a.value));
+  for (const auto& a : s.areas) row(a, fmt::format("{:.0f}", a.value));
   row(total, "");
   if (s.scans > 0) {
     fmt::print("\n  radars: {} scans, {} plots ({} clutter); {} of {} rockets detected\n", s.scans,
@@ -175,7 +174,7 @@ int run_scenario(const scenario::Source& source, const scenario::Scenario& scena
   const eval::EngagementMetrics engagement = eval::engagement_metrics(summary);
   if (defended) {
     sections["engagement"] = eval::to_json(engagement);
-    sections["engagement"]["areas"] = eval::to_json(scoring.areas());
+    sections["engagement"]["areas"] = eval::to_json(summary.areas);
   }
   const eval::SafetyMetrics safety = scoring.safety();
   if (tracked) sections["safety"] = eval::to_json(safety);
@@ -204,8 +203,8 @@ int run_scenario(const scenario::Source& source, const scenario::Scenario& scena
   }
   if (!o.quiet) {
     print_summary(summary, tracked ? &metrics : nullptr, tracked ? &assessment : nullptr,
-                  defended ? &engagement : nullptr, tracked ? &safety : nullptr, scoring.areas(),
-                  o.out_dir, o.plots);
+                  defended ? &engagement : nullptr, tracked ? &safety : nullptr, o.out_dir,
+                  o.plots);
     if (report_files) print_report_files(*report_files, o.out_dir);
   }
   if (out_of_time) {

@@ -115,4 +115,21 @@ std::string summary_text(const EngagementMetrics& m) {
   return out;
 }
 
+nlohmann::ordered_json to_json(const std::vector<AreaFigures>& areas) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const AreaFigures& a : areas) {
+    out.push_back(
+        {{"name", a.name},
+         {"threatening", a.threatening},
+         {"engaged", a.engaged},
+         {"intercepted", a.intercepted},
+         {"leakers", a.leakers},
+         {"leak_rate", a.threatening > 0
+                           ? nlohmann::ordered_json(static_cast<double>(a.leakers) / a.threatening)
+                           : nlohmann::ordered_json(nullptr)},
+         {"value_hit", a.value_hit}});
+  }
+  return out;
+}
+
 }  // namespace canopy::eval

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "canopy/eval/run_scorer.h"
 
@@ -42,6 +43,9 @@ struct EngagementMetrics {
 
 EngagementMetrics engagement_metrics(const RunSummary& s);
 nlohmann::ordered_json to_json(const EngagementMetrics& m);
+// summary.json's engagement "areas": one object per area, with its leak rate
+// (null when nothing threatened it).
+nlohmann::ordered_json to_json(const std::vector<AreaFigures>& areas);
 std::string summary_text(const EngagementMetrics& m);
 
 }  // namespace canopy::eval

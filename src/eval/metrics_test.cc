@@ -14,7 +14,6 @@
 #include <set>
 #include <sstream>
 
-#include "canopy/eval/area_metrics.h"
 #include "canopy/eval/montecarlo.h"
 
 namespace canopy::eval {
@@ -149,58 +148,6 @@ TEST(Aggregate, IntervalsAreClippedToTheMetricsRange) {
   EXPECT_EQ(m["ci95"][0].get<double>(), 0.0);
   EXPECT_GT(m["ci95"][1].get<double>(), 10.0);
   EXPECT_EQ(m["unit"], "rockets");
-}
-
-TEST(AreaScorer, CountsThreatsEngagementsKillsAndLeakersPerArea) {
-  scenario::Scenario sc;
-  sc.defended_areas.push_back({"North", 100, {}});
-  sc.defended_areas.push_back({"South", 10, {}});
-  AreaScorer scorer(sc);
-  auto launch = [&](int rocket, std::optional<std::string> area) {
-    sim::LaunchEvent e;
-    e.rocket = rocket;
-    e.impact_area = std::move(area);
-    scorer.on_event(e);
-  };
-  auto fire = [&](int rocket) {
-    sim::FireEvent e;
-    e.rocket = rocket;
-    scorer.on_event(e);
-  };
-  auto intercept = [&](int rocket, bool killed, bool debris) {
-    sim::InterceptEvent e;
-    e.rocket = rocket;
-    e.killed = killed;
-    e.debris = debris;
-    scorer.on_event(e);
-  };
-  auto impact = [&](int rocket, std::optional<std::string> area) {
-    sim::ImpactEvent e;
-    e.rocket = rocket;
-    e.area = std::move(area);
-    scorer.on_event(e);
-  };
-  launch(1, "North"), launch(2, "North"), launch(3, "South"), launch(4, std::nullopt);
-  fire(1), fire(1), fire(2), fire(4);
-  intercept(1, true, false);   // killed
-  intercept(2, true, true);    // a fragment of 2: not a kill of 2
-  intercept(2, false, false);  // missed
-  fire(1);                     // at a dead rocket: engaged once only
-  impact(2, "North"), impact(3, "South"), impact(4, std::nullopt);
-  const auto& a = scorer.result();
-  ASSERT_EQ(a.size(), 2u);
-  EXPECT_EQ(a[0].threatening, 2);
-  EXPECT_EQ(a[0].engaged, 2);
-  EXPECT_EQ(a[0].intercepted, 1);
-  EXPECT_EQ(a[0].leakers, 1);
-  EXPECT_EQ(a[0].value_hit, 100);
-  EXPECT_EQ(a[1].threatening, 1);
-  EXPECT_EQ(a[1].engaged, 0);
-  EXPECT_EQ(a[1].leakers, 1);
-  EXPECT_EQ(a[1].value_hit, 10);
-  const auto j = to_json(a);
-  EXPECT_EQ(j[0]["leak_rate"], 0.5);
-  EXPECT_EQ(j[1]["name"], "South");
 }
 
 // A summary.json key that reports a Monte Carlo metric is spelled as that

@@ -15,7 +15,6 @@
 
 #include "canopy/core/check.h"
 #include "canopy/core/random.h"
-#include "canopy/eval/area_metrics.h"
 #include "canopy/eval/engagement_metrics.h"
 #include "canopy/eval/scoring_sink.h"
 #include "canopy/eval/statistics.h"
@@ -30,8 +29,8 @@ using K = MetricKind;
 double rate(double k, double n) { return n > 0 ? k / n : kNaN; }
 
 std::vector<double> row_of(const MetricSet& metrics, const RunSummary& s,
-                           const std::vector<AreaFigures>& areas, const TrackingMetrics* tracking,
-                           const AssessMetrics* assess, const SafetyMetrics* safety) {
+                           const TrackingMetrics* tracking, const AssessMetrics* assess,
+                           const SafetyMetrics* safety) {
   const EngagementMetrics e = engagement_metrics(s);
   std::vector<double> v(metrics.size(), kNaN);
   auto set = [&](std::string_view name, double x) {
@@ -90,7 +89,7 @@ std::vector<double> row_of(const MetricSet& metrics, const RunSummary& s,
     set("wrong_target_kills", safety->wrong_target_kills);
   }
   set("sim_time_s", s.sim_time_s);
-  for (const AreaFigures& a : areas) {
+  for (const AreaFigures& a : s.areas) {
     set(member_name("threatening", a.name), a.threatening);
     set(member_name("engaged", a.name), a.engaged);
     set(member_name("intercepted", a.name), a.intercepted);
@@ -139,9 +138,9 @@ core::Result<RunRecord> run_once(const scenario::Scenario& scenario, int run_ind
   const SafetyMetrics safety = scoring.safety();
   RunRecord r;
   r.run = run_index;
-  r.values = row_of(metric_set(scenario), scoring.summary(world->stats()), scoring.areas(),
-                    tracked ? &tracking : nullptr, tracked ? &assess : nullptr,
-                    tracked ? &safety : nullptr);
+  r.values =
+      row_of(metric_set(scenario), scoring.summary(world->stats()), tracked ? &tracking : nullptr,
+             tracked ? &assess : nullptr, tracked ? &safety : nullptr);
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;
 }

@@ -10,7 +10,7 @@ namespace canopy::eval {
 RunScorer::RunScorer(const scenario::Scenario& scenario) {
   for (const auto& a : scenario.defended_areas) {
     area_index_.emplace(a.name, static_cast<int>(s_.areas.size()));
-    s_.areas.push_back({a.name, a.value, 0, 0});
+    s_.areas.push_back({.name = a.name, .value = a.value});
   }
   for (const auto& b : scenario.batteries)
     battery_round_cost_[b.name] =
@@ -18,12 +18,12 @@ RunScorer::RunScorer(const scenario::Scenario& scenario) {
 }
 
 void RunScorer::on_event(const sim::Event& event) {
-  const auto area = [&](const std::optional<std::string>& name) -> AreaDamage* {
+  const auto area = [&](const std::optional<std::string>& name) -> AreaFigures* {
     if (!name) return nullptr;
     const auto it = area_index_.find(*name);
     return it == area_index_.end() ? nullptr : &s_.areas[static_cast<size_t>(it->second)];
   };
-  const auto threatened = [&](int rocket) -> AreaDamage* {
+  const auto threatened = [&](int rocket) -> AreaFigures* {
     const auto it = threatened_.find(rocket);
     return it == threatened_.end() ? nullptr : &s_.areas[static_cast<size_t>(it->second)];
   };
@@ -31,15 +31,16 @@ void RunScorer::on_event(const sim::Event& event) {
       [&]<class E>(const E& e) {
         if constexpr (std::is_same_v<E, sim::LaunchEvent>) {
           ++s_.rockets_launched;
-          if (const AreaDamage* a = area(e.impact_area)) {
+          if (AreaFigures* a = area(e.impact_area)) {
             threatened_[e.rocket] = static_cast<int>(a - s_.areas.data());
+            ++a->threatening;
             ++s_.threatening;
           }
         } else if constexpr (std::is_same_v<E, sim::ImpactEvent>) {
           // The impact counts against the first defended area containing it.
           ++s_.impacts;
-          if (AreaDamage* a = area(e.area)) {
-            ++a->impacts;
+          if (AreaFigures* a = area(e.area)) {
+            ++a->leakers;
             a->value_hit += a->value;
             s_.value_hit += a->value;
             ++s_.impacts_in_areas;
@@ -61,7 +62,8 @@ void RunScorer::on_event(const sim::Event& event) {
           if (!e.rocket || !engaged_.insert(*e.rocket).second || killed_.contains(*e.rocket))
             return;
           ++s_.rockets_engaged;
-          if (threatened(*e.rocket)) {
+          if (AreaFigures* a = threatened(*e.rocket)) {
+            ++a->engaged;
             ++s_.engaged_in_areas;
           } else {
             ++s_.engaged_open_ground;
@@ -71,7 +73,8 @@ void RunScorer::on_event(const sim::Event& event) {
           s_.intercept_alt_m.push_back(e.altitude_m);
           if (!e.killed || e.debris || !killed_.insert(e.rocket).second) return;
           ++s_.rockets_killed;
-          if (const AreaDamage* a = threatened(e.rocket)) {
+          if (AreaFigures* a = threatened(e.rocket)) {
+            ++a->intercepted;
             s_.value_saved += a->value;
             ++s_.killed_in_areas;
           }

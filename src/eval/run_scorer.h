@@ -20,11 +20,18 @@
 
 namespace canopy::eval {
 
-struct AreaDamage {
+// One defended area's figures (docs/metrics.md, "Per area"): the rockets
+// that threatened it (the launch event's undefended impact_area, truth), how
+// many of them were engaged and killed, the warheads that fell in it and the
+// value hit there.
+struct AreaFigures {
   std::string name;
-  double value = 0;  // the area's value (e.g. population)
-  int impacts = 0;
-  double value_hit = 0;  // impacts x value
+  double value = 0;      // the area's value (e.g. population)
+  int threatening = 0;   // rockets whose undefended impact point is in the area
+  int engaged = 0;       // ... of them with an interceptor fired at their track
+  int intercepted = 0;   // ... of them killed
+  int leakers = 0;       // warheads that fell in the area (summary.json: impacts)
+  double value_hit = 0;  // leakers x value
 };
 
 // The world's telemetry (sim::WorldStats) and the figures scored from the
@@ -35,7 +42,7 @@ struct RunSummary : sim::WorldStats {
   int impacts_in_areas = 0;
   int impacts_open_ground = 0;
   double value_hit = 0;
-  std::vector<AreaDamage> areas;
+  std::vector<AreaFigures> areas;  // in scenario order
   int tracks_started = 0;
   int tracks_confirmed = 0;
   int threats_declared = 0;  // decisions that declared a threat

@@ -92,7 +92,7 @@ TEST(RunScorer, ImpactsCountAgainstTheAreaTheEventNamesWithItsValue) {
   EXPECT_EQ(r.impacts_open_ground, 1);
   EXPECT_DOUBLE_EQ(r.value_hit, 1250);
   ASSERT_EQ(r.areas.size(), 2u);
-  EXPECT_EQ(r.areas[1].impacts, 1);
+  EXPECT_EQ(r.areas[1].leakers, 1);
   EXPECT_DOUBLE_EQ(r.areas[1].value_hit, 250);
   EXPECT_EQ(r.scenario, "t");  // the world's telemetry passes through
   EXPECT_EQ(r.rockets_planned, 3);
@@ -159,6 +159,44 @@ TEST(RunScorer, OnlyCanopysPolicyCountsAlertsAndOnlyDeclarationsCountThreats) {
   EXPECT_EQ(r.threats_declared, 1);
   EXPECT_EQ(r.tracks_started, 1);
   EXPECT_EQ(r.tracks_confirmed, 1);
+}
+
+// The per-area figures come from the same pass as the run's totals, and add
+// up to them.
+TEST(RunScorer, CountsThreatsEngagementsKillsAndLeakersPerArea) {
+  RunScorer scorer(two_towns());
+  for (const sim::Event& e : std::vector<sim::Event>{
+           launch(1, "North"), launch(2, "North"), launch(3, "South"), launch(4, std::nullopt),
+           fire(1, 1), fire(2, 1), fire(3, 2), fire(4, 4), intercept(5, 1, true, 2),  // killed
+           [] {  // a fragment of 2: not a kill of 2
+             sim::InterceptEvent e = intercept(6, 2, true, 1);
+             e.debris = true;
+             return e;
+           }(),
+           intercept(7, 2, false, 30),  // missed
+           fire(8, 1),                  // at a dead rocket: engaged once only
+           impact(20, 2, "North"), impact(21, 3, "South"), impact(22, 4, std::nullopt)})
+    scorer.on_event(e);
+  const RunSummary r = scorer.result({});
+  ASSERT_EQ(r.areas.size(), 2u);
+  const AreaFigures& north = r.areas[0];
+  const AreaFigures& south = r.areas[1];
+  EXPECT_EQ(north.threatening, 2);
+  EXPECT_EQ(north.engaged, 2);
+  EXPECT_EQ(north.intercepted, 1);
+  EXPECT_EQ(north.leakers, 1);
+  EXPECT_EQ(north.value_hit, 1000);
+  EXPECT_EQ(south.threatening, 1);
+  EXPECT_EQ(south.engaged, 0);
+  EXPECT_EQ(south.leakers, 1);
+  EXPECT_EQ(south.value_hit, 250);
+  EXPECT_EQ(north.threatening + south.threatening, r.threatening);
+  EXPECT_EQ(north.engaged + south.engaged, r.engaged_in_areas);
+  EXPECT_EQ(north.intercepted + south.intercepted, r.killed_in_areas);
+  EXPECT_EQ(north.leakers + south.leakers, r.impacts_in_areas);
+  const auto j = to_json(r.areas);
+  EXPECT_EQ(j[0]["leak_rate"], 0.5);
+  EXPECT_EQ(j[1]["name"], "South");
 }
 
 }  // namespace

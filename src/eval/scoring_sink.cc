@@ -15,7 +15,6 @@ ScoringSink::ScoringSink(sim::EventSink* next, const scenario::Scenario& scenari
                 return o;
               }()),
       safety_(scenario.doctrine.min_warning_s),
-      areas_(scenario),
       run_(scenario) {}
 
 void ScoringSink::on_picture(const sim::PictureSample& sample) {

@@ -9,11 +9,9 @@
 //   eval::TrackingMetrics m = scoring.result();
 //   eval::AssessMetrics a = scoring.assessment();
 //   eval::SafetyMetrics s = scoring.safety();
-//   const std::vector<eval::AreaFigures>& a = scoring.areas();
 //   eval::RunSummary r = scoring.summary(world.stats());
 #pragma once
 
-#include "canopy/eval/area_metrics.h"
 #include "canopy/eval/assess_metrics.h"
 #include "canopy/eval/run_scorer.h"
 #include "canopy/eval/safety_metrics.h"
@@ -30,7 +28,6 @@ class ScoringSink : public sim::EventSink {
   void on_event(const sim::Event& e) override {
     assess_.on_event(e);
     safety_.on_event(e);
-    areas_.on_event(e);
     run_.on_event(e);
     if (next_) next_->on_event(e);
   }
@@ -48,7 +45,6 @@ class ScoringSink : public sim::EventSink {
   TrackingMetrics result() const { return scorer_.result(); }
   AssessMetrics assessment() const { return assess_.result(); }
   SafetyMetrics safety() const { return safety_.result(); }
-  const std::vector<AreaFigures>& areas() const { return areas_.result(); }
   RunSummary summary(const sim::WorldStats& stats) const { return run_.result(stats); }
 
  private:
@@ -56,7 +52,6 @@ class ScoringSink : public sim::EventSink {
   TrackingScorer scorer_;
   AssessScorer assess_;
   SafetyScorer safety_;
-  AreaScorer areas_;
   RunScorer run_;
 };
 

@@ -13,7 +13,7 @@ ordered_json to_json(const eval::RunSummary& s) {
   ordered_json areas = ordered_json::array();
   for (const auto& a : s.areas) {
     areas.push_back(
-        {{"name", a.name}, {"value", a.value}, {"impacts", a.impacts}, {"value_hit", a.value_hit}});
+        {{"name", a.name}, {"value", a.value}, {"impacts", a.leakers}, {"value_hit", a.value_hit}});
   }
   return {{"scenario", s.scenario},
           {"seed", s.seed},

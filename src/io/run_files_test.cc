@@ -78,7 +78,7 @@ TEST(RunFiles, NothingAppearsUntilCommit) {
   files->on_event(sim::ImpactEvent{});
   files->on_trajectory({0, 1, {0, 0, 0}, {0, 0, 0}});
   eval::RunSummary s;
-  s.areas.push_back({"Town", 10, 1, 10});
+  s.areas.push_back({.name = "Town", .value = 10, .leakers = 1, .value_hit = 10});
   ASSERT_TRUE(files->commit(s));
   for (const char* f : {"events.jsonl", "trajectories.csv", "summary.json"}) {
     EXPECT_TRUE(fs::exists(dir / f)) << f;
