@@ -7,15 +7,10 @@
 #include "canopy/assess/impact.h"
 #include "canopy/engage/intercept.h"
 #include "canopy/physics/atmosphere.h"
+#include "canopy/physics/warhead.h"
 
 namespace canopy::engage {
 namespace {
-
-// Cd A / m of a tumbling sphere of the fragments' density.
-double sphere_kd(double mass_kg) {
-  const double d = std::cbrt(6 * mass_kg / (std::numbers::pi * kFragmentDensity_kgpm3));
-  return kFragmentCd * std::numbers::pi * d * d / 4 / mass_kg;
-}
 
 // Samples along a fragment path are this close in units of its drag's
 // damping time (and no closer than kMinSample_s).
@@ -49,10 +44,10 @@ DebrisCloud DebrisCloud::from_kill(const physics::State& at, double rocket_mass_
     // Log-spaced masses from the heaviest (smallest kd) to the lightest.
     const double m =
         m_max * std::pow(kMinFragmentMass_kg / m_max, static_cast<double>(k) / (n - 1));
-    const double kd = sphere_kd(m);
+    const double kd = physics::fragment_kd(m);
     physics::Flight f = physics::Flight::coast_from(assess::drag_body(kd, flat), forecast, at, io);
     std::vector<Sample> path;
-    Sample s{at.t_s, at.p_W, at.v_W, 0.0, kThrowSigmas * kFragmentSpread_mps, 0.0, false};
+    Sample s{at.t_s, at.p_W, at.v_W, 0.0, kThrowSigmas * physics::kFragmentSpread_mps, 0.0, false};
     for (;;) {
       // The throw's speed, damped by drag over the interval (from its
       // start); the fragment's airspeed is taken with the throw across

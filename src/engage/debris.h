@@ -4,7 +4,7 @@
 // inside such a cloud and moves as a fragment can is debris, unless it
 // moves as the intact rocket would have (engage::IntactPath).
 //
-// The model is the defense's own public-level warhead model (intercept.h):
+// The model is the defense's own public-level warhead model (physics/warhead.h):
 // fragments of the rocket's burnout mass, from kMinFragmentMass_kg up to
 // kMaxFragmentShare of it, tumbling spheres (Cd 1.2) thrown with
 // kFragmentSpread_mps per axis. A handful of fragment sizes, spanning the

@@ -26,12 +26,6 @@ Vec3 pn_accel_W(const Vec3& r_W, const Vec3& w_W, double n) {
   return n * closing * omega.cross(u);
 }
 
-double kill_probability(double miss_m, double lethal_radius_m, double pk) {
-  if (miss_m <= lethal_radius_m) return pk;
-  const double x = (miss_m - lethal_radius_m) / lethal_radius_m;
-  return pk * std::exp(-2 * x * x);
-}
-
 Guidance::Guidance(const scenario::InterceptorType& type, double navigation_constant)
     : navigation_constant_(navigation_constant), seeker_range_m_(type.seeker.range_m) {}
 

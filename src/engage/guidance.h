@@ -46,11 +46,6 @@ inline constexpr double kGuidanceMinSpeed_mps = 300;
 // position r = target - interceptor and relative velocity w.
 Vec3 pn_accel_W(const Vec3& r_W, const Vec3& w_W, double navigation_constant);
 
-// Kill probability at a miss distance: pk_at_lethal_radius up to the lethal
-// radius R, then a Gaussian fall-off, pk * exp(-2 ((m - R) / R)^2)
-// (half of it at about 1.6 R, 2 % at 2.4 R).
-double kill_probability(double miss_m, double lethal_radius_m, double pk_at_lethal_radius);
-
 // The target as the battle manager's track gives it, with the track's
 // covariance of [p, v] (for the seeker to pick the object that matches).
 struct TargetState {

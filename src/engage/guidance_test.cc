@@ -112,14 +112,6 @@ TEST(ProportionalNavigation, SeekerCutsTheMissOfANoisyTrack) {
   EXPECT_GT(seeker_hits, uplink_hits + 8);
 }
 
-TEST(KillProbability, IsFlatInsideTheLethalRadiusAndFallsBeyond) {
-  EXPECT_DOUBLE_EQ(kill_probability(0, 8, 0.9), 0.9);
-  EXPECT_DOUBLE_EQ(kill_probability(8, 8, 0.9), 0.9);
-  EXPECT_NEAR(kill_probability(16, 8, 0.9), 0.9 * std::exp(-2.0), 1e-12);
-  EXPECT_LT(kill_probability(19.2, 8, 0.9), 0.02);
-  EXPECT_GT(kill_probability(12, 8, 0.9), kill_probability(13, 8, 0.9));
-}
-
 TEST(FlyoutTable, AgreesWithDirectFlyouts) {
   const scenario::InterceptorType type = generic();
   const FlyoutTable& table = flyout_table(type);

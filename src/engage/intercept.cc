@@ -5,6 +5,7 @@
 #include <numbers>
 
 #include "canopy/assess/area_probability.h"
+#include "canopy/physics/warhead.h"
 
 namespace canopy::engage {
 
@@ -31,31 +32,8 @@ ThreatPath predict_path(const assess::BallisticEstimate& est, const physics::Env
   return path;
 }
 
-std::vector<Fragment> make_fragments(const physics::State& at, double mass_kg, core::Stream& rng) {
-  // Mass shares from normalised uniform draws (a flat Dirichlet).
-  std::vector<double> share(kFragmentCount);
-  double sum = 0;
-  for (double& s : share) sum += (s = -std::log(1 - rng.uniform()));
-  std::vector<Fragment> out;
-  for (double s : share) {
-    Fragment f;
-    const double m = std::max(0.05, mass_kg * s / sum);
-    // A sphere of the fragment's mass: d = (6 m / (pi rho))^(1/3).
-    f.body.launch_mass_kg = m;
-    f.body.diameter_m = std::cbrt(6 * m / (std::numbers::pi * kFragmentDensity_kgpm3));
-    f.body.burn_time_s = 1e-6;
-    f.body.cd = physics::CdTable{{0.0}, {kFragmentCd}};
-    f.state = at;
-    f.state.v_W += kFragmentSpread_mps * Vec3(rng.normal(), rng.normal(), rng.normal());
-    out.push_back(f);
-  }
-  return out;
-}
-
 double typical_fragment_kd(double rocket_mass_kg) {
-  const double m = rocket_mass_kg / kFragmentCount;
-  const double d = std::cbrt(6 * m / (std::numbers::pi * kFragmentDensity_kgpm3));
-  return kFragmentCd * std::numbers::pi * d * d / 4 / m;
+  return physics::fragment_kd(rocket_mass_kg / physics::kFragmentCount);
 }
 
 double expected_pk(const scenario::InterceptorType& type, double flight_s, double speed_mps) {
@@ -81,7 +59,7 @@ double debris_probability(const physics::State& at, const InterceptContext& ctx)
                                        core::Vec2::Zero(), 1.0, 600);
   if (!g) return 0;
   // Drag takes most of the throw within seconds; half of it over the fall.
-  const double sigma = 0.5 * kFragmentSpread_mps * std::max(1.0, g->t_s - at.t_s) + 50;
+  const double sigma = 0.5 * physics::kFragmentSpread_mps * std::max(1.0, g->t_s - at.t_s) + 50;
   const Eigen::Matrix2d cov = sigma * sigma * Eigen::Matrix2d::Identity();
   double p = 0;
   for (const auto& area : *ctx.areas)

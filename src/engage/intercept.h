@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "canopy/assess/impact.h"
-#include "canopy/core/random.h"
 #include "canopy/engage/flyout.h"
 #include "canopy/scenario/scenario.h"
 
@@ -25,21 +24,6 @@ struct ThreatPath {
 ThreatPath predict_path(const assess::BallisticEstimate& estimate,
                         const physics::Environment& forecast, double dt_s = 0.5);
 
-// What a kill leaves (docs/engage.md): kFragmentCount fragments sharing the
-// rocket's burnout mass, thrown with an isotropic Gaussian velocity of
-// kFragmentSpread_mps per axis, tumbling (Cd 1.2), each with radar
-// cross-section kFragmentRcs_m2.
-inline constexpr int kFragmentCount = 6;
-inline constexpr double kFragmentSpread_mps = 60;
-inline constexpr double kFragmentCd = 1.2;
-inline constexpr double kFragmentRcs_m2 = 0.01;
-inline constexpr double kFragmentDensity_kgpm3 = 3000;  // sets each fragment's size
-
-struct Fragment {
-  physics::RocketParams body;  // no motor; the fragment's mass, size and drag
-  physics::State state;
-};
-std::vector<Fragment> make_fragments(const physics::State& at, double mass_kg, core::Stream& rng);
 // The drag parameter Cd A / m of the planning model's typical fragment.
 double typical_fragment_kd(double rocket_mass_kg);
 

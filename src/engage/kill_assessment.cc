@@ -6,6 +6,7 @@
 #include <numbers>
 
 #include "canopy/engage/guidance.h"
+#include "canopy/physics/warhead.h"
 
 namespace canopy::engage {
 namespace {
@@ -190,7 +191,7 @@ double prior_alive(const IntactPath& intact, const Vec3& p_det, double t_det,
   const double sigma = std::sqrt(std::max(0.0, es.eigenvalues().maxCoeff()));
   // The nearest the rocket can plausibly have been to the detonation.
   const double miss = std::max(0.0, d - 3 * sigma);
-  return std::clamp(1 - kill_probability(miss, lethal_radius_m, pk), 0.02, 0.999);
+  return std::clamp(1 - physics::kill_probability(miss, lethal_radius_m, pk), 0.02, 0.999);
 }
 
 }  // namespace canopy::engage

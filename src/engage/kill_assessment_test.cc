@@ -11,6 +11,7 @@
 
 #include "canopy/engage/debris.h"
 #include "canopy/physics/examples.h"
+#include "canopy/physics/warhead.h"
 
 namespace canopy::engage {
 namespace {
@@ -60,7 +61,7 @@ TEST(DebrisCloud, HoldsEveryFragmentOfAKillUntilItLands) {
     const physics::State at =
         kill_state(rng.uniform(600, 9000), rng.uniform(200, 900), rng.uniform(0, 100));
     const DebrisCloud cloud = DebrisCloud::from_kill(at, burnout_kg(), env, 0, 0);
-    for (const Fragment& f : make_fragments(at, burnout_kg(), rng)) {
+    for (const physics::Fragment& f : physics::make_fragments(at, burnout_kg(), rng)) {
       physics::Flight flight = physics::Flight::coast_from(f.body, env, f.state);
       for (double t = at.t_s + 0.25;; t += 0.75) {
         flight.advance_to(t);
@@ -164,7 +165,7 @@ TEST(KillEvidence, SeesTheIntactRocketSurviveAndFragmentsMeanAKill) {
 
     // Killed: only its fragments remain.
     Truth dead;
-    for (const Fragment& f : make_fragments(at, burnout_kg(), rng))
+    for (const physics::Fragment& f : physics::make_fragments(at, burnout_kg(), rng))
       dead.flights.push_back(physics::Flight::coast_from(f.body, env, f.state));
     const KillEvidence d = observe(truth_at, &dead, start, cloud, at.t_s, at.t_s + 2.5, k);
     killed += d.outcome() == KillOutcome::kKilled ? 1 : 0;

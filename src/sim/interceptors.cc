@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "canopy/core/random.h"
-#include "canopy/engage/intercept.h"
+#include "canopy/physics/warhead.h"
 #include "canopy/sim/truth_labels.h"
 
 namespace canopy::sim {
@@ -71,7 +71,7 @@ void InterceptorModel::radar_objects(double t_s, std::vector<sensors::Object>& o
     if (f.landed() && f.impact()->t_s <= t_s) continue;
     const physics::State st = f.state_at(t_s);
     out.push_back(
-        {fragment_object(frag.rocket, frag.index), st.p_W, st.v_W, engage::kFragmentRcs_m2});
+        {fragment_object(frag.rocket, frag.index), st.p_W, st.v_W, physics::kFragmentRcs_m2});
   }
 }
 
@@ -99,8 +99,8 @@ void InterceptorModel::kill(Truth& truth, int idx, const physics::State& at) {
   core::Stream rng(options_.seed, static_cast<std::uint64_t>(options_.run_index),
                    core::tag("debris"), static_cast<std::uint64_t>(plan.id));
   int k = 0;
-  for (const engage::Fragment& f :
-       engage::make_fragments(at, params.launch_mass_kg - params.propellant_mass_kg, rng)) {
+  for (const physics::Fragment& f :
+       physics::make_fragments(at, params.launch_mass_kg - params.propellant_mass_kg, rng)) {
     fragments_.push_back({plan.id, ++k, f.body.launch_mass_kg, f.body.diameter_m,
                           physics::Flight::coast_from(f.body, scenario_->environment, f.state,
                                                       options_.integrator)});
@@ -240,8 +240,9 @@ bool InterceptorModel::pass(Interceptor& icpt, double t0, double t1, const physi
     return true;
   }
   // A fragment is no kill.
-  e.pk = rocket ? engage::kill_probability(e.miss_m, type.lethal_radius_m, type.pk_at_lethal_radius)
-                : 0.0;
+  e.pk = rocket
+             ? physics::kill_probability(e.miss_m, type.lethal_radius_m, type.pk_at_lethal_radius)
+             : 0.0;
   core::Stream rng(options_.seed, static_cast<std::uint64_t>(options_.run_index), core::tag("kill"),
                    static_cast<std::uint64_t>(icpt.id));
   e.killed = rocket && rng.uniform() < e.pk;
