@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "canopy/core/check.h"
+
 namespace canopy::bmc {
 namespace {
 
@@ -86,6 +88,9 @@ Orders BattleManager::step(double now_s, std::span<const sensors::Scan> arrived,
                            std::span<const InterceptorReport> interceptors) {
   std::vector<Vec3> plots_W;
   for (const sensors::Scan& scan : arrived) {
+    // The world's scans come from the scenario's own sensors.
+    CANOPY_CHECK(scan.sensor >= 0 && scan.sensor < static_cast<int>(knowledge_.sensors.size()),
+                 "a scan of sensor {}; {} sensors known", scan.sensor, knowledge_.sensors.size());
     tracking::ScanInput in;
     in.sensor = scan.sensor;
     in.t_s = scan.t_s;

@@ -271,6 +271,24 @@ TEST(BattleManager, KillAssessedWhenTheTrackEnds) {
   EXPECT_EQ(log.fire.size(), 1u);
 }
 
+TEST(BattleManagerDeathTest, AScanOfASensorItDoesNotKnowIsABug) {
+  // Scans come from the sensors of the battle manager's own knowledge: one
+  // of another sensor is a bug in canopy, stopped by a check rather than
+  // read out of bounds.
+  const scenario::Scenario sc = test::town_scenario();
+  BattleManager bm(Knowledge::from_scenario(sc, sc.environment));
+  sensors::Scan scan;
+  scan.sensor = 1;  // the town has one radar
+  scan.t_s = scan.arrival_s = 0.25;
+  sensors::Plot plot;
+  plot.sensor = 1;
+  plot.t_s = 0.25;
+  plot.range_m = 5000;
+  scan.plots.push_back(plot);
+  const std::vector<sensors::Scan> scans{scan};
+  EXPECT_DEATH(bm.step(0.25, scans), "internal error at .*scan\\.sensor");
+}
+
 TEST(BattleManager, SurvivorIsEngagedAgainUntilItsShotsAreSpent) {
   // Both interceptors detonate 300 m from the rocket, which flies on.
   Session r;
