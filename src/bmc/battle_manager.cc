@@ -187,6 +187,9 @@ void BattleManager::handle_track_events(double now_s) {
 }
 
 void BattleManager::classify(double now_s, int track, FireControl::Debris reason, Orders& orders) {
+  // A track that ended has no class to change (a kill claimed, or a claim
+  // revoked, after the track ended).
+  if (!live_.contains(track)) return;
   const auto it = debris_.find(track);
   const FireControl::Debris was = it == debris_.end() ? FireControl::Debris::kNo : it->second;
   if ((was == FireControl::Debris::kNo) == (reason == FireControl::Debris::kNo)) {
