@@ -209,7 +209,12 @@ void FireControl::detonated(const InterceptorReport& r, int track, const InFligh
   const std::vector<int> ids{track};
   for (const tracking::TrackSnapshot& s : tracker.picture(now_s, ids))
     est = ballistic_estimate(s, library_);
-  if (!est) return;  // never uplinked: nothing to weigh (the threat stays alive)
+  if (!est) {
+    // Never uplinked: nothing to weigh. The threat stays alive and is
+    // planned for again at once, as after a dud.
+    replan_now_ = true;
+    return;
+  }
   const scenario::InterceptorType& type = types_[static_cast<size_t>(f.type)];
   engage::IntactPath intact(*est, forecast_);
   const double prior =
