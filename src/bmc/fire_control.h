@@ -208,9 +208,12 @@ class FireControl {
   void detonated(const InterceptorReport& r, int track, const InFlight& f, double now_s,
                  const tracking::Tracker& tracker);
   void assess(double now_s, const tracking::Tracker& tracker, FireControlOrders& out);
-  // A confirmed track, other than debris of this claim, moves as the intact
-  // rocket of the watch would, and has been updated since the fragments
-  // separated.
+  // A confirmed track moves as the intact rocket of the watch would, and
+  // has been updated since the fragments separated. Every track counts: the
+  // claimed track itself (a survivor's own track going on is the surest
+  // sign of it), and no track this test passes is debris of the
+  // detonation's cloud (debris() classes none that moves as the intact
+  // rocket would).
   bool intact_track_goes_on(const Watch& w, double now_s,
                             const std::vector<tracking::TrackSnapshot>& picture) const;
   // The weapon-target assignment (docs/engage.md), in steps.
