@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "canopy/core/check.h"
+
 namespace canopy::bmc {
 namespace {
 
@@ -86,6 +88,9 @@ Orders BattleManager::step(double now_s, std::span<const sensors::Scan> arrived,
                            std::span<const InterceptorReport> interceptors) {
   std::vector<Vec3> plots_W;
   for (const sensors::Scan& scan : arrived) {
+    // The world's scans come from the scenario's own sensors.
+    CANOPY_CHECK(scan.sensor >= 0 && scan.sensor < static_cast<int>(knowledge_.sensors.size()),
+                 "a scan of sensor {}; {} sensors known", scan.sensor, knowledge_.sensors.size());
     tracking::ScanInput in;
     in.sensor = scan.sensor;
     in.t_s = scan.t_s;
@@ -182,6 +187,9 @@ void BattleManager::handle_track_events(double now_s) {
 }
 
 void BattleManager::classify(double now_s, int track, FireControl::Debris reason, Orders& orders) {
+  // A track that ended has no class to change (a kill claimed, or a claim
+  // revoked, after the track ended).
+  if (!live_.contains(track)) return;
   const auto it = debris_.find(track);
   const FireControl::Debris was = it == debris_.end() ? FireControl::Debris::kNo : it->second;
   if ((was == FireControl::Debris::kNo) == (reason == FireControl::Debris::kNo)) {

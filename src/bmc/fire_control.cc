@@ -209,7 +209,12 @@ void FireControl::detonated(const InterceptorReport& r, int track, const InFligh
   const std::vector<int> ids{track};
   for (const tracking::TrackSnapshot& s : tracker.picture(now_s, ids))
     est = ballistic_estimate(s, library_);
-  if (!est) return;  // never uplinked: nothing to weigh (the threat stays alive)
+  if (!est) {
+    // Never uplinked: nothing to weigh. The threat stays alive and is
+    // planned for again at once, as after a dud.
+    replan_now_ = true;
+    return;
+  }
   const scenario::InterceptorType& type = types_[static_cast<size_t>(f.type)];
   engage::IntactPath intact(*est, forecast_);
   const double prior =
@@ -409,11 +414,20 @@ void FireControl::log_hold(double now_s, int track, HoldReason reason, FireContr
   if (reason != HoldReason::kNone) out.holds.push_back({now_s, track, reason});
 }
 
-void FireControl::replan(double now_s, FireControlOrders& out) {
-  const bool salvo = doctrine_.mode == scenario::Doctrine::Mode::kSalvo;
-  // The threats open to a shot now; the others get their reason.
-  std::vector<int> targets;
-  std::vector<double> values;
+engage::InterceptContext FireControl::intercept_context(const LauncherState& l) const {
+  const scenario::Battery& b = batteries_[static_cast<size_t>(l.battery)];
+  engage::InterceptContext ctx;
+  ctx.battery = &b;
+  ctx.type = &types_[static_cast<size_t>(b.interceptor_type)];
+  ctx.table = tables_[static_cast<size_t>(b.interceptor_type)];
+  ctx.areas = &areas_;
+  ctx.forecast = forecast_;
+  ctx.debris_weight = doctrine_.debris_weight;
+  return ctx;
+}
+
+void FireControl::open_targets(double now_s, bool salvo, Candidates& c, std::vector<double>& values,
+                               FireControlOrders& out) {
   for (const auto& [track, th] : threats_) {
     if (killed_.contains(track)) continue;
     if (awaiting_.contains(track)) {
@@ -440,92 +454,81 @@ void FireControl::replan(double now_s, FireControlOrders& out) {
       log_hold(now_s, track, HoldReason::kNoWindow, out);
       continue;
     }
-    targets.push_back(track);
+    c.targets.push_back(track);
     values.push_back(th.threat_value * survive);
   }
-  if (targets.empty()) return;
-  std::vector<int> weapons;
-  for (size_t i = 0; i < launchers_.size(); ++i)
-    if (launchers_[i].rounds > 0) weapons.push_back(static_cast<int>(i));
+}
 
-  // Windows of every launcher on every threat.
-  const size_t nw = weapons.size(), nt = targets.size();
-  std::vector<engage::InterceptWindow> windows(nw * nt);
-  engage::WtaProblem pb;
-  pb.values = values;
+void FireControl::plan_windows(double now_s, Candidates& c, engage::WtaProblem& pb) const {
+  const size_t nw = c.weapons.size(), nt = c.targets.size();
+  c.windows.assign(nw * nt, engage::InterceptWindow{});
   pb.p = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(nw), static_cast<Eigen::Index>(nt));
-  auto context = [&](const LauncherState& l) {
-    const scenario::Battery& b = batteries_[static_cast<size_t>(l.battery)];
-    engage::InterceptContext ctx;
-    ctx.battery = &b;
-    ctx.type = &types_[static_cast<size_t>(b.interceptor_type)];
-    ctx.table = tables_[static_cast<size_t>(b.interceptor_type)];
-    ctx.areas = &areas_;
-    ctx.forecast = forecast_;
-    ctx.debris_weight = doctrine_.debris_weight;
-    return ctx;
-  };
   for (size_t a = 0; a < nw; ++a) {
-    const LauncherState& l = launchers_[static_cast<size_t>(weapons[a])];
-    engage::InterceptContext ctx = context(l);
+    const LauncherState& l = launchers_[static_cast<size_t>(c.weapons[a])];
+    engage::InterceptContext ctx = intercept_context(l);
     pb.counts.push_back(l.rounds);
     pb.round_cost.push_back(doctrine_.cost_weight * ctx.type->cost);
     const double ready = std::max(now_s, battery_next_launch_s_[static_cast<size_t>(l.battery)]);
     for (size_t j = 0; j < nt; ++j) {
-      const ThreatTrack& th = threats_.at(targets[j]);
+      const ThreatTrack& th = threats_.at(c.targets[j]);
       ctx.threat_mass_kg = th.burnout_mass_kg;
-      engage::InterceptWindow& w = windows[a * nt + j];
+      engage::InterceptWindow& w = c.windows[a * nt + j];
       w = engage::intercept_window(th.path, l.p_W, ready, ctx);
       if (w.feasible) pb.p(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(j)) = w.best.pk;
     }
   }
-  // A threat no launcher with rounds can reach: an empty launcher that could
-  // means no inventory, none at all no window.
-  auto unreachable_reason = [&](size_t j) {
-    const ThreatTrack& th = threats_.at(targets[j]);
-    for (const LauncherState& l : launchers_) {
-      if (l.rounds > 0) continue;
-      engage::InterceptContext ctx = context(l);
-      ctx.threat_mass_kg = th.burnout_mass_kg;
-      ctx.debris_candidates = 1;
-      if (engage::intercept_window(th.path, l.p_W, now_s, ctx).feasible)
-        return HoldReason::kNoInventory;
-    }
-    return HoldReason::kNoWindow;
-  };
-  std::vector<char> reachable(nt, 0);
-  for (size_t j = 0; j < nt; ++j) {
-    for (size_t a = 0; a < nw; ++a) reachable[j] |= windows[a * nt + j].feasible ? 1 : 0;
-    if (!reachable[j]) log_hold(now_s, targets[j], unreachable_reason(j), out);
-  }
-  if (weapons.empty()) return;
-  pb.max_per_target = salvo ? doctrine_.shots_per_threat : 1;
-  engage::WtaFastOptions opts;
-  opts.time_limit_s = 10;  // not binding: the iteration budget is
-  opts.max_iterations = kWtaIterations;
-  const engage::WtaSolution sol = engage::solve_wta_fast(pb, opts);
+}
 
+HoldReason FireControl::unreachable_reason(double now_s, const ThreatTrack& th) const {
+  // No launcher with rounds can reach it: an empty launcher that could
+  // means no inventory, none at all no window.
+  for (const LauncherState& l : launchers_) {
+    if (l.rounds > 0) continue;
+    engage::InterceptContext ctx = intercept_context(l);
+    ctx.threat_mass_kg = th.burnout_mass_kg;
+    ctx.debris_candidates = 1;
+    if (engage::intercept_window(th.path, l.p_W, now_s, ctx).feasible)
+      return HoldReason::kNoInventory;
+  }
+  return HoldReason::kNoWindow;
+}
+
+void FireControl::log_unreachable(double now_s, Candidates& c, FireControlOrders& out) {
+  const size_t nw = c.weapons.size(), nt = c.targets.size();
+  c.reachable.assign(nt, 0);
+  for (size_t j = 0; j < nt; ++j) {
+    for (size_t a = 0; a < nw; ++a) c.reachable[j] |= c.windows[a * nt + j].feasible ? 1 : 0;
+    if (!c.reachable[j])
+      log_hold(now_s, c.targets[j], unreachable_reason(now_s, threats_.at(c.targets[j])), out);
+  }
+}
+
+void FireControl::log_plan(double now_s, const Candidates& c, const engage::WtaSolution& sol,
+                           FireControlOrders& out) {
   EngagementPlan plan;
   plan.t_s = now_s;
-  plan.threats = static_cast<int>(nt);
-  plan.launchers = static_cast<int>(nw);
+  plan.threats = static_cast<int>(c.targets.size());
+  plan.launchers = static_cast<int>(c.weapons.size());
   plan.objective = sol.objective;
   plan.lower_bound = sol.lower_bound;
   if (sol.lower_bound && sol.objective > 0)
     plan.gap = std::max(0.0, (sol.objective - *sol.lower_bound) / sol.objective);
   for (const auto& rounds : sol.assignment) plan.rounds += static_cast<int>(rounds.size());
   out.plans.push_back(plan);
+}
 
+void FireControl::launch_assigned(double now_s, const Candidates& c, const engage::WtaSolution& sol,
+                                  FireControlOrders& out) {
   // Launch the assigned rounds whose launch time comes before the next plan.
+  const size_t nw = c.weapons.size(), nt = c.targets.size();
   std::vector<HoldReason> reason(nt, HoldReason::kLowerValue);
   for (size_t a = 0; a < nw; ++a) {
-    LauncherState& l = launchers_[static_cast<size_t>(weapons[a])];
-    const scenario::Battery& b = batteries_[static_cast<size_t>(l.battery)];
+    LauncherState& l = launchers_[static_cast<size_t>(c.weapons[a])];
     for (int j : sol.assignment[a]) {
       const size_t jj = static_cast<size_t>(j);
-      const int track = targets[jj];
-      const engage::InterceptWindow& w = windows[a * nt + jj];
-      double& next = battery_next_launch_s_[static_cast<size_t>(l.battery)];
+      const int track = c.targets[jj];
+      const engage::InterceptWindow& w = c.windows[a * nt + jj];
+      const double next = battery_next_launch_s_[static_cast<size_t>(l.battery)];
       if (l.rounds == 0 || next > now_s + 1e-9) {
         if (reason[jj] != HoldReason::kNone) reason[jj] = HoldReason::kLaunchRate;
         continue;
@@ -534,39 +537,67 @@ void FireControl::replan(double now_s, FireControlOrders& out) {
         if (reason[jj] != HoldReason::kNone) reason[jj] = HoldReason::kWaitingForWindow;
         continue;
       }
-      int& fired = shots_[track];
-      if (fired >= doctrine_.shots_per_threat) continue;
-      FireOrder o;
-      o.t_s = now_s;
-      o.interceptor = next_interceptor_id_++;
-      o.battery = l.battery;
-      o.launcher = l.index;
-      o.track = track;
-      o.launcher_W = l.p_W;
-      o.dir_W = engage::launch_direction_W(l.p_W, w.best.p_W);
-      o.intercept_W = w.best.p_W;
-      o.t_intercept_s = w.best.t_intercept_s;
-      o.pk = w.best.pk;
-      o.p_debris = w.best.p_debris;
-      out.fire.push_back(o);
+      if (shots_[track] >= doctrine_.shots_per_threat) continue;
+      fire(now_s, l, track, w, out);
       reason[jj] = HoldReason::kNone;
-      ++fired;
-      next = now_s + b.min_launch_interval_s;
-      InFlight f{.id = o.interceptor,
-                 .track = track,
-                 .pk = o.pk,
-                 .p_W = l.p_W,
-                 .t_s = now_s,
-                 .type = b.interceptor_type};
-      in_flight_[o.interceptor] = f;
-      if (--l.rounds == 0) {
-        l.reload_at_s = now_s + b.launchers[static_cast<size_t>(l.index)].reload_s;
-        replan_now_ = true;
-      }
     }
   }
   for (size_t j = 0; j < nt; ++j)
-    if (reachable[j]) log_hold(now_s, targets[j], reason[j], out);
+    if (c.reachable[j]) log_hold(now_s, c.targets[j], reason[j], out);
+}
+
+void FireControl::fire(double now_s, LauncherState& l, int track, const engage::InterceptWindow& w,
+                       FireControlOrders& out) {
+  const scenario::Battery& b = batteries_[static_cast<size_t>(l.battery)];
+  FireOrder o;
+  o.t_s = now_s;
+  o.interceptor = next_interceptor_id_++;
+  o.battery = l.battery;
+  o.launcher = l.index;
+  o.track = track;
+  o.launcher_W = l.p_W;
+  o.dir_W = engage::launch_direction_W(l.p_W, w.best.p_W);
+  o.intercept_W = w.best.p_W;
+  o.t_intercept_s = w.best.t_intercept_s;
+  o.pk = w.best.pk;
+  o.p_debris = w.best.p_debris;
+  out.fire.push_back(o);
+  ++shots_[track];
+  battery_next_launch_s_[static_cast<size_t>(l.battery)] = now_s + b.min_launch_interval_s;
+  InFlight f{.id = o.interceptor,
+             .track = track,
+             .pk = o.pk,
+             .p_W = l.p_W,
+             .t_s = now_s,
+             .type = b.interceptor_type};
+  in_flight_[o.interceptor] = f;
+  if (--l.rounds == 0) {
+    l.reload_at_s = now_s + b.launchers[static_cast<size_t>(l.index)].reload_s;
+    replan_now_ = true;
+  }
+}
+
+void FireControl::replan(double now_s, FireControlOrders& out) {
+  const bool salvo = doctrine_.mode == scenario::Doctrine::Mode::kSalvo;
+  // The threats open to a shot now (the others get their reason), the
+  // launchers with rounds, and the windows of every launcher on every threat.
+  Candidates c;
+  engage::WtaProblem pb;
+  open_targets(now_s, salvo, c, pb.values, out);
+  if (c.targets.empty()) return;
+  for (size_t i = 0; i < launchers_.size(); ++i)
+    if (launchers_[i].rounds > 0) c.weapons.push_back(static_cast<int>(i));
+  plan_windows(now_s, c, pb);
+  log_unreachable(now_s, c, out);
+  if (c.weapons.empty()) return;
+  pb.max_per_target = salvo ? doctrine_.shots_per_threat : 1;
+  engage::WtaFastOptions opts;
+  opts.time_limit_s = 10;  // not binding: the iteration budget is
+  opts.max_iterations = kWtaIterations;
+  const engage::WtaSolution sol = engage::solve_wta_fast(pb, opts);
+
+  log_plan(now_s, c, sol, out);
+  launch_assigned(now_s, c, sol, out);
 }
 
 }  // namespace canopy::bmc

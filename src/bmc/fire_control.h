@@ -208,12 +208,39 @@ class FireControl {
   void detonated(const InterceptorReport& r, int track, const InFlight& f, double now_s,
                  const tracking::Tracker& tracker);
   void assess(double now_s, const tracking::Tracker& tracker, FireControlOrders& out);
-  // A confirmed track, other than debris of this claim, moves as the intact
-  // rocket of the watch would, and has been updated since the fragments
-  // separated.
+  // A confirmed track moves as the intact rocket of the watch would, and
+  // has been updated since the fragments separated. Every track counts: the
+  // claimed track itself (a survivor's own track going on is the surest
+  // sign of it), and no track this test passes is debris of the
+  // detonation's cloud (debris() classes none that moves as the intact
+  // rocket would).
   bool intact_track_goes_on(const Watch& w, double now_s,
                             const std::vector<tracking::TrackSnapshot>& picture) const;
+  // The weapon-target assignment (docs/engage.md), in steps.
+  struct Candidates {
+    std::vector<int> targets;                      // threats open to a shot now
+    std::vector<int> weapons;                      // launchers with rounds
+    std::vector<engage::InterceptWindow> windows;  // weapon a on target j: [a * targets + j]
+    std::vector<char> reachable;                   // per target: some window is feasible
+  };
   void replan(double now_s, FireControlOrders& out);
+  // The threats open to a shot now with their values; the others get their
+  // hold reason.
+  void open_targets(double now_s, bool salvo, Candidates& c, std::vector<double>& values,
+                    FireControlOrders& out);
+  engage::InterceptContext intercept_context(const LauncherState& l) const;
+  // The windows of every weapon on every target, and their kill
+  // probabilities, counts and costs in the problem.
+  void plan_windows(double now_s, Candidates& c, engage::WtaProblem& pb) const;
+  // Why no launcher with rounds can reach a threat.
+  HoldReason unreachable_reason(double now_s, const ThreatTrack& th) const;
+  void log_unreachable(double now_s, Candidates& c, FireControlOrders& out);
+  static void log_plan(double now_s, const Candidates& c, const engage::WtaSolution& sol,
+                       FireControlOrders& out);
+  void launch_assigned(double now_s, const Candidates& c, const engage::WtaSolution& sol,
+                       FireControlOrders& out);
+  void fire(double now_s, LauncherState& l, int track, const engage::InterceptWindow& w,
+            FireControlOrders& out);
   void log_hold(double now_s, int track, HoldReason reason, FireControlOrders& out);
 
   std::vector<scenario::InterceptorType> types_;

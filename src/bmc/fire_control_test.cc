@@ -44,8 +44,9 @@ struct Bench {
   }
 
   // One scan period: the downlink and the scans, the tracker, the threats
-  // (refreshed every second), then fire control.
-  FireControlOrders step() {
+  // (refreshed every second), then fire control, which is shown `seen`'s
+  // picture instead of the tracker's if given.
+  FireControlOrders step(const tracking::Tracker* seen = nullptr) {
     const double t = ++k * kTick_s;
     const test::Tick tick = sky.tick(t);
     for (const sensors::Scan& scan : tick.scans) {
@@ -74,7 +75,7 @@ struct Bench {
         fc.update_threat(s.id, std::move(th));
       }
     }
-    FireControlOrders out = fc.step(t, tick.reports, tracker);
+    FireControlOrders out = fc.step(t, tick.reports, seen != nullptr ? *seen : tracker);
     for (const FireOrder& f : out.fire) sky.fire(f);
     auto append = [](auto& to, const auto& from) { to.insert(to.end(), from.begin(), from.end()); };
     append(fire, out.fire);
@@ -166,6 +167,43 @@ TEST(FireControl, ADudIsReplannedAtOnceWithoutAssessment) {
   EXPECT_TRUE(b.kills.empty());
   EXPECT_TRUE(b.held(first.track, HoldReason::kShotsExhausted));
   EXPECT_EQ(b.fc.interceptors_left(), 18);
+}
+
+TEST(FireControl, DetonationBeforeAnyUplinkIsReplannedAtOnce) {
+  // Fire control is shown an empty picture from the step it fires on, so
+  // its interceptor is never uplinked; it fuzes 300 m from the rocket,
+  // which flies on. The detonation has nothing to weigh (no estimate of the
+  // rocket): no assessment, and the threat is planned for again in that
+  // same step, as after a dud (not at a periodic plan: one every 5 s).
+  scenario::Scenario sc = test::town_scenario();
+  sc.doctrine.replan_s = 5;
+  double t_fire = 0;
+  {
+    Bench probe(sc);
+    probe.sky.launch(test::town_aim(), 2.0);
+    while (probe.fire.empty() && probe.now() < 40) probe.step();
+    ASSERT_EQ(probe.fire.size(), 1u);
+    t_fire = probe.now();
+  }
+  Bench b(sc);
+  b.sky.fate = Fate::kMiss;
+  const test::TruthRocket& rocket = b.sky.launch(test::town_aim(), 2.0);
+  b.until(t_fire - kTick_s);
+  const tracking::Tracker blind = make_tracker(sc);
+  while (b.sky.detonations().empty() && b.now() < rocket.impact().t_s) {
+    const FireControlOrders out = b.step(&blind);
+    EXPECT_TRUE(out.uplinks.empty()) << b.now();
+  }
+  ASSERT_FALSE(b.fire.empty());  // (the replan may fire again at once)
+  EXPECT_NEAR(b.fire[0].t_s, t_fire, 1e-9);
+  ASSERT_EQ(b.sky.detonations().size(), 1u);
+  const double t_det = b.sky.detonations()[0].t_s;
+  EXPECT_TRUE(b.kills.empty());
+  const auto replan = std::find_if(b.plans.begin(), b.plans.end(), [&](const EngagementPlan& p) {
+    return p.t_s > t_fire && p.rounds > 0;
+  });
+  ASSERT_NE(replan, b.plans.end());
+  EXPECT_NEAR(replan->t_s, t_det, 1e-9);
 }
 
 TEST(FireControl, EmptiedLauncherFiresAgainOnlyAfterItsReload) {
