@@ -594,7 +594,7 @@ void FireControl::replan(double now_s, FireControlOrders& out) {
   engage::WtaFastOptions opts;
   opts.time_limit_s = 10;  // not binding: the iteration budget is
   opts.max_iterations = kWtaIterations;
-  const engage::WtaSolution sol = engage::solve_wta_fast(pb, opts);
+  const engage::WtaSolution sol = engage::solve_wta(pb, doctrine_.wta_solver, opts);
 
   log_plan(now_s, c, sol, out);
   launch_assigned(now_s, c, sol, out);

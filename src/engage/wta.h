@@ -30,6 +30,7 @@
 //                    (wta_exact_fits).
 //   solve_wta_mmr    the textbook baselines (maximum marginal return,
 //                    optionally followed by move/swap local search).
+//   solve_wta        the one a doctrine chose (WtaSolver, below).
 #pragma once
 
 #include <Eigen/Core>
@@ -40,6 +41,7 @@
 #include <vector>
 
 #include "canopy/core/error.h"
+#include "canopy/scenario/wta_solver.h"
 
 namespace canopy::engage {
 
@@ -107,6 +109,18 @@ bool wta_exact_fits(const WtaProblem& problem);
 // Proven optimum (proven_optimal = true, lower_bound = objective), or an
 // error if the instance is too large (wta_exact_fits) or invalid.
 core::Result<WtaSolution> solve_wta_exact(const WtaProblem& problem);
+
+// The solvers a doctrine can choose (`doctrine.wta_solver`): the list, its
+// keys and descriptions are scenario::kWtaSolvers (scenario/wta_solver.h),
+// where the loader can check a key against it.
+using scenario::kWtaSolvers;
+using scenario::WtaSolver;
+// Runs the chosen solver. `fast_options` is for kFast, and for kExact when
+// the instance is too large for the exact solver (wta_exact_fits) or
+// invalid: it then runs the fast solver, so every choice gives a plan in
+// bounded time. kMmr and kMmrLocalSearch give no lower bound.
+WtaSolution solve_wta(const WtaProblem& problem, WtaSolver solver,
+                      const WtaFastOptions& fast_options);
 
 // A valid lower bound on the optimum: the Lagrangian relaxation of the
 // inventory constraints, each target's subproblem solved by branch and

@@ -223,6 +223,37 @@ TEST(Wta, CapsAndCostsAreRespected) {
   for (const auto& r : s.assignment) EXPECT_TRUE(r.empty());
 }
 
+TEST(Wta, EverySolverChoiceGivesAValidPlan) {
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+    WtaProblem pb = random_problem(seed, 5, 8, 3);
+    pb.max_per_target = 2;
+    pb.round_cost.assign(5, 5.0);
+    const auto ex = solve_wta_exact(pb);
+    ASSERT_TRUE(ex);
+    for (const scenario::WtaSolverInfo& info : kWtaSolvers) {
+      const WtaSolution s = solve_wta(pb, info.solver, budget(200));
+      ASSERT_TRUE(wta_check(pb, s.assignment)) << info.key << ", seed " << seed;
+      EXPECT_DOUBLE_EQ(s.objective, wta_objective(pb, s.assignment)) << info.key;
+      EXPECT_GE(s.objective, ex->objective - 1e-9) << info.key << ", seed " << seed;
+    }
+    // Each choice is the solver it names.
+    EXPECT_DOUBLE_EQ(solve_wta(pb, WtaSolver::kExact, budget(200)).objective, ex->objective);
+    EXPECT_TRUE(solve_wta(pb, WtaSolver::kExact, budget(200)).proven_optimal);
+    EXPECT_EQ(solve_wta(pb, WtaSolver::kFast, budget(200)).assignment,
+              solve_wta_fast(pb, budget(200)).assignment);
+    EXPECT_EQ(solve_wta(pb, WtaSolver::kMmr, budget(200)).assignment,
+              solve_wta_mmr(pb, false).assignment);
+    EXPECT_EQ(solve_wta(pb, WtaSolver::kMmrLocalSearch, budget(200)).assignment,
+              solve_wta_mmr(pb, true).assignment);
+  }
+  // Too large for the exact solver: the fast one's plan.
+  const WtaProblem big = random_problem(1, 40, 80, 3, 0.0);
+  ASSERT_FALSE(wta_exact_fits(big));
+  const WtaSolution s = solve_wta(big, WtaSolver::kExact, budget(100));
+  EXPECT_TRUE(wta_check(big, s.assignment));
+  EXPECT_EQ(s.assignment, solve_wta_fast(big, budget(100)).assignment);
+}
+
 TEST(Wta, DegenerateInstancesAreSolved) {
   // No targets.
   WtaProblem none;

@@ -51,7 +51,7 @@ const std::vector<KeyTable>& key_tables() {
       {"doctrine",
        {"p_engage", "p_release", "p_alert", "p_alert_release", "alert_hold_s", "min_warning_s",
         "prediction_interval_s", "shots_per_threat", "mode", "debris_weight", "cost_weight",
-        "replan_s"}},
+        "replan_s", "wta_solver"}},
   };
   return kTables;
 }

@@ -271,20 +271,11 @@ void Loader::read_tracker(Map& top) {
   Map m(*this, top.at("tracker"), "tracker");
   if (!m.ok()) return;
   TrackerConfig& c = sc_.tracker;
-  auto choice = [&](std::string_view key, const std::vector<std::string>& options) -> int {
-    if (!m.has(key)) return -1;
-    const auto v = text(m.at(key));
-    if (!v) return -1;
-    for (size_t i = 0; i < options.size(); ++i)
-      if (*v == options[i]) return static_cast<int>(i);
-    error(m.at(key), fmt::format("must be one of {} (got '{}')", join_quoted(options), *v));
-    return -1;
-  };
-  if (const int k = choice("model", {"cv", "ca", "ballistic", "imm"}); k >= 0)
+  if (const int k = choice(m, "model", {"cv", "ca", "ballistic", "imm"}); k >= 0)
     c.model = static_cast<TrackerConfig::Model>(k);
-  if (const int k = choice("filter", {"ekf", "ukf"}); k >= 0)
+  if (const int k = choice(m, "filter", {"ekf", "ukf"}); k >= 0)
     c.filter = static_cast<TrackerConfig::Filter>(k);
-  if (const int k = choice("association", {"gnn", "jpda"}); k >= 0)
+  if (const int k = choice(m, "association", {"gnn", "jpda"}); k >= 0)
     c.association = static_cast<TrackerConfig::Association>(k);
   auto whole = [&](std::string_view key, int& out, long long lo, long long hi) {
     if (!m.has(key)) return;
@@ -338,6 +329,10 @@ void Loader::read_doctrine(Map& top) {
   set_number(m, "debris_weight", d.debris_weight, between(0, 1e6));
   set_number(m, "cost_weight", d.cost_weight, between(0, 1e6));
   set_number(m, "replan_s", d.replan_s, above_upto(0, 60));
+  std::vector<std::string> solvers;
+  for (const WtaSolverInfo& s : kWtaSolvers) solvers.emplace_back(s.key);
+  if (const int k = choice(m, "wta_solver", solvers); k >= 0)
+    d.wta_solver = kWtaSolvers[static_cast<size_t>(k)].solver;
   auto order = [&](std::string_view low, double lo, std::string_view high, double hi) {
     if (lo > hi && m.has(low))
       error(m.at(low), fmt::format("must not exceed {} ({})", high, hi));

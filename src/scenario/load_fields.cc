@@ -428,6 +428,16 @@ std::optional<Polygon> Loader::polygon(const Field& f, bool degrees) {
   return *poly;
 }
 
+int Loader::choice(const Map& m, std::string_view key, const std::vector<std::string>& options) {
+  if (!m.has(key)) return -1;
+  const auto v = text(m.at(key));
+  if (!v) return -1;
+  for (size_t i = 0; i < options.size(); ++i)
+    if (*v == options[i]) return static_cast<int>(i);
+  error(m.at(key), fmt::format("must be one of {} (got '{}')", join_quoted(options), *v));
+  return -1;
+}
+
 std::string Loader::one_of(Map& m, const std::vector<std::string>& keys, std::string_view what) {
   std::vector<std::string> present;
   for (const std::string& k : keys) {

@@ -1246,6 +1246,32 @@ TEST(Load, BatteriesAndInterceptorsAreReadInSiUnits) {
   EXPECT_EQ(plain.doctrine.shots_per_threat, 2);
 }
 
+TEST(Load, TheWtaSolverIsChosenFromTheRegistry) {
+  EXPECT_EQ(loads(kBase).doctrine.wta_solver, WtaSolver::kFast);
+  const std::string text = std::string(kBase) + kDefense;
+  std::vector<std::string> keys;
+  for (const WtaSolverInfo& s : kWtaSolvers) {
+    const Scenario sc =
+        loads(edit(text, "replan_s: 0.25", fmt::format("replan_s: 0.25, wta_solver: {}", s.key)));
+    EXPECT_EQ(sc.doctrine.wta_solver, s.solver) << s.key;
+    EXPECT_EQ(wta_solver_from_key(s.key), s.solver);
+    EXPECT_EQ(wta_solver_key(s.solver), s.key);
+    keys.emplace_back(s.key);
+  }
+  const std::string bad = edit(text, "replan_s: 0.25", "replan_s: 0.25, wta_solver: simplex");
+  const Diagnostics ds = errors_of(bad);
+  ASSERT_EQ(ds.size(), 1u) << listing(ds);
+  EXPECT_EQ(ds[0].path, "doctrine.wta_solver");
+  EXPECT_EQ(ds[0].message,
+            "must be one of 'fast', 'mmr', 'mmr-local-search', 'exact' (got 'simplex')");
+  EXPECT_EQ(std::make_pair(ds[0].line, ds[0].column), position_of(bad, "simplex"));
+  // The schema offers the same values.
+  const auto schema =
+      nlohmann::json::parse(slurp(fs::path(CANOPY_SOURCE_DIR) / "docs" / "scenario.schema.json"));
+  EXPECT_EQ(schema["properties"]["doctrine"]["properties"]["wta_solver"]["enum"],
+            nlohmann::json(keys));
+}
+
 TEST(Load, TheMissModelKeysAreReadAndChecked) {
   std::string text = std::string(kBase) + kDefense;
   text =

@@ -238,6 +238,9 @@ class Loader {
     if (!m.require(key)) return std::nullopt;
     return text(m.at(key));
   }
+  // The index of the optional key's value in `options`; -1 if the key is
+  // absent, or after reporting a value not in them (listing them).
+  int choice(const Map& m, std::string_view key, const std::vector<std::string>& options);
   // Exactly one of the keys; returns it, or "" after reporting.
   std::string one_of(Map& m, const std::vector<std::string>& keys, std::string_view what);
   // A polygon under polygon_km or polygon_deg (exactly one of them).

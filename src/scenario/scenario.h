@@ -14,6 +14,7 @@
 #include "canopy/core/earth.h"
 #include "canopy/core/polygon.h"
 #include "canopy/physics/flight.h"
+#include "canopy/scenario/wta_solver.h"
 
 namespace canopy::scenario {
 
@@ -153,6 +154,8 @@ struct Doctrine {
   double debris_weight = 0.5;  // penalty per unit of P(debris on a defended area)
   double cost_weight = 0.01;   // value units per unit of interceptor cost
   double replan_s = 0.5;       // weapon-target assignment period
+  // Its solver (wta_solver.h: kWtaSolvers).
+  WtaSolver wta_solver = WtaSolver::kFast;
 };
 
 // An interceptor's seeker (terminal guidance).

@@ -151,6 +151,29 @@ TEST(EngageInWorld, ABatteryKillsASalvoOnItsTownAndLeavesOpenGroundAlone) {
   }
 }
 
+TEST(EngageInWorld, EveryWtaSolverChoiceDefendsTheTown) {
+  // The case above under each of the doctrine's other solvers.
+  for (const scenario::WtaSolverInfo& info : scenario::kWtaSolvers) {
+    if (info.solver == scenario::WtaSolver::kFast) continue;
+    scenario::Scenario sc = defended({{0, 0}, {300, -200}, {-200, 300}, {0, -8000}}, 0.9);
+    sc.doctrine.wta_solver = info.solver;
+    const Outcome r = run(sc);
+    std::set<int> engaged;
+    for (const FireEvent& f : r.rec.all<FireEvent>()) engaged.insert(f.rocket.value_or(-1));
+    EXPECT_EQ(engaged, (std::set<int>{1, 2, 3})) << info.key;
+    EXPECT_EQ(r.killed(), 3) << info.key;
+    EXPECT_EQ(r.impacts_in_areas(), 0) << info.key;
+    const auto plans = r.rec.all<EngagementPlanEvent>();
+    ASSERT_FALSE(plans.empty()) << info.key;
+    // The exact solver's plans here are small enough: proven optimal.
+    if (info.solver != scenario::WtaSolver::kExact) continue;
+    for (const EngagementPlanEvent& p : plans) {
+      ASSERT_TRUE(p.lower_bound.has_value());
+      EXPECT_DOUBLE_EQ(*p.lower_bound, p.objective);
+    }
+  }
+}
+
 TEST(EngageInWorld, LaunchEventsCarryTheUndefendedImpactOfKilledAndLandedRockets) {
   // Three on the town (killed), one on open ground (lands): every launch
   // names where its rocket would fall; the one that lands falls there.
