@@ -100,7 +100,11 @@ void set_tracker_choices(scenario::TrackerConfig& config, std::string_view model
 io::DetectionsOptions detections_options(const std::vector<scenario::Sensor>& sensors,
                                          const scenario::TrackerConfig& config) {
   io::DetectionsOptions read_opts;
-  for (const auto& s : sensors) read_opts.sensor_names.push_back(s.name);
+  for (const auto& s : sensors) {
+    read_opts.sensor_names.push_back(s.name);
+    read_opts.sensor_axes.push_back(
+        {s.measures_range, s.measures_elevation, s.sigma_range_rate_mps > 0});
+  }
   read_opts.reorder_window_s = config.reorder_window_s;
   return read_opts;
 }

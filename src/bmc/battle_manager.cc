@@ -1,6 +1,7 @@
 #include "canopy/bmc/battle_manager.h"
 
 #include <algorithm>
+#include <array>
 #include <utility>
 
 #include "canopy/core/check.h"
@@ -63,9 +64,14 @@ tracking::Measurement measurement_from_plot(const sensors::Plot& plot) {
   m.sensor = plot.sensor;
   m.t_s = plot.t_s;
   m.kind = tracking::Measurement::Kind::kPolar;
-  m.z.resize(plot.range_rate_mps ? 4 : 3);
-  m.z.head<3>() << plot.range_m, plot.azimuth_rad, plot.elevation_rad;
-  if (plot.range_rate_mps) m.z(3) = *plot.range_rate_mps;
+  // The axes the plot carries, in the tracker's order.
+  std::array<double, tracking::kMaxMeasDim> z{};
+  int n = 0;
+  if (plot.range_m) z[n++] = *plot.range_m;
+  z[n++] = plot.azimuth_rad;
+  if (plot.elevation_rad) z[n++] = *plot.elevation_rad;
+  if (plot.range_rate_mps) z[n++] = *plot.range_rate_mps;
+  m.z = Eigen::Map<const tracking::MeasVec>(z.data(), n);
   return m;
 }
 
@@ -99,20 +105,25 @@ Orders BattleManager::step(double now_s, std::span<const sensors::Scan> arrived,
     plots_W.clear();
     const scenario::Sensor& radar = knowledge_.sensors[static_cast<size_t>(scan.sensor)];
     for (const sensors::Plot& p : scan.plots) {
-      const Vec3 p_W =
-          sensors::W_from_polar(radar.p_W, {p.range_m, p.azimuth_rad, p.elevation_rad});
-      if (fire_control_.active()) {
-        // Its own interceptors' plots are discounted: they are where the
-        // downlink says, within three sigmas of the radar's noise.
-        const double cross =
-            p.range_m * std::max(radar.sigma_azimuth_rad, radar.sigma_elevation_rad);
-        const double gate = 3 * std::hypot(radar.sigma_range_m, cross) + 30;
-        if (fire_control_.near_own_interceptor(p.t_s, p_W, gate)) {
-          ++stats_.own_plots_discounted;
-          continue;
+      // A plot that places its object in 3-D can be its own interceptor,
+      // and is evidence for kill assessment; a 2-D radar's or a passive
+      // sensor's plot only feeds the tracker.
+      if (p.range_m && p.elevation_rad) {
+        const Vec3 p_W =
+            sensors::W_from_polar(radar.p_W, {*p.range_m, p.azimuth_rad, *p.elevation_rad});
+        if (fire_control_.active()) {
+          // Its own interceptors' plots are discounted: they are where the
+          // downlink says, within three sigmas of the radar's noise.
+          const double cross =
+              *p.range_m * std::max(radar.sigma_azimuth_rad, radar.sigma_elevation_rad);
+          const double gate = 3 * std::hypot(radar.sigma_range_m, cross) + 30;
+          if (fire_control_.near_own_interceptor(p.t_s, p_W, gate)) {
+            ++stats_.own_plots_discounted;
+            continue;
+          }
         }
+        plots_W.push_back(p_W);
       }
-      plots_W.push_back(p_W);
       in.measurements.push_back(measurement_from_plot(p));
     }
     if (fire_control_.active()) fire_control_.observe(scan.t_s, scan.sensor, plots_W);

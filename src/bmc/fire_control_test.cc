@@ -55,7 +55,7 @@ struct Bench {
       std::vector<Vec3> plots_W;
       for (const sensors::Plot& p : scan.plots) {
         plots_W.push_back(
-            sensors::W_from_polar(radar.p_W, {p.range_m, p.azimuth_rad, p.elevation_rad}));
+            sensors::W_from_polar(radar.p_W, {*p.range_m, p.azimuth_rad, *p.elevation_rad}));
         in.measurements.push_back(measurement_from_plot(p));
       }
       fc.observe(scan.t_s, scan.sensor, plots_W);

@@ -115,7 +115,7 @@ KillEvidence observe(const std::vector<sensors::Object>& (*objects)(double, void
     std::vector<Vec3> plots;
     for (const sensors::Plot& p : scan.plots)
       plots.push_back(
-          sensors::W_from_polar(radar.spec().p_W, {p.range_m, p.azimuth_rad, p.elevation_rad}));
+          sensors::W_from_polar(radar.spec().p_W, {*p.range_m, p.azimuth_rad, *p.elevation_rad}));
     const physics::State x = ev.intact().state_at(t);
     const bool near = cloud.could_reach(t, x.p_W, ev.gate_radius_m(radar, t));
     ev.observe(radar, t, plots, 0.03, near);

@@ -105,8 +105,8 @@ core::Result<Detections> read_detections(std::istream& in, const std::string& fi
     std::map<std::string, double> v;
     for (const std::string& k : numeric) {
       const std::string_view cell = cells[col[k]].text;
-      // An empty range rate means "not measured" in this row.
-      if (k == "range_rate_mps" && trim(cell).empty()) continue;
+      // An empty cell is an axis not measured in this row (checked below).
+      if (out.polar && k != "time_s" && k != "azimuth_rad" && trim(cell).empty()) continue;
       const auto x = parse_double(cell);
       if (!x) return fail(line_no, k, fmt::format("'{}' is not a number", trim(cell)));
       if (!std::isfinite(*x)) return fail(line_no, k, "must be finite (not NaN or infinite)");
@@ -131,16 +131,31 @@ core::Result<Detections> read_detections(std::istream& in, const std::string& fi
                                 options.sensor_names.empty()
                                     ? std::string("none")
                                     : fmt::format("{}", fmt::join(options.sensor_names, ", "))));
-      if (v["range_m"] <= 0) return fail(line_no, "range_m", "must be positive");
-      if (std::abs(v["elevation_rad"]) > 1.5707963267948966)
+      m.sensor = static_cast<int>(it - options.sensor_names.begin());
+      const PolarAxes axes = options.sensor_axes.empty()
+                                 ? PolarAxes{.range_rate = v.contains("range_rate_mps")}
+                                 : options.sensor_axes[static_cast<size_t>(m.sensor)];
+      // Each axis the sensor measures, and no other.
+      for (const auto& [key, measured] : {std::pair{"range_m", axes.range},
+                                          {"elevation_rad", axes.elevation},
+                                          {"range_rate_mps", axes.range_rate}}) {
+        if (measured && !v.contains(key))
+          return fail(line_no, key, fmt::format("sensor '{}' measures it: give a number", sensor));
+        if (!measured && v.contains(key))
+          return fail(line_no, key,
+                      fmt::format("sensor '{}' does not measure it: leave the cell empty", sensor));
+      }
+      if (axes.range && v["range_m"] <= 0) return fail(line_no, "range_m", "must be positive");
+      if (axes.elevation && std::abs(v["elevation_rad"]) > 1.5707963267948966)
         return fail(line_no, "elevation_rad", "must lie within [-pi/2, pi/2]");
       if (std::abs(v["azimuth_rad"]) > 100) return fail(line_no, "azimuth_rad", "out of range");
-      m.sensor = static_cast<int>(it - options.sensor_names.begin());
       m.kind = tracking::Measurement::Kind::kPolar;
-      const bool has_rate = v.count("range_rate_mps") > 0;
-      m.z.resize(has_rate ? 4 : 3);
-      m.z.head<3>() << v["range_m"], v["azimuth_rad"], v["elevation_rad"];
-      if (has_rate) m.z(3) = v["range_rate_mps"];
+      m.z.resize(1 + axes.range + axes.elevation + axes.range_rate);
+      int k = 0;
+      if (axes.range) m.z(k++) = v["range_m"];
+      m.z(k++) = v["azimuth_rad"];
+      if (axes.elevation) m.z(k++) = v["elevation_rad"];
+      if (axes.range_rate) m.z(k) = v["range_rate_mps"];
     } else {
       m.sensor = 0;
       m.kind = tracking::Measurement::Kind::kCartesian;

@@ -65,6 +65,30 @@ TEST(DetectionsCsv, ReordersWithinWindowAndRejectsBeyond) {
   EXPECT_NE(bad.error().message.find("d.csv:3: column time_s: time goes back"), std::string::npos);
 }
 
+TEST(DetectionsCsv, EachRowGivesTheAxesOfItsSensorAndNoOther) {
+  // a: 3-D with range rate; b: a 2-D radar; c: a passive sensor.
+  const DetectionsOptions opts{
+      .sensor_names = {"a", "b", "c"},
+      .sensor_axes = {{.range_rate = true}, {.elevation = false}, {.range = false}}};
+  const std::string header = "time_s,sensor,range_m,azimuth_rad,elevation_rad,range_rate_mps\n";
+  const auto d = read(header + "1,a,1000,0.5,0.1,-30\n1,b,2000,0.6,,\n1,c,,0.7,0.2,\n", opts);
+  ASSERT_TRUE(d) << d.error().message;
+  ASSERT_EQ(d->measurements.size(), 3u);
+  EXPECT_EQ(d->measurements[0].z, (Eigen::Vector4d(1000, 0.5, 0.1, -30)));
+  EXPECT_EQ(d->measurements[1].z, (Eigen::Vector2d(2000, 0.6)));
+  EXPECT_EQ(d->measurements[2].z, (Eigen::Vector2d(0.7, 0.2)));
+
+  EXPECT_EQ(read(header + "1,a,1000,0.5,,-30\n", opts).error().message,
+            "d.csv:2: column elevation_rad: sensor 'a' measures it: give a number");
+  EXPECT_EQ(read(header + "1,b,2000,0.6,0.1,\n", opts).error().message,
+            "d.csv:2: column elevation_rad: sensor 'b' does not measure it: leave the cell empty");
+  EXPECT_EQ(read(header + "1,c,,0.7,0.2,5\n", opts).error().message,
+            "d.csv:2: column range_rate_mps: sensor 'c' does not measure it: leave the cell "
+            "empty");
+  EXPECT_EQ(read(header + "1,a,1000,,0.1,-30\n", opts).error().message,
+            "d.csv:2: column azimuth_rad: '' is not a number");
+}
+
 TEST(DetectionsCsv, ToleratesCrlfAndBlankLines) {
   const auto d = read("time_s,x_m,y_m,z_m\r\n\r\n0,1,2,3\r\n");
   ASSERT_TRUE(d) << d.error().message;

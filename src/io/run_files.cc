@@ -48,8 +48,11 @@ std::string trajectory_row(const sim::TrajectorySample& s) {
 
 std::string plot_row(const sim::PlotRecord& r, bool range_rate) {
   const sensors::Plot& p = r.plot;
-  std::string row = fmt::format("{:.4f},{},{:.3f},{:.7f},{:.7f}", p.t_s, csv_field(r.sensor),
-                                p.range_m, p.azimuth_rad, p.elevation_rad);
+  // An axis the sensor does not measure is an empty cell.
+  std::string row = fmt::format("{:.4f},{},", p.t_s, csv_field(r.sensor));
+  if (p.range_m) row += fmt::format("{:.3f}", *p.range_m);
+  row += fmt::format(",{:.7f},", p.azimuth_rad);
+  if (p.elevation_rad) row += fmt::format("{:.7f}", *p.elevation_rad);
   if (range_rate) row += p.range_rate_mps ? fmt::format(",{:.3f}", *p.range_rate_mps) : ",";
   row += p.snr_db ? fmt::format(",{:.2f}", *p.snr_db) : ",";
   row += fmt::format(",{},{}\n", p.id, r.rocket);

@@ -2,6 +2,7 @@
 // and the doctrine.
 #include <fmt/format.h>
 
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -49,6 +50,7 @@ void Loader::read_sensors(Map& top) {
     }
     const auto revisit = req_number(m, "revisit_s", above_upto(0, 60));
     bool ok = name && en && alt && az && sector && el && range && revisit;
+    if (!read_sensor_axes(m, s)) ok = false;
 
     // Noise, and detection: a fixed Pd or the SNR model.
     if (!read_sensor_sigma(m, s)) ok = false;
@@ -94,19 +96,57 @@ void Loader::read_sensors(Map& top) {
   }
 }
 
+bool Loader::read_sensor_axes(Map& m, Sensor& s) {
+  if (!m.has("measures")) return true;
+  const auto axes = list(m.at("measures"), "a list of 'range', 'azimuth', 'elevation'");
+  if (!axes) return false;
+  const std::vector<std::string> names = {"range", "azimuth", "elevation"};
+  std::array<bool, 3> seen{};
+  bool ok = true;
+  for (const Field& f : *axes) {
+    const int axis = choice(f, names);
+    if (axis >= 0 && seen[static_cast<size_t>(axis)]) {
+      error(f, fmt::format("'{}' is listed twice", names[static_cast<size_t>(axis)]));
+      ok = false;
+    }
+    if (axis < 0) ok = false;
+    if (axis >= 0) seen[static_cast<size_t>(axis)] = true;
+  }
+  if (!ok) return false;
+  if (!seen[1] || !(seen[0] || seen[2])) {
+    error(m.at("measures"), "a sensor measures azimuth and at least one of range and elevation");
+    return false;
+  }
+  s.measures_range = seen[0];
+  s.measures_elevation = seen[2];
+  return true;
+}
+
 bool Loader::read_sensor_sigma(Map& m, Sensor& s) {
   if (!m.require("sigma")) return false;
   Map sg(*this, m.at("sigma"), "sensors[].sigma", false);
-  const auto sr = sg.ok() ? req_number(sg, "range_m", above_upto(0, 10000)) : std::nullopt;
-  const auto sa = sg.ok() ? req_number(sg, "azimuth_mrad", above_upto(0, 1000)) : std::nullopt;
-  const auto se = sg.ok() ? req_number(sg, "elevation_mrad", above_upto(0, 1000)) : std::nullopt;
-  const auto srr = sg.ok() ? opt_number(sg, "range_rate_mps", 0.0, between(0, 1000))
-                           : std::optional<double>(0.0);
-  s.sigma_range_m = sr.value_or(10);
-  s.sigma_azimuth_rad = sa.value_or(1) * 1e-3;
-  s.sigma_elevation_rad = se.value_or(1) * 1e-3;
+  if (!sg.ok()) return false;
+  // The noise of each axis the sensor measures (required), and of no other.
+  auto axis_sigma = [&](std::string_view key, std::string_view axis, bool measured, double max,
+                        double scale, double& out) -> bool {
+    if (!measured) {
+      if (sg.has(key)) error(sg.at(key), fmt::format("this sensor does not measure {}", axis));
+      return !sg.has(key);
+    }
+    const auto v = req_number(sg, key, above_upto(0, max));
+    if (v) out = *v * scale;
+    return v.has_value();
+  };
+  bool ok = axis_sigma("range_m", "range", s.measures_range, 10000, 1, s.sigma_range_m);
+  ok = axis_sigma("azimuth_mrad", "azimuth", true, 1000, 1e-3, s.sigma_azimuth_rad) && ok;
+  ok = axis_sigma("elevation_mrad", "elevation", s.measures_elevation, 1000, 1e-3,
+                  s.sigma_elevation_rad) &&
+       ok;
+  if (!s.measures_range)
+    return axis_sigma("range_rate_mps", "range rate", false, 0, 1, s.sigma_range_rate_mps) && ok;
+  const auto srr = opt_number(sg, "range_rate_mps", 0.0, between(0, 1000));
   s.sigma_range_rate_mps = srr.value_or(0);
-  return sg.ok() && sr && sa && se && srr;
+  return ok && srr;
 }
 
 bool Loader::read_sensor_detection(Map& m, Sensor& s) {

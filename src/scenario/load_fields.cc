@@ -429,12 +429,15 @@ std::optional<Polygon> Loader::polygon(const Field& f, bool degrees) {
 }
 
 int Loader::choice(const Map& m, std::string_view key, const std::vector<std::string>& options) {
-  if (!m.has(key)) return -1;
-  const auto v = text(m.at(key));
+  return m.has(key) ? choice(m.at(key), options) : -1;
+}
+
+int Loader::choice(const Field& f, const std::vector<std::string>& options) {
+  const auto v = text(f);
   if (!v) return -1;
   for (size_t i = 0; i < options.size(); ++i)
     if (*v == options[i]) return static_cast<int>(i);
-  error(m.at(key), fmt::format("must be one of {} (got '{}')", join_quoted(options), *v));
+  error(f, fmt::format("must be one of {} (got '{}')", join_quoted(options), *v));
   return -1;
 }
 

@@ -1168,6 +1168,42 @@ TEST(Load, SensorsAndTrackerAreReadInSiUnits) {
   EXPECT_DOUBLE_EQ(sc.tracker.reorder_window_s, 0.5);  // default
 }
 
+// kSensors with r2 measuring the given axes, and a sigma key edited.
+std::string r2_measuring(std::string_view axes, std::string_view sigma_from = "",
+                         std::string_view sigma_to = "") {
+  const std::string text = edit(std::string(kBase) + kSensors, "    revisit_s: 1\n",
+                                "    revisit_s: 1\n    measures: " + std::string(axes) + "\n");
+  return sigma_from.empty() ? text : edit(text, sigma_from, sigma_to);
+}
+
+TEST(Load, SensorsMeasureTheAxesTheyList) {
+  const Scenario sc = loads(std::string(kBase) + kSensors);
+  EXPECT_TRUE(sc.sensors[0].measures_range && sc.sensors[0].measures_elevation);  // default
+  // A 2-D radar gives no elevation noise; a passive sensor no range noise.
+  const Scenario b = loads(r2_measuring("[range, azimuth]", ", elevation_mrad: 3}", "}"));
+  EXPECT_TRUE(b.sensors[1].measures_range);
+  EXPECT_FALSE(b.sensors[1].measures_elevation);
+  const Scenario p = loads(r2_measuring("[azimuth, elevation]", "range_m: 20, ", ""));
+  EXPECT_FALSE(p.sensors[1].measures_range);
+  EXPECT_TRUE(p.sensors[1].measures_elevation);
+
+  // Noise for an axis not measured, a list short of azimuth and one other
+  // axis, a repeat and an unknown axis are each reported at their place.
+  std::string all = listing(errors_of(r2_measuring("[range, azimuth]")));
+  EXPECT_NE(all.find("sensors[1].sigma.elevation_mrad: this sensor does not measure elevation"),
+            std::string::npos)
+      << all;
+  all = listing(errors_of(r2_measuring("[range]")));
+  EXPECT_NE(all.find("a sensor measures azimuth and at least one of range and elevation"),
+            std::string::npos)
+      << all;
+  all = listing(errors_of(r2_measuring("[range, azimuth, range, doppler]")));
+  EXPECT_NE(all.find("'range' is listed twice"), std::string::npos) << all;
+  EXPECT_NE(all.find("must be one of 'range', 'azimuth', 'elevation' (got 'doppler')"),
+            std::string::npos)
+      << all;
+}
+
 TEST(Load, DoctrineHasDocumentedDefaultsAndReadsEveryKey) {
   const Scenario plain = loads(kBase);
   EXPECT_DOUBLE_EQ(plain.doctrine.p_engage, 0.5);

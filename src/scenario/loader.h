@@ -241,6 +241,7 @@ class Loader {
   // The index of the optional key's value in `options`; -1 if the key is
   // absent, or after reporting a value not in them (listing them).
   int choice(const Map& m, std::string_view key, const std::vector<std::string>& options);
+  int choice(const Field& f, const std::vector<std::string>& options);
   // Exactly one of the keys; returns it, or "" after reporting.
   std::string one_of(Map& m, const std::vector<std::string>& keys, std::string_view what);
   // A polygon under polygon_km or polygon_deg (exactly one of them).
@@ -272,6 +273,7 @@ class Loader {
   void read_raids(Map& top);
   void read_sensors(Map& top);
   // A sensor's sigma and detection mappings; false when absent or invalid.
+  bool read_sensor_axes(Map& m, Sensor& s);
   bool read_sensor_sigma(Map& m, Sensor& s);
   bool read_sensor_detection(Map& m, Sensor& s);
   void read_interceptor_types(Map& top);

@@ -95,6 +95,11 @@ struct DetectionModel {
 // the e-n plane.
 struct Sensor {
   std::string name;
+  // What its plots carry besides azimuth (key `measures`): a 3-D radar
+  // measures range and elevation too, a 2-D surveillance radar range only,
+  // a passive (EO/IR, ESM) sensor elevation only.
+  bool measures_range = true;
+  bool measures_elevation = true;
   Vec2 position_en_m = Vec2::Zero();
   double alt_m = 0;                           // above the ground under the radar
   core::Vec3 p_W = core::Vec3::Zero();        // ground point + alt_m along up

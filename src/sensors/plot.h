@@ -13,15 +13,16 @@
 namespace canopy::sensors {
 
 // One detection. Range, azimuth and elevation are measured in the frame's
-// axes translated to the radar: azimuth clockwise from +N in [0, 2 pi),
-// elevation above the e-n plane.
+// axes translated to the sensor: azimuth clockwise from +N in [0, 2 pi),
+// elevation above the e-n plane. Range and elevation are there when the
+// sensor measures them (scenario::Sensor::measures_range, _elevation).
 struct Plot {
   std::uint64_t id = 0;  // opaque; unique within a run
   int sensor = 0;        // index into the scenario's sensors
   double t_s = 0;        // measurement time
-  double range_m = 0;
+  std::optional<double> range_m;
   double azimuth_rad = 0;
-  double elevation_rad = 0;
+  std::optional<double> elevation_rad;
   std::optional<double> range_rate_mps;
   std::optional<double> snr_db;
 };

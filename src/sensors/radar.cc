@@ -63,27 +63,21 @@ bool line_of_sight(const Vec3& a_W, const Vec3& b_W) {
 }
 
 CoverageMiss Radar::coverage_miss(const Vec3& p_W) const {
-  const Polar p = polar_from_W(spec_.p_W, p_W);
-  if (p.range_m < spec_.min_range_m || p.range_m > spec_.max_range_m) return CoverageMiss::kRange;
-  if (p.elevation_rad < spec_.min_elevation_rad || p.elevation_rad > spec_.max_elevation_rad)
+  const Polar p = polar_from_W(spec().p_W, p_W);
+  if (p.range_m < spec().min_range_m || p.range_m > spec().max_range_m) return CoverageMiss::kRange;
+  if (p.elevation_rad < spec().min_elevation_rad || p.elevation_rad > spec().max_elevation_rad)
     return CoverageMiss::kElevation;
   if (!in_sector(p.azimuth_rad)) return CoverageMiss::kSector;
-  return line_of_sight(spec_.p_W, p_W) ? CoverageMiss::kNone : CoverageMiss::kHorizon;
+  return line_of_sight(spec().p_W, p_W) ? CoverageMiss::kNone : CoverageMiss::kHorizon;
 }
 
 bool Radar::in_sector(double azimuth_rad) const {
-  return spec_.sector_rad >= kTwoPi - 1e-12 ||
-         std::abs(wrap(azimuth_rad - spec_.azimuth_rad)) <= 0.5 * spec_.sector_rad;
-}
-
-bool Radar::in_outage(double t_s) const {
-  for (const auto& [start, end] : spec_.outages)
-    if (t_s >= start && t_s < end) return true;
-  return false;
+  return spec().sector_rad >= kTwoPi - 1e-12 ||
+         std::abs(wrap(azimuth_rad - spec().azimuth_rad)) <= 0.5 * spec().sector_rad;
 }
 
 double Radar::snr_db(double range_m, double rcs_m2) const {
-  const scenario::DetectionModel& d = spec_.detection;
+  const scenario::DetectionModel& d = spec().detection;
   if (d.kind != scenario::DetectionModel::Kind::kSnr)
     return std::numeric_limits<double>::quiet_NaN();
   return d.reference_snr_db + 10 * std::log10(rcs_m2 / d.rcs_m2) -
@@ -91,7 +85,7 @@ double Radar::snr_db(double range_m, double rcs_m2) const {
 }
 
 double Radar::detection_probability(double range_m, double rcs_m2) const {
-  const scenario::DetectionModel& d = spec_.detection;
+  const scenario::DetectionModel& d = spec().detection;
   if (d.kind == scenario::DetectionModel::Kind::kFixed) return d.pd;
   // Swerling I target, square-law detector, one pulse: Pd = Pfa^(1/(1+SNR)),
   // with the false-alarm probability set by the threshold: Pfa = exp(-T).
@@ -115,50 +109,52 @@ int poisson(core::Stream& rng, double mean) {
 Scan Radar::observe(double t_s, std::span<const Object> objects, core::Stream& rng,
                     std::uint64_t& next_plot_id, std::vector<PlotOrigin>& origins) const {
   Scan scan;
-  scan.sensor = index_;
+  scan.sensor = index();
   scan.t_s = t_s;
-  scan.arrival_s = t_s + spec_.latency_s;
+  const scenario::Sensor& s = spec();
+  scan.arrival_s = t_s + s.latency_s;
   if (in_outage(t_s)) return scan;
-  const bool snr_model = spec_.detection.kind == scenario::DetectionModel::Kind::kSnr;
-  const bool rate = spec_.sigma_range_rate_mps > 0;
+  const bool snr_model = s.detection.kind == scenario::DetectionModel::Kind::kSnr;
+  const bool rate = s.sigma_range_rate_mps > 0;
   std::vector<int> who;
 
   // Objects in coverage, each detected with its own probability.
   for (const Object& o : objects) {
     if (!covers(o.p_W)) continue;
-    const Polar p = polar_from_W(spec_.p_W, o.p_W);
+    const Polar p = polar_from_W(s.p_W, o.p_W);
     if (!(rng.uniform() < detection_probability(p.range_m, o.rcs_m2))) continue;
     Plot plot;
-    plot.sensor = index_;
+    plot.sensor = index();
     plot.t_s = t_s;
-    plot.range_m = p.range_m + spec_.sigma_range_m * rng.normal();
-    plot.azimuth_rad = p.azimuth_rad + spec_.sigma_azimuth_rad * rng.normal();
-    plot.elevation_rad = p.elevation_rad + spec_.sigma_elevation_rad * rng.normal();
+    if (s.measures_range) plot.range_m = p.range_m + s.sigma_range_m * rng.normal();
+    plot.azimuth_rad = p.azimuth_rad + s.sigma_azimuth_rad * rng.normal();
+    if (s.measures_elevation)
+      plot.elevation_rad = p.elevation_rad + s.sigma_elevation_rad * rng.normal();
     plot.azimuth_rad = std::fmod(plot.azimuth_rad + 2 * kTwoPi, kTwoPi);
     if (rate)
       plot.range_rate_mps =
-          range_rate_mps(spec_.p_W, o.p_W, o.v_W) + spec_.sigma_range_rate_mps * rng.normal();
+          range_rate_mps(s.p_W, o.p_W, o.v_W) + s.sigma_range_rate_mps * rng.normal();
     if (snr_model) plot.snr_db = snr_db(p.range_m, o.rcs_m2);
     scan.plots.push_back(plot);
     who.push_back(o.id);
   }
 
   // Clutter: uniform over the coverage volume.
-  const int n_false = poisson(rng, spec_.false_alarms_per_scan);
-  const double r3_lo = std::pow(spec_.min_range_m, 3), r3_hi = std::pow(spec_.max_range_m, 3);
-  const double s_lo = std::sin(spec_.min_elevation_rad), s_hi = std::sin(spec_.max_elevation_rad);
+  const int n_false = poisson(rng, s.false_alarms_per_scan);
+  const double r3_lo = std::pow(s.min_range_m, 3), r3_hi = std::pow(s.max_range_m, 3);
+  const double s_lo = std::sin(s.min_elevation_rad), s_hi = std::sin(s.max_elevation_rad);
   for (int k = 0; k < n_false; ++k) {
     Plot plot;
-    plot.sensor = index_;
+    plot.sensor = index();
     plot.t_s = t_s;
-    plot.range_m = std::cbrt(rng.uniform(r3_lo, r3_hi));
-    const double az = spec_.sector_rad >= kTwoPi - 1e-12
+    if (s.measures_range) plot.range_m = std::cbrt(rng.uniform(r3_lo, r3_hi));
+    const double az = s.sector_rad >= kTwoPi - 1e-12
                           ? rng.uniform(0, kTwoPi)
-                          : spec_.azimuth_rad + rng.uniform(-0.5, 0.5) * spec_.sector_rad;
+                          : s.azimuth_rad + rng.uniform(-0.5, 0.5) * s.sector_rad;
     plot.azimuth_rad = std::fmod(az + 2 * kTwoPi, kTwoPi);
-    plot.elevation_rad = std::asin(rng.uniform(s_lo, s_hi));
+    if (s.measures_elevation) plot.elevation_rad = std::asin(rng.uniform(s_lo, s_hi));
     if (rate) plot.range_rate_mps = rng.uniform(-300, 300);
-    if (snr_model) plot.snr_db = spec_.detection.threshold_db + 3 * rng.uniform();
+    if (snr_model) plot.snr_db = s.detection.threshold_db + 3 * rng.uniform();
     scan.plots.push_back(plot);
     who.push_back(-1);
   }

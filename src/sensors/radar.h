@@ -18,6 +18,7 @@
 #include "canopy/core/random.h"
 #include "canopy/scenario/scenario.h"
 #include "canopy/sensors/plot.h"
+#include "canopy/sensors/sensor.h"
 
 namespace canopy::sensors {
 
@@ -41,38 +42,16 @@ inline constexpr double kEffectiveEarthRadius_m = 4.0 / 3.0 * core::kEarthRadius
 // effective radius (4/3 Earth), which bends rays as standard refraction does.
 bool line_of_sight(const Vec3& p_sensor_W, const Vec3& p_W);
 
-// A truth object the simulation shows the radar.
-struct Object {
-  int id = 0;  // >= 1
-  Vec3 p_W = Vec3::Zero();
-  Vec3 v_W = Vec3::Zero();
-  double rcs_m2 = 0.05;
-};
-
-// The truth behind a plot, kept by the simulation only.
-struct PlotOrigin {
-  std::uint64_t plot_id = 0;
-  int object = -1;  // -1: clutter
-};
-
-// Why a point is outside a radar's coverage: the first test it fails, in
-// the order covers() applies them.
-enum class CoverageMiss { kNone, kRange, kElevation, kSector, kHorizon };
-
-class Radar {
+// The radar model; with `measures` short of all three axes, also a 2-D
+// radar or a passive sensor (the same coverage and detection, fewer axes).
+class Radar final : public Sensor {
  public:
-  Radar(const scenario::Sensor& spec, int index) : spec_(spec), index_(index) {}
+  using Sensor::Sensor;
 
-  const scenario::Sensor& spec() const { return spec_; }
-  int index() const { return index_; }
-
-  // Inside the sector, elevation and range limits, and in line of sight.
-  bool covers(const Vec3& p_W) const { return coverage_miss(p_W) == CoverageMiss::kNone; }
-  // kNone when covered; otherwise the limit the point is beyond.
-  CoverageMiss coverage_miss(const Vec3& p_W) const;
+  // Inside the range, elevation and sector limits, and in line of sight.
+  CoverageMiss coverage_miss(const Vec3& p_W) const override;
   // Whether an azimuth (clockwise from +N) lies in the sector.
   bool in_sector(double azimuth_rad) const;
-  bool in_outage(double t_s) const;
   // Probability of detecting an object of this cross-section at this range.
   double detection_probability(double range_m, double rcs_m2) const;
   // Signal-to-noise ratio (dB) of the SNR model; NaN with a fixed Pd.
@@ -81,14 +60,11 @@ class Radar {
   // The scan at t_s: a plot for each object in coverage that is detected,
   // plus clutter, shuffled, with ids from next_plot_id. The truth behind
   // each plot is appended to `origins`. Random draws in a fixed order:
-  // per object (in the given order) detection then noise; then the clutter
-  // count and each clutter plot; then the shuffle.
+  // per object (in the given order) detection then the noise of each axis
+  // measured; then the clutter count and each clutter plot; then the
+  // shuffle.
   Scan observe(double t_s, std::span<const Object> objects, core::Stream& rng,
-               std::uint64_t& next_plot_id, std::vector<PlotOrigin>& origins) const;
-
- private:
-  scenario::Sensor spec_;
-  int index_ = 0;
+               std::uint64_t& next_plot_id, std::vector<PlotOrigin>& origins) const override;
 };
 
 // A Poisson variate from uniform draws (portable): Knuth's product method

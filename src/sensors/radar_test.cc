@@ -81,9 +81,9 @@ TEST(Radar, NoiseMatchesSigmaAndPdMatchesProbability) {
     std::vector<PlotOrigin> origins;
     const Scan scan = radar.observe(0.25 * k, std::span(&obj, 1), rng, id, origins);
     for (const Plot& p : scan.plots) {
-      sr += std::pow(p.range_m - truth.range_m, 2);
+      sr += std::pow(*p.range_m - truth.range_m, 2);
       sa += std::pow(std::remainder(p.azimuth_rad - truth.azimuth_rad, 2 * std::numbers::pi), 2);
-      se += std::pow(p.elevation_rad - truth.elevation_rad, 2);
+      se += std::pow(*p.elevation_rad - truth.elevation_rad, 2);
       ++n;
     }
   }
@@ -91,6 +91,37 @@ TEST(Radar, NoiseMatchesSigmaAndPdMatchesProbability) {
   EXPECT_NEAR(std::sqrt(sr / n), 10, 0.3);
   EXPECT_NEAR(std::sqrt(sa / n), 2e-3, 6e-5);
   EXPECT_NEAR(std::sqrt(se / n), 1e-3, 3e-5);
+}
+
+TEST(Radar, PlotsCarryOnlyTheAxesMeasured) {
+  // A 2-D radar and a passive sensor: their plots, clutter included, lack
+  // the axis not measured, and azimuth keeps its noise.
+  for (const auto& [range, elevation] : {std::pair{true, false}, {false, true}}) {
+    scenario::Sensor s = spec();
+    s.measures_range = range;
+    s.measures_elevation = elevation;
+    s.false_alarms_per_scan = 1;
+    const Radar radar(s, 0);
+    const Object obj{1, Vec3(3e3, 20e3, 4e3), Vec3::Zero(), 0.05};
+    const Polar truth = polar_from_W(s.p_W, obj.p_W);
+    double sa = 0;
+    int n = 0;
+    std::uint64_t id = 1;
+    for (int k = 0; k < 4000; ++k) {
+      core::Stream rng(2, core::tag("axes"), static_cast<std::uint64_t>(k));
+      std::vector<PlotOrigin> origins;
+      const Scan scan = radar.observe(0.25 * k, std::span(&obj, 1), rng, id, origins);
+      for (size_t i = 0; i < scan.plots.size(); ++i) {
+        const Plot& p = scan.plots[i];
+        EXPECT_EQ(p.range_m.has_value(), range);
+        EXPECT_EQ(p.elevation_rad.has_value(), elevation);
+        if (origins[i].object != 1) continue;
+        sa += std::pow(std::remainder(p.azimuth_rad - truth.azimuth_rad, 2 * std::numbers::pi), 2);
+        ++n;
+      }
+    }
+    EXPECT_NEAR(std::sqrt(sa / n), s.sigma_azimuth_rad, 0.05 * s.sigma_azimuth_rad) << range;
+  }
 }
 
 TEST(Radar, SnrModelLowersPdWithRangeAndRaisesItWithRcs) {
@@ -124,8 +155,8 @@ TEST(Radar, ClutterCountIsPoissonMeanAndInsideCoverage) {
     total += static_cast<double>(scan.plots.size());
     total2 += std::pow(static_cast<double>(scan.plots.size()), 2);
     for (const Plot& p : scan.plots) {
-      EXPECT_GE(p.range_m, s.min_range_m);
-      EXPECT_LE(p.range_m, s.max_range_m);
+      EXPECT_GE(*p.range_m, s.min_range_m);
+      EXPECT_LE(*p.range_m, s.max_range_m);
       EXPECT_LE(std::abs(std::remainder(p.azimuth_rad, 2 * std::numbers::pi)),
                 s.sector_rad / 2 + 1e-12);
     }

@@ -44,6 +44,7 @@ scenario::Scenario single(core::Vec2 aim) {
 
 struct Recorder : EventSink {
   void on_event(const Event& e) override { events.push_back(e); }
+  void on_plot(const PlotRecord& p) override { plots.push_back(p.plot); }
   template <class T>
   std::vector<T> all() const {
     std::vector<T> out;
@@ -52,6 +53,7 @@ struct Recorder : EventSink {
     return out;
   }
   std::vector<Event> events;
+  std::vector<sensors::Plot> plots;
 };
 
 Recorder run(const scenario::Scenario& sc) {
@@ -87,6 +89,44 @@ TEST(AssessInWorld, ARocketOnTheTownIsDeclaredAndOnlyItsZoneSounds) {
   EXPECT_GE(t_impact - first_on["TOWN"], 10.0);
   EXPECT_FALSE(first_on.contains("FAR"));
   EXPECT_FALSE(first_on.contains("NORTH"));
+}
+
+// The first zone of each alert policy 0 that sounds.
+std::map<std::string, double> first_alerts(const Recorder& rec) {
+  std::map<std::string, double> first_on;
+  for (const AlertEvent& a : rec.all<AlertEvent>())
+    if (a.on && a.policy == 0) first_on.try_emplace(a.zone_id, a.t_s);
+  return first_on;
+}
+
+TEST(AssessInWorld, SensorsOfFewerAxesFeedThePictureButStartNoTrack) {
+  for (const auto& [range, elevation] : {std::pair{true, false}, {false, true}}) {
+    // A 2-D radar or a passive sensor 6 km north of the town, beside the radar.
+    scenario::Scenario sc = single({0, 0});
+    scenario::Sensor second = sc.sensors[0];
+    second.name = "second";
+    second.p_W = core::ground_point({0, 6000});
+    second.measures_range = range;
+    second.measures_elevation = elevation;
+    sc.sensors.push_back(second);
+    const Recorder both = run(sc);
+    int second_plots = 0;
+    for (const sensors::Plot& p : both.plots) {
+      if (p.sensor != 1) continue;
+      ++second_plots;
+      EXPECT_EQ(p.range_m.has_value(), range);
+      EXPECT_EQ(p.elevation_rad.has_value(), elevation);
+    }
+    EXPECT_GT(second_plots, 100) << range;
+    EXPECT_TRUE(first_alerts(both).contains("TOWN")) << range;
+    EXPECT_FALSE(both.all<TrackEvent>().empty());
+
+    // Alone, it gives no picture: no track, no threat, no alert.
+    sc.sensors.erase(sc.sensors.begin());
+    const Recorder alone = run(sc);
+    EXPECT_TRUE(alone.all<TrackEvent>().empty()) << range;
+    EXPECT_TRUE(first_alerts(alone).empty()) << range;
+  }
 }
 
 TEST(AssessInWorld, ARocketOnOpenGroundIsNotDeclaredAndTheTownStaysQuiet) {

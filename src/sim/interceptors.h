@@ -20,7 +20,7 @@
 #include "canopy/physics/flight.h"
 #include "canopy/physics/interceptor.h"
 #include "canopy/scenario/scenario.h"
-#include "canopy/sensors/radar.h"
+#include "canopy/sensors/sensor.h"
 #include "canopy/sim/events.h"
 #include "canopy/sim/truth.h"
 

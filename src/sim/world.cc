@@ -45,7 +45,7 @@ core::Result<World> World::create(const scenario::Scenario& sc, WorldOptions opt
   }
   if (!sc.sensors.empty()) {
     for (size_t r = 0; r < sc.sensors.size(); ++r)
-      w.radars_.emplace_back(sc.sensors[r], static_cast<int>(r));
+      w.sensors_.push_back(sensors::make_sensor(sc.sensors[r], static_cast<int>(r)));
     w.scan_k_.assign(sc.sensors.size(), 0);
     w.bm_.emplace(bmc::Knowledge::from_scenario(sc, w.forecast_));
   }
@@ -89,9 +89,9 @@ struct World::Sample {
 };
 
 void World::scan(int r, double t_s, std::vector<PlotRecord>& plots) {
-  const sensors::Radar& radar = radars_[r];
+  const sensors::Sensor& sensor = *sensors_[r];
   const std::int64_t k = scan_k_[r]++;
-  if (radar.in_outage(t_s)) return;
+  if (sensor.in_outage(t_s)) return;
   std::vector<sensors::Object> objects;
   for (int idx : truth_.airborne()) {
     const auto st = truth_.state_in_flight(idx, t_s);
@@ -104,7 +104,7 @@ void World::scan(int r, double t_s, std::vector<PlotRecord>& plots) {
   core::Stream rng(seed_, static_cast<std::uint64_t>(options_.run_index), core::tag("radar"),
                    static_cast<std::uint64_t>(r), static_cast<std::uint64_t>(k));
   std::vector<sensors::PlotOrigin> origins;
-  sensors::Scan out = radar.observe(t_s, objects, rng, next_plot_id_, origins);
+  sensors::Scan out = sensor.observe(t_s, objects, rng, next_plot_id_, origins);
   ++stats_.scans;
   const int rockets = static_cast<int>(truth_.plans().size());
   for (const sensors::PlotOrigin& o : origins) {
@@ -223,7 +223,7 @@ void World::step() {
       due.push_back({ts, Sample::Kind::kTrajectory, 0});
     }
   }
-  for (size_t r = 0; r < radars_.size(); ++r) {
+  for (size_t r = 0; r < sensors_.size(); ++r) {
     const double revisit = scenario_->sensors[r].revisit_s;
     for (std::int64_t k = scan_k_[r];; ++k) {
       const double ts = static_cast<double>(k) * revisit;

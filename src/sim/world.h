@@ -24,7 +24,7 @@
 #include "canopy/core/geodetic.h"
 #include "canopy/physics/flight.h"
 #include "canopy/scenario/scenario.h"
-#include "canopy/sensors/radar.h"
+#include "canopy/sensors/sensor.h"
 #include "canopy/sim/bm_link.h"
 #include "canopy/sim/events.h"
 #include "canopy/sim/interceptors.h"
@@ -127,7 +127,7 @@ class World {
   std::int64_t next_sample_k_ = 0;  // trajectory samples
 
   // Sensors and the battle manager.
-  std::vector<sensors::Radar> radars_;
+  std::vector<std::unique_ptr<sensors::Sensor>> sensors_;
   std::vector<std::int64_t> scan_k_;  // per radar: index of its next scan
   std::vector<sensors::Scan> in_transit_;
   std::optional<bmc::BattleManager> bm_;

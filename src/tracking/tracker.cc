@@ -7,6 +7,7 @@
 #include <limits>
 #include <numbers>
 
+#include "canopy/core/check.h"
 #include "canopy/physics/flight.h"
 
 namespace canopy::tracking {
@@ -28,11 +29,17 @@ double largest_eigenvalue(const Eigen::Matrix3d& P) {
 }
 
 // Worst-axis standard deviation, in metres, of a measurement at this range.
-double measurement_spread_m(const SensorInfo& s, double range_m) {
+// An axis the sensor does not measure spreads over its whole coverage.
+double measurement_spread_m(const SensorInfo& s, const MeasurementModel& model, double range_m) {
   if (s.kind == Measurement::Kind::kCartesian) return s.sigma_m;
-  const scenario::Sensor& spec = s.radar->spec();
-  return std::max(
-      {spec.sigma_range_m, range_m * spec.sigma_azimuth_rad, range_m * spec.sigma_elevation_rad});
+  const scenario::Sensor& spec = s.sensor->spec();
+  const MeasurementModel::Coverage& c = model.coverage();
+  const double sigma_r =
+      model.has_range() ? spec.sigma_range_m : (c.max_range_m - c.min_range_m) / std::sqrt(12.0);
+  const double sigma_el = model.has_elevation()
+                              ? spec.sigma_elevation_rad
+                              : (c.max_elevation_rad - c.min_elevation_rad) / std::sqrt(12.0);
+  return std::max({sigma_r, range_m * spec.sigma_azimuth_rad, range_m * sigma_el});
 }
 
 }  // namespace
@@ -56,7 +63,7 @@ std::string_view to_string(EndReason reason) {
 SensorInfo SensorInfo::polar(const scenario::Sensor& spec, int index) {
   SensorInfo s;
   s.kind = Measurement::Kind::kPolar;
-  s.radar.emplace(spec, index);
+  s.sensor = sensors::make_sensor(spec, index);
   return s;
 }
 
@@ -78,7 +85,7 @@ Tracker::Tracker(const scenario::TrackerConfig& config, std::vector<SensorInfo> 
   gate6_ = chi2_gate(config_.gate_probability, 6);
   candidate_age_s_ = kMinCandidateAge_s;
   for (const SensorInfo& s : sensors_)
-    if (s.radar) candidate_age_s_ = std::max(candidate_age_s_, 2.5 * s.radar->spec().revisit_s);
+    if (s.sensor) candidate_age_s_ = std::max(candidate_age_s_, 2.5 * s.sensor->spec().revisit_s);
 }
 
 void Tracker::receive(ScanInput scan) {
@@ -155,11 +162,7 @@ std::vector<TrackSnapshot> Tracker::picture(double t_s, std::span<const int> ids
 MeasurementModel Tracker::model_for(const ScanInput& scan) const {
   const SensorInfo& s = sensors_[scan.sensor];
   if (s.kind == Measurement::Kind::kCartesian) return MeasurementModel::cartesian(s.sigma_m);
-  const scenario::Sensor& spec = s.radar->spec();
-  std::optional<double> sigma_rr;
-  if (spec.sigma_range_rate_mps > 0) sigma_rr = spec.sigma_range_rate_mps;
-  return MeasurementModel::polar(spec.p_W, spec.sigma_range_m, spec.sigma_azimuth_rad,
-                                 spec.sigma_elevation_rad, sigma_rr);
+  return MeasurementModel::of_sensor(s.sensor->spec());
 }
 
 void Tracker::process(const ScanInput& scan) {
@@ -168,13 +171,16 @@ void Tracker::process(const ScanInput& scan) {
   const MeasurementModel model = model_for(scan);
   const SensorInfo& sensor = sensors_[scan.sensor];
   const size_t n_plots = scan.measurements.size();
+  for (const Measurement& m : scan.measurements)
+    CANOPY_CHECK(m.z.size() == model.dim(), "a measurement of {} axes from a sensor of {}",
+                 m.z.size(), model.dim());
 
   // Every track, predicted to the scan time; those the sensor covers expect a plot.
   std::vector<char> covered(tracks_.size(), 0);
   for (size_t i = 0; i < tracks_.size(); ++i) {
     tracks_[i].est.predict(scan.t_s);
     covered[i] =
-        sensor.kind == Measurement::Kind::kCartesian || sensor.radar->covers(tracks_[i].est.p_W());
+        sensor.kind == Measurement::Kind::kCartesian || sensor.sensor->covers(tracks_[i].est.p_W());
   }
 
   // Plot positions in the world frame, for the spatial index and initiation.
@@ -189,7 +195,9 @@ void Tracker::process(const ScanInput& scan) {
   std::vector<char> used(n_plots, 0), hit(tracks_.size(), 0);
   if (!tracks_.empty() && n_plots > 0) associate(scan, model, plot_W, used, hit);
   manage(scan, covered, hit);
-  initiate(scan, plot_W, plot_P, used);
+  // Tracks start on plots that place the object in 3-D; a 2-D radar's or a
+  // passive sensor's plots only update tracks.
+  if (model.fixes_position()) initiate(scan, plot_W, plot_P, used);
 }
 
 void Tracker::associate(const ScanInput& scan, const MeasurementModel& model,
@@ -219,9 +227,9 @@ GatedScan Tracker::gate_plots(const ScanInput& scan, const MeasurementModel& mod
     const Estimator& est = tracks_[i].est;
     centres[i] = est.p_W();
     const Eigen::Matrix3d P = est.P_pv().topLeftCorner<3, 3>();
-    const double range_m = sensor.radar ? (centres[i] - sensor.radar->spec().p_W).norm() : 0.0;
+    const double range_m = sensor.sensor ? (centres[i] - sensor.sensor->spec().p_W).norm() : 0.0;
     radii[i] = std::sqrt(gate) *
-               (std::sqrt(largest_eigenvalue(P)) + measurement_spread_m(sensor, range_m));
+               (std::sqrt(largest_eigenvalue(P)) + measurement_spread_m(sensor, model, range_m));
   }
   const PlotIndex index(plot_W);
   const std::vector<std::pair<int, int>> candidates = coarse_gate(index, centres, radii);
@@ -273,13 +281,9 @@ double Tracker::clutter_density(const MeasurementModel& model, const ScanInput& 
                                 int plot) const {
   // The configured density is per cubic metre; in polar measurement space
   // a unit of (range, azimuth, elevation) spans r^2 cos(el) cubic metres.
-  if (model.dim() == 3 && sensors_[scan.sensor].kind == Measurement::Kind::kCartesian)
-    return config_.clutter_density;
-  const MeasVec& z = scan.measurements[plot].z;
-  const double scale = z(0) * z(0) * std::cos(z(2));
-  double density = config_.clutter_density * scale;
+  double density = config_.clutter_density * model.volume_element(scan.measurements[plot].z);
   // A reported range rate spreads the clutter over the rate interval too.
-  if (model.dim() == 4) density /= 600.0;
+  if (model.has_range_rate()) density /= 600.0;
   return density;
 }
 

@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "canopy/scenario/scenario.h"
-#include "canopy/sensors/radar.h"
+#include "canopy/sensors/sensor.h"
 #include "canopy/tracking/associator.h"
 #include "canopy/tracking/estimator.h"
 #include "canopy/tracking/gating.h"
@@ -35,8 +35,9 @@ namespace canopy::tracking {
 // its truth.
 struct SensorInfo {
   Measurement::Kind kind = Measurement::Kind::kPolar;
-  // kPolar: the radar (its coverage decides when a track counts a miss).
-  std::optional<sensors::Radar> radar;
+  // kPolar: the sensor (its coverage decides when a track counts a miss;
+  // its spec, which axes it measures and how noisily).
+  std::shared_ptr<const sensors::Sensor> sensor;
   // kCartesian: per-axis noise; the sensor sees everything.
   double sigma_m = 0;
 
