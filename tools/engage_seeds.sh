@@ -10,17 +10,10 @@
 # Needs a release build (cmake --preset release && cmake --build --preset release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-n=${1:-20}
-scenario=${2:-}
-canopy=build/release/apps/canopy/canopy
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-seq 1 "$n" | xargs -P "$(nproc)" -I{} \
-  $canopy run $scenario --seed {} --quiet --trajectory-interval 0 --out "$work/{}"
-python3 - "$work" "$n" <<'PY'
-import json, math, sys
-work, n = sys.argv[1], int(sys.argv[2])
-runs = [json.load(open(f"{work}/{s}/summary.json"))["engagement"] for s in range(1, n + 1)]
+source tools/seeds_lib.sh
+run_seeds "${1:-20}" "${2:-}"
+pool_seeds engagement <<'PY'
+import math
 def tot(k): return sum(r[k] for r in runs)
 def wilson(k, m, z=1.959963984540054):
     if m == 0: return (0.0, 1.0)
