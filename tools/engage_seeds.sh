@@ -31,7 +31,7 @@ print(f"  leak rate:              {leak} of {thr} threatening = {leak / max(1, t
 print(f"  interceptors per kill:  {tot('interceptors_fired') / max(1, kil):.2f}")
 print(f"  per-seed miss median (median over seeds): {sorted(r['miss_median_m'] for r in runs)[n // 2]:.2f} m; "
       f"p90 {sorted(r['miss_p90_m'] for r in runs)[n // 2]:.1f} m")
-print(f"  intercept altitude median (median over seeds): {sorted(r['intercept_altitude_m']['median'] for r in runs)[n // 2]:.0f} m")
+print(f"  intercept altitude median (median over seeds): {sorted(r['intercept_alt_median_m'] for r in runs)[n // 2]:.0f} m")
 print(f"  debris impacts: {tot('debris_impacts')}, in defended areas {tot('debris_in_areas')}")
 ka = tot("kill_assessments")
 right = sum(r["kill_assessment_accuracy"] * r["kill_assessments"] for r in runs)
