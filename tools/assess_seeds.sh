@@ -10,17 +10,10 @@
 # Needs a release build (cmake --preset release && cmake --build --preset release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-n=${1:-20}
-scenario=${2:-}
-canopy=build/release/apps/canopy/canopy
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-seq 1 "$n" | xargs -P "$(nproc)" -I{} \
-  $canopy run $scenario --seed {} --quiet --trajectory-interval 0 --out "$work/{}"
-python3 - "$work" "$n" <<'PY'
-import json, sys, collections
-work, n = sys.argv[1], int(sys.argv[2])
-runs = [json.load(open(f"{work}/{s}/summary.json"))["assessment"] for s in range(1, n + 1)]
+source tools/seeds_lib.sh
+run_seeds "${1:-20}" "${2:-}"
+pool_seeds assessment <<'PY'
+import collections
 print(f"seeds 1..{n}: {sum(r['rockets_launched'] for r in runs)} rockets, "
       f"{sum(r['rockets_confirmed'] for r in runs)} tracked, {sum(r['predictions'] for r in runs)} predictions")
 print("calibration (true impact inside the predicted 95 % ellipse; target 0.93-0.97):")

@@ -10,17 +10,10 @@
 # Needs a release build (cmake --preset release && cmake --build --preset release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-n=${1:-20}
-scenario=${2:-}
-canopy=build/release/apps/canopy/canopy
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-seq 1 "$n" | xargs -P "$(nproc)" -I{} \
-  $canopy run $scenario --seed {} --quiet --trajectory-interval 0 --out "$work/{}"
-python3 - "$work" "$n" <<'PY'
-import json, math, sys
-work, n = sys.argv[1], int(sys.argv[2])
-runs = [json.load(open(f"{work}/{s}/summary.json"))["engagement"] for s in range(1, n + 1)]
+source tools/seeds_lib.sh
+run_seeds "${1:-20}" "${2:-}"
+pool_seeds engagement <<'PY'
+import math
 def tot(k): return sum(r[k] for r in runs)
 def wilson(k, m, z=1.959963984540054):
     if m == 0: return (0.0, 1.0)
@@ -38,7 +31,7 @@ print(f"  leak rate:              {leak} of {thr} threatening = {leak / max(1, t
 print(f"  interceptors per kill:  {tot('interceptors_fired') / max(1, kil):.2f}")
 print(f"  per-seed miss median (median over seeds): {sorted(r['miss_median_m'] for r in runs)[n // 2]:.2f} m; "
       f"p90 {sorted(r['miss_p90_m'] for r in runs)[n // 2]:.1f} m")
-print(f"  intercept altitude median (median over seeds): {sorted(r['intercept_altitude_m']['median'] for r in runs)[n // 2]:.0f} m")
+print(f"  intercept altitude median (median over seeds): {sorted(r['intercept_alt_median_m'] for r in runs)[n // 2]:.0f} m")
 print(f"  debris impacts: {tot('debris_impacts')}, in defended areas {tot('debris_in_areas')}")
 ka = tot("kill_assessments")
 right = sum(r["kill_assessment_accuracy"] * r["kill_assessments"] for r in runs)

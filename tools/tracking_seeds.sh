@@ -7,23 +7,13 @@
 # Needs a release build (cmake --preset release && cmake --build --preset release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-n=${1:-20}
-scenario=${2:-}
-canopy=build/release/apps/canopy/canopy
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-for s in $(seq 1 "$n"); do
-  $canopy run $scenario --seed "$s" --quiet --trajectory-interval 0 --out "$work/$s"
-done
-python3 - "$work" "$n" <<'PY'
-import json, sys, collections
-work, n = sys.argv[1], int(sys.argv[2])
+source tools/seeds_lib.sh
+run_seeds "${1:-20}" "${2:-}"
+pool_seeds tracking <<'PY'
+import collections
 tot = collections.Counter(); bins = collections.defaultdict(lambda: [0.0, 0])
-nees_w = 0.0; nees_n = 0; rows = []
-for s in range(1, n + 1):
-    j = json.load(open(f"{work}/{s}/summary.json"))
-    t = j["tracking"]
-    rows.append(t)
+nees_w = 0.0; nees_n = 0; rows = runs
+for t in runs:
     nees_w += t["nees_mean"] * t["nees_samples"]; nees_n += t["nees_samples"]
     for b in t["nees_by_age"]:
         k = b["age_s"][0]; bins[k][0] += b["mean"] * b["count"]; bins[k][1] += b["count"]

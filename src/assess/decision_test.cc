@@ -71,6 +71,19 @@ class AlertsTest : public ::testing::Test {
   std::vector<double> p_zone(const ImpactPrediction& ip) {
     return polygon_probabilities(ip, zones());
   }
+  // A probability board with hysteresis (alert at 0.05, release below
+  // 0.01) on which track 1's wide early prediction (at 5 s, impact at 60 s)
+  // has alerted zones 0 and 1.
+  AlertBoard board_alerting_zones_0_and_1() {
+    doctrine.p_alert = 0.05;
+    doctrine.p_alert_release = 0.01;
+    AlertBoard board(AlertPolicy::kProbability, doctrine, zones());
+    std::vector<AlertChange> out;
+    const ImpactPrediction ip = at(2000, 1000, 1500, 60, 5);
+    board.update(1, 5, ip, p_zone(ip), out);
+    EXPECT_EQ(out.size(), 2u);
+    return board;
+  }
   scenario::Doctrine doctrine;
 };
 
@@ -98,17 +111,11 @@ TEST_F(AlertsTest, AlertsTheThreatenedZoneOnlyAndHoldsUntilImpactPlusMargin) {
 }
 
 TEST_F(AlertsTest, CancelsWhenTheThreatMovesAwayWithHysteresis) {
-  doctrine.p_alert = 0.05;
-  doctrine.p_alert_release = 0.01;
-  AlertBoard board(AlertPolicy::kProbability, doctrine, zones());
-  std::vector<AlertChange> out;
   // Early: wide spread over zones 0 and 1.
-  ImpactPrediction ip = at(2000, 1000, 1500, 60, 5);
-  board.update(1, 5, ip, p_zone(ip), out);
-  ASSERT_EQ(out.size(), 2u);
-  out.clear();
+  AlertBoard board = board_alerting_zones_0_and_1();
+  std::vector<AlertChange> out;
   // Later: tight in zone 1; zone 0 falls below the release level.
-  ip = at(3000, 1000, 200, 60, 20);
+  const ImpactPrediction ip = at(3000, 1000, 200, 60, 20);
   board.update(1, 20, ip, p_zone(ip), out);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_FALSE(out[0].on);
@@ -117,17 +124,11 @@ TEST_F(AlertsTest, CancelsWhenTheThreatMovesAwayWithHysteresis) {
 }
 
 TEST_F(AlertsTest, AnAlertIsNotReleasedOnceTheImpactIsNearerThanTheMinimumWarning) {
-  doctrine.p_alert = 0.05;
-  doctrine.p_alert_release = 0.01;
   doctrine.min_warning_s = 10;
-  AlertBoard board(AlertPolicy::kProbability, doctrine, zones());
+  AlertBoard board = board_alerting_zones_0_and_1();
   std::vector<AlertChange> out;
-  ImpactPrediction ip = at(2000, 1000, 1500, 60, 5);
-  board.update(1, 5, ip, p_zone(ip), out);
-  ASSERT_EQ(out.size(), 2u);  // zones 0 and 1
-  out.clear();
   // 8 s before impact the prediction leaves zone 0: the alert stays.
-  ip = at(3000, 1000, 200, 60, 52);
+  const ImpactPrediction ip = at(3000, 1000, 200, 60, 52);
   board.update(1, 52, ip, p_zone(ip), out);
   EXPECT_TRUE(out.empty());
   EXPECT_TRUE(board.zone_alerted(0));

@@ -37,6 +37,15 @@ struct Scene {
     est.cd = rocket.cd;
     return est;
   }
+  // The predictor in this scene's environment, with the given forecast wind
+  // error and process noise.
+  PredictorConfig predictor(double wind_error_sigma_mps, double process_noise_mps2) const {
+    PredictorConfig c;
+    c.environment = env;
+    c.wind_error_sigma_mps = wind_error_sigma_mps;
+    c.process_noise_mps2 = process_noise_mps2;
+    return c;
+  }
 };
 
 TEST(FlyToGround, MatchesTheTruthIntegratorFromBurnout) {
@@ -74,10 +83,7 @@ TEST(FlyToGround, VacuumOverFlatGroundIsAParabola) {
 
 TEST(ImpactPredictor, ACertainStateGivesItsOwnTrajectory) {
   const Scene s;
-  PredictorConfig c;
-  c.environment = s.env;
-  c.wind_error_sigma_mps = 0;
-  c.process_noise_mps2 = 0;
+  const PredictorConfig c = s.predictor(0, 0);
   BallisticEstimate est = s.estimate(1e-4, 1e-6, 1e-8);
   const auto ip = ImpactPredictor(c).predict(est);
   ASSERT_TRUE(ip);
@@ -91,10 +97,7 @@ TEST(ImpactPredictor, UnscentedAgreesWithTheMonteCarloReference) {
   // A track soon after burnout: 30 m, 8 m/s, 10 % kd, 2 m/s forecast wind
   // error. The reference flies 4,000 draws with the truth integrator.
   const Scene s;
-  PredictorConfig c;
-  c.environment = s.env;
-  c.wind_error_sigma_mps = 2;
-  c.process_noise_mps2 = 0.07;
+  PredictorConfig c = s.predictor(2, 0.07);
   const BallisticEstimate est = s.estimate(30, 8, 0.10);
   const auto ut = ImpactPredictor(c).predict(est);
   c.method = PredictorConfig::Method::kMonteCarlo;
@@ -120,9 +123,7 @@ TEST(ImpactPredictor, The95PercentEllipseHoldsNinetyFivePercentOfTrueFlights) {
   // samples, one seed each) lands inside the unscented 95 % ellipse 93-97 %
   // of the time.
   const Scene s;
-  PredictorConfig c;
-  c.environment = s.env;
-  c.process_noise_mps2 = 0;
+  PredictorConfig c = s.predictor(2, 0);
   const BallisticEstimate est = s.estimate(20, 5, 0.08);
   const auto ut = ImpactPredictor(c).predict(est);
   ASSERT_TRUE(ut);

@@ -13,13 +13,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-double mean(const std::vector<double>& v) {
-  if (v.empty()) return 0;
-  double s = 0;
-  for (double x : v) s += x;
-  return s / static_cast<double>(v.size());
-}
-
 double ratio(int a, int b) { return b > 0 ? static_cast<double>(a) / b : 0.0; }
 
 }  // namespace

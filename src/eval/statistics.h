@@ -14,6 +14,14 @@
 
 namespace canopy::eval {
 
+// The arithmetic mean, summed in order; 0 for an empty set.
+inline double mean(const std::vector<double>& v) {
+  if (v.empty()) return 0;
+  double s = 0;
+  for (double x : v) s += x;
+  return s / static_cast<double>(v.size());
+}
+
 // The q-quantile (0 <= q <= 1) by linear interpolation between order
 // statistics; q = 0.5 is the median (the mean of the middle two for an even
 // count). 0 for an empty set.

@@ -97,9 +97,7 @@ TrackingMetrics TrackingScorer::result() const {
   TrackingMetrics m;
   m.scans = static_cast<int>(gospa_.size());
   if (!gospa_.empty()) {
-    double sum = 0;
-    for (double g : gospa_) sum += g;
-    m.gospa_mean_m = sum / static_cast<double>(gospa_.size());
+    m.gospa_mean_m = mean(gospa_);
     m.gospa_median_m = percentile(gospa_, 0.5);
   }
   m.assigned_points = assigned_;
@@ -126,9 +124,7 @@ TrackingMetrics TrackingScorer::result() const {
   std::vector<double> lat;
   for (const auto& [rocket, l] : confirm_latency_) lat.push_back(l);
   if (!lat.empty()) {
-    double sum = 0;
-    for (double l : lat) sum += l;
-    m.mean_confirm_latency_s = sum / static_cast<double>(lat.size());
+    m.mean_confirm_latency_s = mean(lat);
     m.median_confirm_latency_s = percentile(lat, 0.5);
   }
   m.nees_samples = nees_n_;

@@ -18,6 +18,21 @@ RocketParams motor() {
   return p;
 }
 
+// Vacuum over a flat Earth with uniform gravity: the closed forms' world.
+Environment vacuum() {
+  Environment env;
+  env.earth = EarthModel::kFlatUniform;
+  env.air = false;
+  return env;
+}
+
+// The motor with its thrust off: a coasting airframe.
+RocketParams coasting() {
+  RocketParams p = motor();
+  p.thrust_N = 0;
+  return p;
+}
+
 TEST(LateralAccel, IsPerpendicularToTheVelocityAndLimited) {
   const Vec3 v(100, 0, 0);
   const Vec3 a = lateral_accel_W(Vec3(50, 300, 400), v, 294.2);
@@ -31,9 +46,7 @@ TEST(GuidedFlight, VerticalBurnInVacuumMatchesTheRocketEquation) {
   // Thrust along the velocity keeps a vertical launch vertical; in vacuum
   // and uniform gravity the burnout speed is the exit speed plus
   // F T / mp ln(m0 / m1) - g T.
-  Environment env;
-  env.earth = EarthModel::kFlatUniform;
-  env.air = false;
+  const Environment env = vacuum();
   const RocketParams p = motor();
   auto f = GuidedFlight::launch(p, env, 300, Vec3::Zero(), Vec3::UnitZ(), 0);
   while (f.flight_time_s() < p.burn_time_s - 1e-9) f.step(0.001, Vec3::Zero());
@@ -49,11 +62,8 @@ TEST(GuidedFlight, VerticalBurnInVacuumMatchesTheRocketEquation) {
 TEST(GuidedFlight, LateralCommandDoesNoWork) {
   // In vacuum with no thrust and uniform gravity, a lateral command turns
   // the velocity but keeps the speed that gravity alone would give.
-  Environment env;
-  env.earth = EarthModel::kFlatUniform;
-  env.air = false;
-  RocketParams p = motor();
-  p.thrust_N = 0;
+  const Environment env = vacuum();
+  const RocketParams p = coasting();
   auto free = GuidedFlight::launch(p, env, 1000, Vec3::Zero(), Vec3::UnitX(), 0);
   auto turning = free;
   for (int i = 0; i < 200; ++i) {
@@ -69,11 +79,8 @@ TEST(GuidedFlight, LateralCommandDoesNoWork) {
 TEST(GuidedFlight, AutopilotLagIsFirstOrder) {
   // A horizontal command on a vertical flight: after one time constant the
   // airframe achieves 1 - 1/e of it.
-  Environment env;
-  env.earth = EarthModel::kFlatUniform;
-  env.air = false;
-  RocketParams p = motor();
-  p.thrust_N = 0;
+  const Environment env = vacuum();
+  const RocketParams p = coasting();
   const double tau = 0.15;
   auto f = GuidedFlight::launch(p, env, 1000, Vec3::Zero(), Vec3::UnitZ(), 0, tau);
   // (A small command: the 1 m/s exit speed must stay nearly vertical.)

@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -155,6 +156,22 @@ bool Loader::reject_stray_flow_entry(std::string_view text) {
   return at.has_value();
 }
 
+bool Loader::parse_yaml(std::string_view text,
+                        const std::function<void(const std::string&)>& parse) {
+  if (reject_invalid_utf8(text) || reject_stray_flow_entry(text)) return false;
+  try {
+    parse(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {
+    error_at(e.mark, "",
+             "YAML nested too deeply: deeper than the parser's limit (about 500 levels)");
+    return false;
+  } catch (const YAML::Exception& e) {
+    error_at(e.mark, "", "YAML syntax error: " + e.msg);
+    return false;
+  }
+  return true;
+}
+
 // ---------------------------------------------------------------------------
 // Reading a document
 
@@ -176,17 +193,7 @@ std::expected<Scenario, Diagnostics> Loader::load_part(std::string_view text,
                                                        std::string_view part) {
   auto fail = [&] { return std::unexpected(diags_); };
   YAML::Node root;
-  if (reject_invalid_utf8(text) || reject_stray_flow_entry(text)) return fail();
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::DeepRecursion& e) {
-    error_at(e.mark, "",
-             "YAML nested too deeply: deeper than the parser's limit (about 500 levels)");
-    return fail();
-  } catch (const YAML::Exception& e) {
-    error_at(e.mark, "", "YAML syntax error: " + e.msg);
-    return fail();
-  }
+  if (!parse_yaml(text, [&](const std::string& t) { root = YAML::Load(t); })) return fail();
   YAML::Mark root_mark = root.Mark();
   if (root_mark.line < 0) root_mark = YAML::Mark();
   Map top(*this, Field{root, "", root_mark}, part, false);
@@ -207,21 +214,14 @@ std::expected<Scenario, Diagnostics> Loader::load(std::string_view text) {
 
   // Parse the YAML text; a syntax error ends the load.
   YAML::Node root;
-  if (reject_invalid_utf8(text) || reject_stray_flow_entry(text)) return fail();
-  try {
-    const std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
+  const bool parsed = parse_yaml(text, [&](const std::string& t) {
+    const std::vector<YAML::Node> docs = YAML::LoadAll(t);
     if (!docs.empty()) root = docs[0];
     if (docs.size() > 1) {
       error_at(docs[1].Mark(), "", "a scenario is one YAML document; remove the second ('---')");
     }
-  } catch (const YAML::DeepRecursion& e) {
-    error_at(e.mark, "",
-             "YAML nested too deeply: deeper than the parser's limit (about 500 levels)");
-    return fail();
-  } catch (const YAML::Exception& e) {
-    error_at(e.mark, "", "YAML syntax error: " + e.msg);
-    return fail();
-  }
+  });
+  if (!parsed) return fail();
   if (!root.IsDefined() || root.IsNull()) {
     diags_.push_back({file_, 0, 0, "",
                       "the scenario is empty; it needs at least 'canopy: 1', 'name' and 'origin'"});

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <expected>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <map>
 #include <optional>
@@ -177,6 +178,11 @@ class Loader {
 
   // Reports the ',' that would hang yaml-cpp (see stray_flow_entry, load.cc).
   bool reject_stray_flow_entry(std::string_view text);
+
+  // Checks the text (reject_invalid_utf8, reject_stray_flow_entry), then
+  // runs `parse` (YAML::Load or LoadAll) on it, reporting a YAML exception.
+  // False when the text was rejected or did not parse.
+  bool parse_yaml(std::string_view text, const std::function<void(const std::string&)>& parse);
 
   // Reporting
   void error(const Field& f, std::string message) { error_at(f.mark, f.path, std::move(message)); }

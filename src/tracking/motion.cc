@@ -39,42 +39,31 @@ double cd_slope(const physics::CdTable& t, double m) {
   return (t.cd[i + 1] - t.cd[i]) / (t.mach[i + 1] - t.mach[i]);
 }
 
-// ---- constant velocity -------------------------------------------------
+// ---- constant velocity, constant acceleration ---------------------------
 
-StateVec CvModel::propagate(const StateVec& x, double dt, StateMat* F) const {
+StateVec NearlyConstantModel::propagate(const StateVec& x, double dt, StateMat* F) const {
+  // dt^n / n!, the integrator chain's coefficient n derivatives up (n <= 2).
+  const auto coef = [dt](int n) { return n == 1 ? dt : 0.5 * dt * dt; };
+  // Each derivative k but the last moves by the higher ones over dt.
   StateVec out = x;
-  out.head<3>() += dt * x.segment<3>(3);
+  for (int k = 0; k < order_; ++k) {
+    Vec3 step = coef(1) * x.segment<3>(3 * (k + 1));
+    for (int j = k + 2; j <= order_; ++j) step += coef(j - k) * x.segment<3>(3 * j);
+    out.segment<3>(3 * k) += step;
+  }
   if (F) {
-    F->setIdentity(6, 6);
-    F->block<3, 3>(0, 3).diagonal().setConstant(dt);
+    F->setIdentity(dim(), dim());
+    for (int k = 0; k < order_; ++k) {
+      for (int j = k + 1; j <= order_; ++j)
+        F->block<3, 3>(3 * k, 3 * j).diagonal().setConstant(coef(j - k));
+    }
   }
   return out;
 }
 
-StateMat CvModel::process_noise(const StateVec&, double dt) const {
-  StateMat Q = StateMat::Zero(6, 6);
-  add_white_noise(Q, 1, q_ * q_, dt);
-  return Q;
-}
-
-// ---- constant acceleration --------------------------------------------
-
-StateVec CaModel::propagate(const StateVec& x, double dt, StateMat* F) const {
-  StateVec out = x;
-  out.head<3>() += dt * x.segment<3>(3) + 0.5 * dt * dt * x.segment<3>(6);
-  out.segment<3>(3) += dt * x.segment<3>(6);
-  if (F) {
-    F->setIdentity(9, 9);
-    F->block<3, 3>(0, 3).diagonal().setConstant(dt);
-    F->block<3, 3>(0, 6).diagonal().setConstant(0.5 * dt * dt);
-    F->block<3, 3>(3, 6).diagonal().setConstant(dt);
-  }
-  return out;
-}
-
-StateMat CaModel::process_noise(const StateVec&, double dt) const {
-  StateMat Q = StateMat::Zero(9, 9);
-  add_white_noise(Q, 2, q_ * q_, dt);
+StateMat NearlyConstantModel::process_noise(const StateVec&, double dt) const {
+  StateMat Q = StateMat::Zero(dim(), dim());
+  add_white_noise(Q, order_, q_ * q_, dt);
   return Q;
 }
 

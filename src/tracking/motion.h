@@ -32,30 +32,35 @@ class MotionModel {
   virtual StateMat process_noise(const StateVec& x, double dt_s) const = 0;
 };
 
-// Nearly constant velocity: white acceleration noise of spectral density
-// q^2 (q in m/s^2 per sqrt(s)) on each axis.
-class CvModel final : public MotionModel {
+// A nearly constant derivative on each axis: the state [p, v] (order 1) or
+// [p, v, a] (order 2), the derivatives an exact integrator chain, driven by
+// white noise of spectral density q^2 on the next derivative.
+class NearlyConstantModel : public MotionModel {
  public:
-  explicit CvModel(double q) : q_(q) {}
-  int dim() const override { return 6; }
+  int dim() const override { return 3 * (order_ + 1); }
   StateVec propagate(const StateVec& x, double dt_s, StateMat* F) const override;
   StateMat process_noise(const StateVec& x, double dt_s) const override;
 
+ protected:
+  NearlyConstantModel(int order, double q) : order_(order), q_(q) {}
+
  private:
+  int order_;  // 1 or 2
   double q_;
+};
+
+// Nearly constant velocity: white acceleration noise of spectral density
+// q^2 (q in m/s^2 per sqrt(s)) on each axis.
+class CvModel final : public NearlyConstantModel {
+ public:
+  explicit CvModel(double q) : NearlyConstantModel(1, q) {}
 };
 
 // Nearly constant acceleration: white jerk noise of density q^2 (m/s^3 per
 // sqrt(s)) on each axis.
-class CaModel final : public MotionModel {
+class CaModel final : public NearlyConstantModel {
  public:
-  explicit CaModel(double q) : q_(q) {}
-  int dim() const override { return 9; }
-  StateVec propagate(const StateVec& x, double dt_s, StateMat* F) const override;
-  StateMat process_noise(const StateVec& x, double dt_s) const override;
-
- private:
-  double q_;
+  explicit CaModel(double q) : NearlyConstantModel(2, q) {}
 };
 
 // Gravity and drag (the physics module's Earth and standard atmosphere, the

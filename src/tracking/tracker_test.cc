@@ -25,6 +25,15 @@ EstimatorConfig estimator(Config::Model model, bool flat = true) {
   return e;
 }
 
+// The tracker's configuration with the given model; the reorder window is
+// off unless given.
+Config config(Config::Model model, double reorder_window_s = 0) {
+  Config cfg;
+  cfg.model = model;
+  cfg.reorder_window_s = reorder_window_s;
+  return cfg;
+}
+
 // A straight-line target at constant velocity (no gravity: the CV model's
 // own world).
 Vec3 line(const Vec3& p0, const Vec3& v, double t) { return p0 + v * t; }
@@ -85,9 +94,7 @@ int count(const std::vector<TrackEvent>& events, TrackEvent::Kind kind) {
 }
 
 TEST(Tracker, ConfirmsTargetAfterMOfNPlots) {
-  Config cfg;
-  cfg.model = Config::Model::kCv;
-  cfg.reorder_window_s = 0;
+  const Config cfg = config(Config::Model::kCv);
   Tracker tracker(cfg, {SensorInfo::cartesian(20)}, estimator(Config::Model::kCv));
   core::Stream rng(1, core::tag("test"));
   std::uint64_t id = 1;
@@ -136,9 +143,7 @@ TEST(Tracker, TrackCoastsThroughOutage) {
   // A ballistic rocket seen by one radar that goes silent for 3 s: the track
   // coasts on its prediction and picks the rocket up again.
   const scenario::Sensor spec = radar_at({20e3, 0}, "r1");
-  Config cfg;
-  cfg.model = Config::Model::kBallistic;
-  cfg.reorder_window_s = 0;
+  const Config cfg = config(Config::Model::kBallistic);
   Tracker tracker(cfg, {SensorInfo::polar(spec, 0)}, estimator(Config::Model::kBallistic, false));
   physics::Environment env;
   physics::RocketParams rocket = physics::example_medium_rocket();
@@ -165,9 +170,7 @@ TEST(Tracker, TrackCoastsThroughOutage) {
 TEST(Tracker, FusesTwoRadarsIntoOneTrack) {
   const scenario::Sensor a = radar_at({20e3, -5e3}, "a");
   const scenario::Sensor b = radar_at({15e3, 10e3}, "b");
-  Config cfg;
-  cfg.model = Config::Model::kCv;
-  cfg.reorder_window_s = 0.2;
+  const Config cfg = config(Config::Model::kCv, 0.2);
   Tracker tracker(cfg, {SensorInfo::polar(a, 0), SensorInfo::polar(b, 1)},
                   estimator(Config::Model::kCv, false));
   core::Stream rng(4, core::tag("fusion"));
@@ -189,9 +192,7 @@ TEST(Tracker, FusesTwoRadarsIntoOneTrack) {
 TEST(Tracker, ReordersScansThatArriveLateWithinTheWindow) {
   // The same scans, delivered in time order and shuffled within 0.3 s of
   // lateness, give the same picture.
-  Config cfg;
-  cfg.model = Config::Model::kCv;
-  cfg.reorder_window_s = 0.5;
+  const Config cfg = config(Config::Model::kCv, 0.5);
   auto run = [&](bool shuffle) {
     Tracker tracker(cfg, {SensorInfo::cartesian(10)}, estimator(Config::Model::kCv));
     core::Stream rng(5, core::tag("reorder"));
@@ -221,9 +222,7 @@ TEST(Tracker, ReordersScansThatArriveLateWithinTheWindow) {
 }
 
 TEST(Tracker, EndsTrackWhenRocketFallsBelowGround) {
-  Config cfg;
-  cfg.model = Config::Model::kBallistic;
-  cfg.reorder_window_s = 0;
+  const Config cfg = config(Config::Model::kBallistic);
   Tracker tracker(cfg, {SensorInfo::cartesian(15)}, estimator(Config::Model::kBallistic));
   physics::Environment env;
   env.earth = physics::EarthModel::kFlatUniform;
@@ -253,9 +252,7 @@ TEST(Tracker, EndsTrackWhenRocketFallsBelowGround) {
 
 TEST(Tracker, KeepsIdentitiesOfManyTargets) {
   // 40 targets on straight lines, noisy plots with Pd 0.9 and clutter.
-  Config cfg;
-  cfg.model = Config::Model::kCv;
-  cfg.reorder_window_s = 0;
+  const Config cfg = config(Config::Model::kCv);
   Tracker tracker(cfg, {SensorInfo::cartesian(20)}, estimator(Config::Model::kCv));
   core::Stream rng(8, core::tag("many"));
   std::vector<Vec3> p0, v;
