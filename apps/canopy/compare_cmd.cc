@@ -2,12 +2,14 @@
 // (docs/montecarlo.md).
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <iterator>
 #include <limits>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -20,7 +22,9 @@
 #include "canopy/eval/statistics.h"
 #include "canopy/io/csv.h"
 #include "canopy/scenario/source.h"
+#include "commands.h"
 #include "exit_codes.h"
+#include "messages.h"
 #include "montecarlo_cmd.h"
 #include "montecarlo_common.h"
 #include "ranks.h"
@@ -272,6 +276,36 @@ int compare_sources(std::vector<scenario::Source> sources, const MonteCarloCmdOp
   }
   if (!o.quiet) print_compare(*designs, plan.designs_json, tables.metrics, seed, o);
   return o.report ? cmd_report({.dir = o.out_dir, .quiet = o.quiet}) : kExitOk;
+}
+
+namespace {
+
+// `canopy compare`'s flags, bound by add_compare_command.
+struct CompareArgs {
+  MonteCarloCmdOptions mc;
+  std::vector<std::string> paths;
+};
+
+int run_compare(CompareArgs& a, const CLI::App& cmd) {
+  if (a.paths.size() > 64) {
+    print_error(fmt::format("canopy compare: {} designs; at most 64", a.paths.size()));
+    return kExitBadInput;
+  }
+  return cmd_compare(a.paths, with_default_out(a.mc, cmd));
+}
+
+}  // namespace
+
+Command add_compare_command(CLI::App& parent) {
+  auto a = std::make_shared<CompareArgs>();
+  auto* compare =
+      parent.add_subcommand("compare", "Designs on common random numbers, with paired differences");
+  compare->add_option("designs", a->paths, "2 to 64 scenario YAML files")
+      ->required()
+      ->expected(2, CLI::detail::expected_max_vector_size)  // shown as "FILE ..."
+      ->check(CLI::ExistingFile);
+  add_mc_options(*compare, a->mc, "out/compare");
+  return {compare, [a, compare] { return run_compare(*a, *compare); }};
 }
 
 }  // namespace canopy

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -11,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -25,6 +27,7 @@
 #include "canopy/eval/statistics.h"
 #include "canopy/io/csv.h"
 #include "canopy/scenario/source.h"
+#include "commands.h"
 #include "exit_codes.h"
 #include "messages.h"
 #include "montecarlo_common.h"
@@ -425,6 +428,51 @@ int montecarlo_source(scenario::Source source, const MonteCarloCmdOptions& o) {
     fmt::print("\n  wrote {0}/runs.csv, {0}/aggregate.json, {0}/timings.csv\n", o.out_dir);
   }
   return o.report ? cmd_report({.dir = o.out_dir, .quiet = o.quiet}) : kExitOk;
+}
+
+void add_mc_options(CLI::App& cmd, MonteCarloCmdOptions& mc, const char* default_out) {
+  cmd.add_option("--runs", mc.runs, "Runs (each on its own run index)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000000));
+  cmd.add_option("--threads", mc.threads, "Worker threads (0: one per core)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1024));
+  // Shown only: with_default_out applies it after parsing.
+  cmd.add_option("--out", mc.out_dir, "Output directory")->default_str(default_out);
+  auto* resume =
+      cmd.add_flag("--resume", mc.resume, "Complete an interrupted set from its checkpoint");
+  cmd.add_flag("--force", mc.force,
+               "Overwrite a directory holding another result (otherwise refused, exit 2)")
+      ->excludes(resume);
+  cmd.add_flag("--quiet", mc.quiet, "Print nothing but errors");
+  cmd.add_flag("--report", mc.report, "Also write report.html");
+}
+
+const MonteCarloCmdOptions& with_default_out(MonteCarloCmdOptions& mc, const CLI::App& cmd) {
+  if (mc.out_dir.empty()) mc.out_dir = cmd.get_option("--out")->get_default_str();
+  return mc;
+}
+
+namespace {
+
+// `canopy montecarlo`'s flags, bound by add_montecarlo_command.
+struct MonteCarloArgs {
+  MonteCarloCmdOptions mc;
+  std::string path;
+};
+
+}  // namespace
+
+Command add_montecarlo_command(CLI::App& parent) {
+  auto a = std::make_shared<MonteCarloArgs>();
+  auto* montecarlo = parent.add_subcommand(
+      "montecarlo", "Monte Carlo: metrics per run (runs.csv) and their 95 % intervals");
+  montecarlo->add_option("scenario", a->path, "Scenario YAML file (default: the built-in one)")
+      ->check(CLI::ExistingFile);
+  add_mc_options(*montecarlo, a->mc, "out/montecarlo");
+  return {montecarlo, [a, montecarlo] {
+            return cmd_montecarlo(a->path, with_default_out(a->mc, *montecarlo));
+          }};
 }
 
 }  // namespace canopy

@@ -1,6 +1,7 @@
 // What canopy montecarlo, sweep and compare share (private to the app; the
-// public entry points are in montecarlo_cmd.h): loading a design, claiming an
-// output directory, one Monte Carlo in a directory, and reporting failures.
+// public entry points are in montecarlo_cmd.h): their flags, loading a
+// design, claiming an output directory, one Monte Carlo in a directory, and
+// reporting failures.
 //
 //   auto d = load_design(std::move(source));
 //   if (!d) return report_failure(d.error(), "sweep");
@@ -25,7 +26,21 @@
 #include "exit_codes.h"
 #include "montecarlo_cmd.h"
 
+namespace CLI {
+class App;
+}
+
 namespace canopy {
+
+// Adds the flags every Monte Carlo command takes (--runs, --threads, --out,
+// --resume, --force, --quiet, --report) to `cmd`, bound to `mc` (each
+// command its own). `default_out` is the --out the help shows; out_dir
+// stays empty without --out, for with_default_out to fill in.
+void add_mc_options(CLI::App& cmd, MonteCarloCmdOptions& mc, const char* default_out);
+
+// `mc` after `cmd` has parsed, with `cmd`'s default --out in place of an
+// empty out_dir (no --out, or --out '').
+const MonteCarloCmdOptions& with_default_out(MonteCarloCmdOptions& mc, const CLI::App& cmd);
 
 // SIGINT and SIGTERM stop the runs at the next run boundary; completed runs
 // stay in the checkpoint for --resume. (SIGKILL cannot be caught; the

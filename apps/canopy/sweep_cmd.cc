@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -19,6 +21,7 @@
 #include "canopy/eval/montecarlo.h"
 #include "canopy/io/csv.h"
 #include "canopy/scenario/source.h"
+#include "commands.h"
 #include "exit_codes.h"
 #include "montecarlo_cmd.h"
 #include "montecarlo_common.h"
@@ -367,6 +370,33 @@ int sweep_source(const scenario::Source& base_source, const std::vector<std::str
   }
   if (!o.quiet) print_sweep(keys, values, names, *aggregates, o);
   return o.report ? cmd_report({.dir = o.out_dir, .quiet = o.quiet}) : kExitOk;
+}
+
+namespace {
+
+// `canopy sweep`'s flags, bound by add_sweep_command.
+struct SweepArgs {
+  MonteCarloCmdOptions mc;
+  std::string path;
+  std::vector<std::string> sets;
+};
+
+}  // namespace
+
+Command add_sweep_command(CLI::App& parent) {
+  auto a = std::make_shared<SweepArgs>();
+  auto* sweep =
+      parent.add_subcommand("sweep", "A Monte Carlo for every combination of --set values");
+  sweep->add_option("scenario", a->path, "Scenario YAML file (default: the built-in one)")
+      ->check(CLI::ExistingFile);
+  sweep->add_option("--set", a->sets, "KEY=[V1, V2, ...] (YAML list), e.g. raids[0].count=[10, 40]")
+      ->required();
+  sweep->add_flag("--one-at-a-time", a->mc.one_at_a_time,
+                  "Vary each --set key alone around the base scenario (a tornado of the "
+                  "headline metrics) instead of every combination");
+  add_mc_options(*sweep, a->mc, "out/sweep");
+  return {sweep,
+          [a, sweep] { return cmd_sweep(a->path, a->sets, with_default_out(a->mc, *sweep)); }};
 }
 
 }  // namespace canopy
