@@ -9,7 +9,6 @@
 #include <filesystem>
 #include <iterator>
 #include <limits>
-#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -280,32 +279,28 @@ int compare_sources(std::vector<scenario::Source> sources, const MonteCarloCmdOp
 
 namespace {
 
-// `canopy compare`'s flags, bound by add_compare_command.
-struct CompareArgs {
-  MonteCarloCmdOptions mc;
-  std::vector<std::string> paths;
-};
+// compare's positionals.
+void add_designs(CLI::App& cmd, MonteCarloArgs& a) {
+  cmd.add_option("designs", a.designs, "2 to 64 scenario YAML files")
+      ->required()
+      ->expected(2, CLI::detail::expected_max_vector_size)  // shown as "FILE ..."
+      ->check(CLI::ExistingFile);
+}
 
-int run_compare(CompareArgs& a, const CLI::App& cmd) {
-  if (a.paths.size() > 64) {
-    print_error(fmt::format("canopy compare: {} designs; at most 64", a.paths.size()));
+int run_compare(const MonteCarloArgs& a) {
+  if (a.designs.size() > 64) {
+    print_error(fmt::format("canopy compare: {} designs; at most 64", a.designs.size()));
     return kExitBadInput;
   }
-  return cmd_compare(a.paths, with_default_out(a.mc, cmd));
+  return cmd_compare(a.designs, a.mc);
 }
 
 }  // namespace
 
 Command add_compare_command(CLI::App& parent) {
-  auto a = std::make_shared<CompareArgs>();
-  auto* compare =
-      parent.add_subcommand("compare", "Designs on common random numbers, with paired differences");
-  compare->add_option("designs", a->paths, "2 to 64 scenario YAML files")
-      ->required()
-      ->expected(2, CLI::detail::expected_max_vector_size)  // shown as "FILE ..."
-      ->check(CLI::ExistingFile);
-  add_mc_options(*compare, a->mc, "out/compare");
-  return {compare, [a, compare] { return run_compare(*a, *compare); }};
+  return add_mc_command(parent, "compare",
+                        "Designs on common random numbers, with paired differences", add_designs,
+                        run_compare);
 }
 
 }  // namespace canopy

@@ -430,49 +430,45 @@ int montecarlo_source(scenario::Source source, const MonteCarloCmdOptions& o) {
   return o.report ? cmd_report({.dir = o.out_dir, .quiet = o.quiet}) : kExitOk;
 }
 
-void add_mc_options(CLI::App& cmd, MonteCarloCmdOptions& mc, const char* default_out) {
-  cmd.add_option("--runs", mc.runs, "Runs (each on its own run index)")
+Command add_mc_command(CLI::App& parent, const char* name, const char* description,
+                       void (*add_own)(CLI::App& cmd, MonteCarloArgs& args),
+                       int (*run)(const MonteCarloArgs& args)) {
+  auto a = std::make_shared<MonteCarloArgs>();
+  MonteCarloCmdOptions& mc = a->mc;
+  CLI::App* cmd = parent.add_subcommand(name, description);
+  add_own(*cmd, *a);
+  cmd->add_option("--runs", mc.runs, "Runs (each on its own run index)")
       ->capture_default_str()
       ->check(CLI::Range(1, 10000000));
-  cmd.add_option("--threads", mc.threads, "Worker threads (0: one per core)")
+  cmd->add_option("--threads", mc.threads, "Worker threads (0: one per core)")
       ->capture_default_str()
       ->check(CLI::Range(0, 1024));
-  // Shown only: with_default_out applies it after parsing.
-  cmd.add_option("--out", mc.out_dir, "Output directory")->default_str(default_out);
+  // Shown here, applied when the command runs (to an empty --out too).
+  std::string default_out = fmt::format("out/{}", name);
+  cmd->add_option("--out", mc.out_dir, "Output directory")->default_str(default_out);
   auto* resume =
-      cmd.add_flag("--resume", mc.resume, "Complete an interrupted set from its checkpoint");
-  cmd.add_flag("--force", mc.force,
-               "Overwrite a directory holding another result (otherwise refused, exit 2)")
+      cmd->add_flag("--resume", mc.resume, "Complete an interrupted set from its checkpoint");
+  cmd->add_flag("--force", mc.force,
+                "Overwrite a directory holding another result (otherwise refused, exit 2)")
       ->excludes(resume);
-  cmd.add_flag("--quiet", mc.quiet, "Print nothing but errors");
-  cmd.add_flag("--report", mc.report, "Also write report.html");
+  cmd->add_flag("--quiet", mc.quiet, "Print nothing but errors");
+  cmd->add_flag("--report", mc.report, "Also write report.html");
+  return {cmd, [a, run, default_out = std::move(default_out)] {
+            if (a->mc.out_dir.empty()) a->mc.out_dir = default_out;
+            return run(*a);
+          }};
 }
 
-const MonteCarloCmdOptions& with_default_out(MonteCarloCmdOptions& mc, const CLI::App& cmd) {
-  if (mc.out_dir.empty()) mc.out_dir = cmd.get_option("--out")->get_default_str();
-  return mc;
+void add_scenario_positional(CLI::App& cmd, MonteCarloArgs& args) {
+  cmd.add_option("scenario", args.path, "Scenario YAML file (default: the built-in one)")
+      ->check(CLI::ExistingFile);
 }
-
-namespace {
-
-// `canopy montecarlo`'s flags, bound by add_montecarlo_command.
-struct MonteCarloArgs {
-  MonteCarloCmdOptions mc;
-  std::string path;
-};
-
-}  // namespace
 
 Command add_montecarlo_command(CLI::App& parent) {
-  auto a = std::make_shared<MonteCarloArgs>();
-  auto* montecarlo = parent.add_subcommand(
-      "montecarlo", "Monte Carlo: metrics per run (runs.csv) and their 95 % intervals");
-  montecarlo->add_option("scenario", a->path, "Scenario YAML file (default: the built-in one)")
-      ->check(CLI::ExistingFile);
-  add_mc_options(*montecarlo, a->mc, "out/montecarlo");
-  return {montecarlo, [a, montecarlo] {
-            return cmd_montecarlo(a->path, with_default_out(a->mc, *montecarlo));
-          }};
+  return add_mc_command(parent, "montecarlo",
+                        "Monte Carlo: metrics per run (runs.csv) and their 95 % intervals",
+                        add_scenario_positional,
+                        [](const MonteCarloArgs& a) { return cmd_montecarlo(a.path, a.mc); });
 }
 
 }  // namespace canopy

@@ -8,6 +8,8 @@
 //   if (auto ok = claim_output(out, "sweep", targets, "sweep.json", identity, o); !ok) ...
 //   auto rows = montecarlo_in(dir, *d, o, "combination 1/4");
 //
+//   return add_mc_command(parent, "sweep", "...", add_own_flags, run_sweep);
+//
 // Defined in montecarlo_cmd.cc.
 #pragma once
 
@@ -23,24 +25,32 @@
 #include "canopy/eval/montecarlo.h"
 #include "canopy/scenario/scenario.h"
 #include "canopy/scenario/source.h"
+#include "commands.h"
 #include "exit_codes.h"
 #include "montecarlo_cmd.h"
 
-namespace CLI {
-class App;
-}
-
 namespace canopy {
 
-// Adds the flags every Monte Carlo command takes (--runs, --threads, --out,
-// --resume, --force, --quiet, --report) to `cmd`, bound to `mc` (each
-// command its own). `default_out` is the --out the help shows; out_dir
-// stays empty without --out, for with_default_out to fill in.
-void add_mc_options(CLI::App& cmd, MonteCarloCmdOptions& mc, const char* default_out);
+// The flags of one Monte Carlo command (montecarlo, sweep or compare: each
+// command its own), bound by add_mc_command.
+struct MonteCarloArgs {
+  MonteCarloCmdOptions mc;
+  std::string path;                  // montecarlo, sweep: the scenario
+  std::vector<std::string> sets;     // sweep: --set
+  std::vector<std::string> designs;  // compare: the scenarios
+};
 
-// `mc` after `cmd` has parsed, with `cmd`'s default --out in place of an
-// empty out_dir (no --out, or --out '').
-const MonteCarloCmdOptions& with_default_out(MonteCarloCmdOptions& mc, const CLI::App& cmd);
+// Adds the Monte Carlo command `name` to `parent`: `add_own` adds its
+// positionals and own flags, then come the flags every Monte Carlo command
+// takes (--runs, --threads, --out, --resume, --force, --quiet, --report).
+// Without --out, or with an empty one, the results go to out/<name>, as
+// the help says. The Command's `run` calls `run` on the parsed flags.
+Command add_mc_command(CLI::App& parent, const char* name, const char* description,
+                       void (*add_own)(CLI::App& cmd, MonteCarloArgs& args),
+                       int (*run)(const MonteCarloArgs& args));
+
+// The optional SCENARIO positional of montecarlo and sweep (an `add_own`).
+void add_scenario_positional(CLI::App& cmd, MonteCarloArgs& args);
 
 // SIGINT and SIGTERM stop the runs at the next run boundary; completed runs
 // stay in the checkpoint for --resume. (SIGKILL cannot be caught; the

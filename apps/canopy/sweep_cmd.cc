@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <functional>
 #include <limits>
-#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -372,31 +371,18 @@ int sweep_source(const scenario::Source& base_source, const std::vector<std::str
   return o.report ? cmd_report({.dir = o.out_dir, .quiet = o.quiet}) : kExitOk;
 }
 
-namespace {
-
-// `canopy sweep`'s flags, bound by add_sweep_command.
-struct SweepArgs {
-  MonteCarloCmdOptions mc;
-  std::string path;
-  std::vector<std::string> sets;
-};
-
-}  // namespace
-
 Command add_sweep_command(CLI::App& parent) {
-  auto a = std::make_shared<SweepArgs>();
-  auto* sweep =
-      parent.add_subcommand("sweep", "A Monte Carlo for every combination of --set values");
-  sweep->add_option("scenario", a->path, "Scenario YAML file (default: the built-in one)")
-      ->check(CLI::ExistingFile);
-  sweep->add_option("--set", a->sets, "KEY=[V1, V2, ...] (YAML list), e.g. raids[0].count=[10, 40]")
-      ->required();
-  sweep->add_flag("--one-at-a-time", a->mc.one_at_a_time,
-                  "Vary each --set key alone around the base scenario (a tornado of the "
-                  "headline metrics) instead of every combination");
-  add_mc_options(*sweep, a->mc, "out/sweep");
-  return {sweep,
-          [a, sweep] { return cmd_sweep(a->path, a->sets, with_default_out(a->mc, *sweep)); }};
+  auto add_own = [](CLI::App& cmd, MonteCarloArgs& a) {
+    add_scenario_positional(cmd, a);
+    cmd.add_option("--set", a.sets, "KEY=[V1, V2, ...] (YAML list), e.g. raids[0].count=[10, 40]")
+        ->required();
+    cmd.add_flag("--one-at-a-time", a.mc.one_at_a_time,
+                 "Vary each --set key alone around the base scenario (a tornado of the "
+                 "headline metrics) instead of every combination");
+  };
+  return add_mc_command(parent, "sweep", "A Monte Carlo for every combination of --set values",
+                        add_own,
+                        [](const MonteCarloArgs& a) { return cmd_sweep(a.path, a.sets, a.mc); });
 }
 
 }  // namespace canopy
