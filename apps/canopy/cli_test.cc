@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "cli_test_support.h"
 
@@ -161,6 +163,38 @@ TEST(Cli, HelpAndVersionExitZero) {
   const Output v = canopy("--version");
   EXPECT_EQ(v.code, 0);
   EXPECT_EQ(v.out.rfind("canopy ", 0), 0u);
+}
+
+// main.cc's kCommands, seen from outside: the help lists each subcommand
+// once, in this order, and each answers its own --help with the line the
+// list shows for it. (A second command of the same name would make CLI11
+// throw at start-up, so every invocation, --help too, would exit 3.)
+TEST(Cli, EverySubcommandIsListedOnceAndHasItsOwnHelp) {
+  const Output top = canopy("--help");
+  ASSERT_EQ(top.code, 0) << top.err;
+  const size_t section = top.out.find("\nSubcommands:\n");
+  ASSERT_NE(section, std::string::npos) << top.out;
+  std::istringstream lines(top.out.substr(section + 14));
+  std::vector<std::pair<std::string, std::string>> listed;  // name, description
+  std::string line;
+  while (std::getline(lines, line) && line.rfind("  ", 0) == 0) {
+    std::istringstream fields(line);
+    std::string name, description;
+    fields >> name >> std::ws;
+    std::getline(fields, description);
+    listed.emplace_back(name, description);
+  }
+  std::vector<std::string> names;
+  for (const auto& [name, description] : listed) names.push_back(name);
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"run", "track", "validate", "range-table", "wta",
+                                      "montecarlo", "sweep", "compare", "report", "generate"}));
+  for (const auto& [name, description] : listed) {
+    const Output o = canopy(name + " --help");
+    EXPECT_EQ(o.code, 0) << name << ": " << o.err;
+    EXPECT_EQ(o.out.rfind(description + "\nUsage: canopy " + name + " ", 0), 0u) << name << ":\n"
+                                                                                 << o.out;
+  }
 }
 
 TEST(Cli, RangeTableShowsTheMediumTypesBestRange) {

@@ -2,6 +2,7 @@
 // (docs/montecarlo.md).
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -20,7 +21,9 @@
 #include "canopy/eval/statistics.h"
 #include "canopy/io/csv.h"
 #include "canopy/scenario/source.h"
+#include "commands.h"
 #include "exit_codes.h"
+#include "messages.h"
 #include "montecarlo_cmd.h"
 #include "montecarlo_common.h"
 #include "ranks.h"
@@ -272,6 +275,32 @@ int compare_sources(std::vector<scenario::Source> sources, const MonteCarloCmdOp
   }
   if (!o.quiet) print_compare(*designs, plan.designs_json, tables.metrics, seed, o);
   return o.report ? cmd_report({.dir = o.out_dir, .quiet = o.quiet}) : kExitOk;
+}
+
+namespace {
+
+// compare's positionals.
+void add_designs(CLI::App& cmd, MonteCarloArgs& a) {
+  cmd.add_option("designs", a.designs, "2 to 64 scenario YAML files")
+      ->required()
+      ->expected(2, CLI::detail::expected_max_vector_size)  // shown as "FILE ..."
+      ->check(CLI::ExistingFile);
+}
+
+int run_compare(const MonteCarloArgs& a) {
+  if (a.designs.size() > 64) {
+    print_error(fmt::format("canopy compare: {} designs; at most 64", a.designs.size()));
+    return kExitBadInput;
+  }
+  return cmd_compare(a.designs, a.mc);
+}
+
+}  // namespace
+
+Command add_compare_command(CLI::App& parent) {
+  return add_mc_command(parent, "compare",
+                        "Designs on common random numbers, with paired differences", add_designs,
+                        run_compare);
 }
 
 }  // namespace canopy

@@ -1,6 +1,5 @@
-// `canopy generate`: a random but valid scenario from a seed (docs/cli.md).
-#include "generate_cmd.h"
-
+// `canopy generate`: a random but valid scenario from a seed (docs/cli.md;
+// the generator is scenario/generate.h).
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -16,6 +15,7 @@
 #include "canopy/core/atomic_file.h"
 #include "canopy/scenario/generate.h"
 #include "canopy/scenario/source.h"
+#include "commands.h"
 #include "exit_codes.h"
 #include "messages.h"
 
@@ -110,9 +110,10 @@ int run_generate(const GenerateCmdOptions& o) {
 
 }  // namespace
 
-GenerateCommand add_generate_command(CLI::App& app) {
+Command add_generate_command(CLI::App& parent) {
   auto o = std::make_shared<GenerateCmdOptions>();
-  CLI::App* cmd = app.add_subcommand("generate", "A random but valid scenario from a seed (YAML)");
+  CLI::App* cmd =
+      parent.add_subcommand("generate", "A random but valid scenario from a seed (YAML)");
   cmd->add_option("--seed", o->seed, "Seed: the same seed gives the same scenario, byte for byte")
       ->type_name("N")
       ->required();

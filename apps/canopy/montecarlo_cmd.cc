@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -11,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -25,6 +27,7 @@
 #include "canopy/eval/statistics.h"
 #include "canopy/io/csv.h"
 #include "canopy/scenario/source.h"
+#include "commands.h"
 #include "exit_codes.h"
 #include "messages.h"
 #include "montecarlo_common.h"
@@ -425,6 +428,47 @@ int montecarlo_source(scenario::Source source, const MonteCarloCmdOptions& o) {
     fmt::print("\n  wrote {0}/runs.csv, {0}/aggregate.json, {0}/timings.csv\n", o.out_dir);
   }
   return o.report ? cmd_report({.dir = o.out_dir, .quiet = o.quiet}) : kExitOk;
+}
+
+Command add_mc_command(CLI::App& parent, const char* name, const char* description,
+                       void (*add_own)(CLI::App& cmd, MonteCarloArgs& args),
+                       int (*run)(const MonteCarloArgs& args)) {
+  auto a = std::make_shared<MonteCarloArgs>();
+  MonteCarloCmdOptions& mc = a->mc;
+  CLI::App* cmd = parent.add_subcommand(name, description);
+  add_own(*cmd, *a);
+  cmd->add_option("--runs", mc.runs, "Runs (each on its own run index)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000000));
+  cmd->add_option("--threads", mc.threads, "Worker threads (0: one per core)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1024));
+  // Shown here, applied when the command runs (to an empty --out too).
+  std::string default_out = fmt::format("out/{}", name);
+  cmd->add_option("--out", mc.out_dir, "Output directory")->default_str(default_out);
+  auto* resume =
+      cmd->add_flag("--resume", mc.resume, "Complete an interrupted set from its checkpoint");
+  cmd->add_flag("--force", mc.force,
+                "Overwrite a directory holding another result (otherwise refused, exit 2)")
+      ->excludes(resume);
+  cmd->add_flag("--quiet", mc.quiet, "Print nothing but errors");
+  cmd->add_flag("--report", mc.report, "Also write report.html");
+  return {cmd, [a, run, default_out = std::move(default_out)] {
+            if (a->mc.out_dir.empty()) a->mc.out_dir = default_out;
+            return run(*a);
+          }};
+}
+
+void add_scenario_positional(CLI::App& cmd, MonteCarloArgs& args) {
+  cmd.add_option("scenario", args.path, "Scenario YAML file (default: the built-in one)")
+      ->check(CLI::ExistingFile);
+}
+
+Command add_montecarlo_command(CLI::App& parent) {
+  return add_mc_command(parent, "montecarlo",
+                        "Monte Carlo: metrics per run (runs.csv) and their 95 % intervals",
+                        add_scenario_positional,
+                        [](const MonteCarloArgs& a) { return cmd_montecarlo(a.path, a.mc); });
 }
 
 }  // namespace canopy

@@ -1,11 +1,14 @@
 // What canopy montecarlo, sweep and compare share (private to the app; the
-// public entry points are in montecarlo_cmd.h): loading a design, claiming an
-// output directory, one Monte Carlo in a directory, and reporting failures.
+// public entry points are in montecarlo_cmd.h): their flags, loading a
+// design, claiming an output directory, one Monte Carlo in a directory, and
+// reporting failures.
 //
 //   auto d = load_design(std::move(source));
 //   if (!d) return report_failure(d.error(), "sweep");
 //   if (auto ok = claim_output(out, "sweep", targets, "sweep.json", identity, o); !ok) ...
 //   auto rows = montecarlo_in(dir, *d, o, "combination 1/4");
+//
+//   return add_mc_command(parent, "sweep", "...", add_own_flags, run_sweep);
 //
 // Defined in montecarlo_cmd.cc.
 #pragma once
@@ -22,10 +25,32 @@
 #include "canopy/eval/montecarlo.h"
 #include "canopy/scenario/scenario.h"
 #include "canopy/scenario/source.h"
+#include "commands.h"
 #include "exit_codes.h"
 #include "montecarlo_cmd.h"
 
 namespace canopy {
+
+// The flags of one Monte Carlo command (montecarlo, sweep or compare: each
+// command its own), bound by add_mc_command.
+struct MonteCarloArgs {
+  MonteCarloCmdOptions mc;
+  std::string path;                  // montecarlo, sweep: the scenario
+  std::vector<std::string> sets;     // sweep: --set
+  std::vector<std::string> designs;  // compare: the scenarios
+};
+
+// Adds the Monte Carlo command `name` to `parent`: `add_own` adds its
+// positionals and own flags, then come the flags every Monte Carlo command
+// takes (--runs, --threads, --out, --resume, --force, --quiet, --report).
+// Without --out, or with an empty one, the results go to out/<name>, as
+// the help says. The Command's `run` calls `run` on the parsed flags.
+Command add_mc_command(CLI::App& parent, const char* name, const char* description,
+                       void (*add_own)(CLI::App& cmd, MonteCarloArgs& args),
+                       int (*run)(const MonteCarloArgs& args));
+
+// The optional SCENARIO positional of montecarlo and sweep (an `add_own`).
+void add_scenario_positional(CLI::App& cmd, MonteCarloArgs& args);
 
 // SIGINT and SIGTERM stop the runs at the next run boundary; completed runs
 // stay in the checkpoint for --resume. (SIGKILL cannot be caught; the

@@ -2,8 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
+#include <memory>
+
 #include "canopy/core/text.h"
 #include "canopy/core/units.h"
+#include "commands.h"
 #include "exit_codes.h"
 #include "messages.h"
 #include "run_cmd.h"
@@ -77,6 +81,33 @@ int cmd_range_table(const std::string& type_name, const std::string& path, doubl
     }
   }
   return kExitOk;
+}
+
+namespace {
+
+// `canopy range-table`'s flags, bound by add_range_table_command.
+struct RangeTableArgs {
+  std::string type, path;
+  double from_deg = 10, to_deg = 80, step_deg = 5;
+  bool csv = false;
+};
+
+}  // namespace
+
+Command add_range_table_command(CLI::App& parent) {
+  auto a = std::make_shared<RangeTableArgs>();
+  auto* rt = parent.add_subcommand("range-table",
+                                   "Range, apogee, flight time and impact speed against elevation");
+  rt->add_option("type", a->type, "Rocket type name")->required();
+  rt->add_option("scenario", a->path, "Scenario YAML file (default: the built-in scenario)")
+      ->check(CLI::ExistingFile);
+  rt->add_option("--from-deg", a->from_deg, "First elevation")->capture_default_str();
+  rt->add_option("--to-deg", a->to_deg, "Last elevation")->capture_default_str();
+  rt->add_option("--step-deg", a->step_deg, "Elevation step")->capture_default_str();
+  rt->add_flag("--csv", a->csv, "CSV output (SI units)");
+  return {rt, [a] {
+            return cmd_range_table(a->type, a->path, a->from_deg, a->to_deg, a->step_deg, a->csv);
+          }};
 }
 
 }  // namespace canopy

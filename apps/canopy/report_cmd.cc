@@ -2,9 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
+#include <memory>
 
 #include "canopy/core/text.h"
+#include "commands.h"
 #include "exit_codes.h"
 #include "messages.h"
 
@@ -67,6 +70,44 @@ int cmd_report(const ReportCmdOptions& options) {
   if (!files) return files.error();
   if (!options.quiet) print_report_files(*files, options.dir);
   return kExitOk;
+}
+
+namespace {
+
+// `canopy report`'s flags, bound by add_report_command.
+struct ReportArgs {
+  ReportCmdOptions opts;
+  bool no_exports = false, no_viewer = false;
+  std::vector<std::string> background;
+};
+
+int run_report(ReportArgs& a) {
+  a.opts.exports = !a.no_exports;
+  a.opts.viewer = !a.no_viewer;
+  auto background = load_background_files(a.background, "canopy report");
+  if (!background) return background.error();
+  a.opts.background = std::move(*background);
+  return cmd_report(a.opts);
+}
+
+}  // namespace
+
+Command add_report_command(CLI::App& parent) {
+  auto a = std::make_shared<ReportArgs>();
+  auto* report = parent.add_subcommand(
+      "report", "report.html for a run, Monte Carlo, sweep or compare directory");
+  report->add_option("dir", a->opts.dir, "Output directory of run, montecarlo, sweep or compare")
+      ->required();
+  report->add_flag("--no-exports", a->no_exports, "Skip replay.czml and impacts.geojson");
+  auto* no_viewer_flag =
+      report->add_flag("--no-viewer", a->no_viewer, "Leave the replay viewer out of the page");
+  report
+      ->add_option("--background", a->background,
+                   "GeoJSON file (lines, polygons) drawn under the replay map; repeatable")
+      ->allow_extra_args(false)
+      ->excludes(no_viewer_flag);
+  report->add_flag("--quiet", a->opts.quiet, "Print nothing but errors");
+  return {report, [a] { return run_report(*a); }};
 }
 
 }  // namespace canopy

@@ -4,8 +4,10 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "canopy/core/atomic_file.h"
@@ -17,6 +19,7 @@
 #include "canopy/scenario/estimate.h"
 #include "canopy/scenario/load.h"
 #include "canopy/sim/world.h"
+#include "commands.h"
 #include "exit_codes.h"
 #include "messages.h"
 #include "report_cmd.h"
@@ -215,6 +218,47 @@ int run_scenario(const scenario::Source& source, const scenario::Scenario& scena
     return kExitRunFailed;
   }
   return kExitOk;
+}
+
+namespace {
+
+// `canopy run`'s flags, bound by add_run_command.
+struct RunArgs {
+  std::string path;
+  RunCmdOptions options;
+};
+
+}  // namespace
+
+Command add_run_command(CLI::App& parent) {
+  auto a = std::make_shared<RunArgs>();
+  RunCmdOptions& o = a->options;
+  auto* run = parent.add_subcommand("run", "Run a scenario (the built-in default without one)");
+  run->add_option("scenario", a->path, "Scenario YAML file")->check(CLI::ExistingFile);
+  run->add_option("--out", o.out_dir, "Output directory (created if missing)")
+      ->capture_default_str();
+  run->add_option("--seed", o.seed, "Seed, overriding run.seed of the scenario");
+  run->add_option("--trajectory-interval", o.trajectory_interval_s,
+                  "Seconds between trajectory samples in trajectories.csv (0: none)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 3600.0));
+  run->add_flag("--quiet", o.quiet, "Print nothing but errors");
+  run->add_option("--run", o.run_index,
+                  "Run index: repeats run I of a Monte Carlo on the same seed (its random streams)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000000));
+  run->add_option("--max-wall-s", o.max_wall_s,
+                  "Stop after this much wall time, keep the run so far (marked unfinished), exit 1")
+      ->check(CLI::Range(0.001, 1e9));
+  run->add_flag("--plots", o.plots, "Also write the radar plots to plots.csv");
+  auto* report_flag =
+      run->add_flag("--report", o.report,
+                    "Also write report.html (with the replay), replay.czml and impacts.geojson");
+  run->add_option("--background", o.background,
+                  "GeoJSON file (lines, polygons) drawn under the replay map; repeatable")
+      ->allow_extra_args(false)
+      ->needs(report_flag);
+  return {run, [a] { return cmd_run(a->path, a->options); }};
 }
 
 }  // namespace canopy

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <filesystem>
 #include <functional>
@@ -19,6 +20,7 @@
 #include "canopy/eval/montecarlo.h"
 #include "canopy/io/csv.h"
 #include "canopy/scenario/source.h"
+#include "commands.h"
 #include "exit_codes.h"
 #include "montecarlo_cmd.h"
 #include "montecarlo_common.h"
@@ -367,6 +369,20 @@ int sweep_source(const scenario::Source& base_source, const std::vector<std::str
   }
   if (!o.quiet) print_sweep(keys, values, names, *aggregates, o);
   return o.report ? cmd_report({.dir = o.out_dir, .quiet = o.quiet}) : kExitOk;
+}
+
+Command add_sweep_command(CLI::App& parent) {
+  auto add_own = [](CLI::App& cmd, MonteCarloArgs& a) {
+    add_scenario_positional(cmd, a);
+    cmd.add_option("--set", a.sets, "KEY=[V1, V2, ...] (YAML list), e.g. raids[0].count=[10, 40]")
+        ->required();
+    cmd.add_flag("--one-at-a-time", a.mc.one_at_a_time,
+                 "Vary each --set key alone around the base scenario (a tornado of the "
+                 "headline metrics) instead of every combination");
+  };
+  return add_mc_command(parent, "sweep", "A Monte Carlo for every combination of --set values",
+                        add_own,
+                        [](const MonteCarloArgs& a) { return cmd_sweep(a.path, a.sets, a.mc); });
 }
 
 }  // namespace canopy

@@ -3,13 +3,16 @@
 
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <map>
+#include <memory>
 
 #include "canopy/core/atomic_file.h"
 #include "canopy/io/detections_csv.h"
 #include "canopy/scenario/load.h"
 #include "canopy/tracking/tracker.h"
+#include "commands.h"
 #include "exit_codes.h"
 #include "messages.h"
 
@@ -171,6 +174,67 @@ int track_detections(const io::Detections& det, const std::string& detections_na
   st.tracks_confirmed = static_cast<std::int64_t>(confirmed_ids.size());
   if (stats != nullptr) *stats = st;
   return kExitOk;
+}
+
+namespace {
+
+// `canopy track`'s flags, bound by add_track_command.
+struct TrackArgs {
+  TrackOptions tr;
+  std::string model = "ballistic", filter = "ekf", assoc = "gnn", earth = "sphere";
+};
+
+int run_track(TrackArgs& a) {
+  TrackOptions& tr = a.tr;
+  if (tr.config.confirm_m > tr.config.confirm_n) {
+    print_error("canopy track: --confirm-m must not exceed --confirm-n");
+    return kExitBadInput;
+  }
+  set_tracker_choices(tr.config, a.model, a.filter, a.assoc);
+  tr.flat_earth = a.earth == "flat";
+  return cmd_track(tr);
+}
+
+}  // namespace
+
+Command add_track_command(CLI::App& parent) {
+  auto a = std::make_shared<TrackArgs>();
+  TrackOptions& tr = a->tr;
+  auto* track = parent.add_subcommand("track", "Run the tracker alone on recorded detections");
+  track->add_option("detections", tr.detections_path, "Detections CSV")
+      ->required()
+      ->check(CLI::ExistingFile);
+  track->add_option("--out", tr.out_path, "Tracks CSV to write")->required();
+  track->add_option("--sigma-m", tr.sigma_m, "Cartesian input: per-axis noise, metres");
+  track->add_option("--sensors", tr.sensors_path, "Polar input: YAML with the sensors")
+      ->check(CLI::ExistingFile);
+  track->add_option("--threats", tr.threats_path, "YAML with rocket_types: the threat library")
+      ->check(CLI::ExistingFile);
+  track->add_option("--model", a->model, "Motion model")
+      ->check(CLI::IsMember({"cv", "ca", "ballistic", "imm"}))
+      ->capture_default_str();
+  track->add_option("--filter", a->filter, "Filter")
+      ->check(CLI::IsMember({"ekf", "ukf"}))
+      ->capture_default_str();
+  track->add_option("--association", a->assoc, "Data association")
+      ->check(CLI::IsMember({"gnn", "jpda"}))
+      ->capture_default_str();
+  track->add_option("--earth", a->earth, "sphere, or flat (uniform g, flat ground)")
+      ->check(CLI::IsMember({"sphere", "flat"}))
+      ->capture_default_str();
+  track->add_option("--confirm-m", tr.config.confirm_m, "Confirm after M hits ...")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 20));
+  track->add_option("--confirm-n", tr.config.confirm_n, "... in N scans")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 20));
+  track
+      ->add_option("--reorder-window", tr.config.reorder_window_s,
+                   "Seconds by which input times may go backwards")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 60.0));
+  track->add_flag("--quiet", tr.quiet, "Print nothing but errors");
+  return {track, [a] { return run_track(*a); }};
 }
 
 }  // namespace canopy

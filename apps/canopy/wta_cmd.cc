@@ -3,15 +3,18 @@
 
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <cmath>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "canopy/core/atomic_file.h"
 #include "canopy/core/input_file.h"
 #include "canopy/engage/wta.h"
+#include "commands.h"
 #include "exit_codes.h"
 #include "messages.h"
 
@@ -137,6 +140,19 @@ int cmd_wta(const WtaOptions& o) {
     return kExitRunFailed;
   }
   return kExitOk;
+}
+
+Command add_wta_command(CLI::App& parent) {
+  auto o = std::make_shared<WtaOptions>();
+  auto* wta =
+      parent.add_subcommand("wta", "Solve a static weapon-target assignment instance (JSON)");
+  wta->add_option("instance", o->instance_path, "Instance JSON: values, p, counts")->required();
+  wta->add_flag("--exact", o->exact, "Exact solver (small instances only)");
+  wta->add_option("--time-limit-s", o->time_limit_s, "Wall-time limit of the fast solver")
+      ->capture_default_str();
+  wta->add_option("--seed", o->seed, "Seed of the fast solver's search")->capture_default_str();
+  wta->add_option("--out", o->out_path, "Write the solution JSON here (default: stdout)");
+  return {wta, [o] { return cmd_wta(*o); }};
 }
 
 }  // namespace canopy
