@@ -72,12 +72,7 @@ inline scenario::Scenario town_scenario() {
 
   scenario::InterceptorType t;
   t.name = "generic";
-  t.params.launch_mass_kg = 90;
-  t.params.propellant_mass_kg = 35;
-  t.params.burn_time_s = 3;
-  t.params.thrust_N = 30000;
-  t.params.diameter_m = 0.16;
-  t.params.cd = physics::CdTable{{0, 1, 3}, {0.3, 0.5, 0.35}};
+  t.params = physics::example_interceptor();
   t.pk_at_lethal_radius = 0.9;
   t.cost = 50000;
   sc.interceptor_types.push_back(t);

@@ -6,6 +6,7 @@
 
 #include "canopy/core/random.h"
 #include "canopy/engage/flyout.h"
+#include "canopy/physics/examples.h"
 #include "canopy/physics/interceptor.h"
 
 namespace canopy::engage {
@@ -14,12 +15,7 @@ namespace {
 scenario::InterceptorType generic() {
   scenario::InterceptorType t;
   t.name = "generic";
-  t.params.launch_mass_kg = 90;
-  t.params.propellant_mass_kg = 35;
-  t.params.burn_time_s = 3;
-  t.params.thrust_N = 30000;
-  t.params.diameter_m = 0.16;
-  t.params.cd = physics::CdTable{{0, 1, 3}, {0.3, 0.5, 0.35}};
+  t.params = physics::example_interceptor();
   return t;
 }
 

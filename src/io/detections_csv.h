@@ -29,11 +29,11 @@ struct PolarAxes {
 };
 
 struct DetectionsOptions {
-  std::vector<std::string> sensor_names;  // polar input: sensor i is sensor_names[i]
+  std::vector<std::string> sensor_names{};  // polar input: sensor i is sensor_names[i]
   // Per sensor, as sensor_names: its axes, which each row must give and no
   // other. Empty: every sensor measures range and elevation, and a row's
   // range rate is read where its cell is not empty.
-  std::vector<PolarAxes> sensor_axes;
+  std::vector<PolarAxes> sensor_axes{};
   double reorder_window_s = 0.5;  // times may go back by this much
 };
 

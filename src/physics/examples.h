@@ -20,4 +20,17 @@ inline RocketParams example_medium_rocket() {
   return r;
 }
 
+// A generic interceptor airframe for tests and benchmarks (public level,
+// Tamir class): 90 kg, 3 s boost at 30 kN, 160 mm.
+inline RocketParams example_interceptor() {
+  RocketParams r;
+  r.launch_mass_kg = 90;
+  r.propellant_mass_kg = 35;
+  r.burn_time_s = 3;
+  r.thrust_N = 30000;
+  r.diameter_m = 0.16;
+  r.cd = CdTable{{0, 1, 3}, {0.3, 0.5, 0.35}};
+  return r;
+}
+
 }  // namespace canopy::physics

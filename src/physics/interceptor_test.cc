@@ -4,19 +4,12 @@
 
 #include <cmath>
 
+#include "canopy/physics/examples.h"
+
 namespace canopy::physics {
 namespace {
 
-RocketParams motor() {
-  RocketParams p;
-  p.launch_mass_kg = 90;
-  p.propellant_mass_kg = 35;
-  p.burn_time_s = 3;
-  p.thrust_N = 30000;
-  p.diameter_m = 0.16;
-  p.cd = CdTable{{0, 1, 3}, {0.3, 0.5, 0.35}};
-  return p;
-}
+RocketParams motor() { return example_interceptor(); }
 
 // Vacuum over a flat Earth with uniform gravity: the closed forms' world.
 Environment vacuum() {

@@ -7,14 +7,14 @@
 #include <map>
 
 #include "canopy/physics/examples.h"
+#include "canopy/sim/test_support.h"
 #include "canopy/sim/world.h"
 
 namespace canopy::sim {
 namespace {
 
-core::Polygon square(double e0, double n0, double size) {
-  return core::Polygon({{e0, n0}, {e0 + size, n0}, {e0 + size, n0 + size}, {e0, n0 + size}});
-}
+using test::Recorder;
+using test::square;
 
 // One rocket from 18 km west, aimed without scatter at `aim`; one town at
 // the origin (2 km square) inside zone TOWN; zone NORTH 10-14 km north;
@@ -41,20 +41,6 @@ scenario::Scenario single(core::Vec2 aim) {
   sc.sensors.push_back(radar);
   return sc;
 }
-
-struct Recorder : EventSink {
-  void on_event(const Event& e) override { events.push_back(e); }
-  void on_plot(const PlotRecord& p) override { plots.push_back(p.plot); }
-  template <class T>
-  std::vector<T> all() const {
-    std::vector<T> out;
-    for (const Event& e : events)
-      if (const T* x = std::get_if<T>(&e)) out.push_back(*x);
-    return out;
-  }
-  std::vector<Event> events;
-  std::vector<sensors::Plot> plots;
-};
 
 Recorder run(const scenario::Scenario& sc) {
   auto world = World::create(sc);

@@ -8,24 +8,19 @@
 #include <set>
 
 #include "canopy/physics/examples.h"
+#include "canopy/sim/test_support.h"
 #include "canopy/sim/world.h"
 
 namespace canopy::sim {
 namespace {
 
-core::Polygon square(double e0, double n0, double size) {
-  return core::Polygon({{e0, n0}, {e0 + size, n0}, {e0 + size, n0 + size}, {e0, n0 + size}});
-}
+using test::Recorder;
+using test::square;
 
 scenario::InterceptorType generic(double pk) {
   scenario::InterceptorType t;
   t.name = "generic";
-  t.params.launch_mass_kg = 90;
-  t.params.propellant_mass_kg = 35;
-  t.params.burn_time_s = 3;
-  t.params.thrust_N = 30000;
-  t.params.diameter_m = 0.16;
-  t.params.cd = physics::CdTable{{0, 1, 3}, {0.3, 0.5, 0.35}};
+  t.params = physics::example_interceptor();
   t.pk_at_lethal_radius = pk;
   t.cost = 50000;
   return t;
@@ -60,25 +55,6 @@ scenario::Scenario defended(std::vector<core::Vec2> aims, double pk) {
   sc.batteries.push_back(b);
   return sc;
 }
-
-struct Recorder : EventSink {
-  void on_event(const Event& e) override { events.push_back(e); }
-  template <class T>
-  std::vector<T> all() const {
-    std::vector<T> out;
-    for (const Event& e : events)
-      if (const T* x = std::get_if<T>(&e)) out.push_back(*x);
-    return out;
-  }
-  template <class T, class Pred>
-  int count(Pred pred) const {
-    int n = 0;
-    for (const Event& e : events)
-      if (const T* x = std::get_if<T>(&e); x && pred(*x)) ++n;
-    return n;
-  }
-  std::vector<Event> events;
-};
 
 struct Outcome {
   Recorder rec;
